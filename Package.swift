@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// ExportGateway ships with no package dependencies: Foundation, Dispatch, Synchronization,
+// Glibc, XCTest and Swift Testing only (a product decision, see README.md).
+import PackageDescription
+
+let package = Package(
+    name: "ExportGateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ExportGateway", targets: ["ExportGateway"]),
+        .library(name: "ExportGatewayAvala", targets: ["ExportGatewayAvala"]),
+        .library(name: "ExportGatewayProviders", targets: ["ExportGatewayProviders"]),
+        .library(name: "ExportGatewayTesting", targets: ["ExportGatewayTesting"]),
+        .executable(name: "export-gateway", targets: ["export-gateway"]),
+    ],
+    targets: [
+        .target(name: "ExportGateway"),
+        .target(
+            name: "ExportGatewayAvala",
+            dependencies: ["ExportGateway"],
+            path: "Sources/Providers/Avala"),
+        .target(
+            name: "ExportGatewayProviders",
+            dependencies: ["ExportGateway", "ExportGatewayAvala"]),
+        .target(
+            name: "ExportGatewayTesting",
+            dependencies: ["ExportGateway"]),
+        .executableTarget(
+            name: "export-gateway",
+            dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
+        .testTarget(
+            name: "ExportGatewayTests",
+            dependencies: ["ExportGateway", "ExportGatewayTesting"]),
+        .testTarget(
+            name: "AvalaTests",
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
+    ]
+)

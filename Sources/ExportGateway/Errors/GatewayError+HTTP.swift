@@ -1,0 +1,45 @@
+import Foundation
+
+extension GatewayError {
+    /// The error HTTP semantics alone imply for a failed response: 401 authentication,
+    /// 403 permission denied, 404 not found, 400/422 invalid request, 429 rate limited (with
+    /// `Retry-After`), 5xx server. Adapters call it after reading their vendor's message and
+    /// field errors from the body.
+    public static func standard(
+        for response: HTTPResponse, message: String?, fieldErrors: [String: [String]] = [:],
+        requestID: String? = nil, provider: ProviderID? = nil
+    ) -> GatewayError {
+        let status = response.status
+        let kind: Kind
+        let advice: String
+        switch status {
+        case 401:
+            kind = .authentication
+            advice = "Check that the API key is set and valid for this provider."
+        case 403:
+            kind = .permissionDenied
+            advice = "The key is valid but has no access to this resource; use a key with access."
+        case 404, 410:
+            kind = .notFound
+            advice = "Check the id or name."
+        case 400, 409, 413, 422:
+            kind = .invalidRequest(fieldErrors: fieldErrors)
+            advice = "Fix the request fields named here."
+        case 429:
+            kind = .rateLimited(retryAfter: RetryAfter.parse(response.headers["Retry-After"]))
+            advice = "Wait and try again, or lower the request rate."
+        case 500...599:
+            kind = .server
+            advice = "The vendor failed; try again later."
+        case 300...399:
+            kind = .server
+            advice = "The vendor answered with a redirect the gateway does not follow for this request."
+        default:
+            kind = .server
+            advice = "The vendor gave an unexpected answer."
+        }
+        let text = message.flatMap { $0.isEmpty ? nil : $0 } ?? "HTTP \(status)"
+        return GatewayError(
+            kind, provider: provider, httpStatus: status, requestID: requestID, message: "\(text) \(advice)")
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+
+/// The one object a pipeline holds: create, wait, download, list, whatever the vendor.
+///
+/// Which vendor answers is configuration; the code below runs unchanged against each.
+///
+/// ```swift
+/// let gateway = try ExportGateway(configuration: .environment(), providers: .standard)
+/// let export = try await gateway.createExport(ExportRequest(source: .dataset("acme/street-scenes")))
+/// let ready = try await gateway.wait(for: export, timeout: .seconds(900))
+/// let file = try await gateway.download(ready, to: URL(filePath: "out/street-scenes.zip"))
+/// for try await item in gateway.items(in: "acme/street-scenes") { print(item.id) }
+/// ```
+public struct ExportGateway: Sendable {
+    /// The provider this gateway talks to.
+    public var provider: ProviderID { api.provider }
+    /// What that provider can do.
+    public var capabilities: ProviderCapabilities { adapter.capabilities }
+    /// The vendor API base URL in use.
+    public var baseURL: URL { api.baseURL }
+    /// The options in effect.
+    public let options: GatewayOptions
+
+    private let adapter: any ExportProvider
+    private let api: VendorAPI
+
+    /// Creates a gateway for the provider `configuration` names.
+    ///
+    /// - Parameters:
+    ///   - configuration: provider, key and base URL (see ``GatewayConfiguration``).
+    ///   - providers: the adapters to choose from, such as `.standard`.
+    ///   - transport: how requests travel; production uses ``URLSessionTransport``.
+    /// - Throws: ``GatewayError/Kind/configuration`` for an unknown provider or a missing key,
+    ///   saying what to set.
+    public init(
+        configuration: GatewayConfiguration, providers: ProviderSet,
+        transport: any HTTPTransport = URLSessionTransport.shared, options: GatewayOptions = GatewayOptions()
+    ) throws {
+        guard let descriptor = providers[configuration.provider] else {
+            let known = providers.ids.map(\.rawValue).joined(separator: ", ")
+            throw GatewayError(
+                .configuration,
+                message: "Unknown provider \"\(configuration.provider)\". Known providers: \(known.isEmpty ? "none linked" : known). Set \(GatewayConfiguration.providerVariable) or \"provider\" to one of them.")
+        }
+        let keyVariable = configuration.apiKeyEnvironmentVariable ?? descriptor.apiKeyEnvironmentVariable
+        guard let key = configuration.apiKey ?? configuration.environment.nonEmpty(keyVariable).map(APIKey.init),
+            !key.secret.isEmpty
+        else {
+            throw GatewayError(
+                .configuration, provider: descriptor.id,
+                message: "No API key for \(descriptor.displayName). Set the environment variable \(keyVariable).")
+        }
+        let baseURL: URL
+        if let configured = configuration.baseURL {
+            baseURL = configured
+        } else if let text = configuration.environment.nonEmpty(descriptor.baseURLEnvironmentVariable) {
+            baseURL = try GatewayConfiguration.parseBaseURL(text, source: descriptor.baseURLEnvironmentVariable)
+        } else {
+            baseURL = descriptor.defaultBaseURL
+        }
+        var options = options
+        if let pageSize = configuration.pageSize { options.pageSize = pageSize }
+        self.init(
+            adapter: descriptor.makeProvider(), id: descriptor.id, apiKey: key, baseURL: baseURL, transport: transport,
+            options: options)
+    }
+
+    /// Creates a gateway for one adapter, configured in code (handy in tests and tools).
+    public init<Provider: ExportProvider>(
+        provider: Provider, apiKey: APIKey, baseURL: URL? = nil,
+        transport: any HTTPTransport = URLSessionTransport.shared, options: GatewayOptions = GatewayOptions()
+    ) {
+        self.init(
+            adapter: provider, id: Provider.id, apiKey: apiKey, baseURL: baseURL ?? Provider.descriptor.defaultBaseURL,
+            transport: transport, options: options)
+    }
+
+    private init(
+        adapter: any ExportProvider, id: ProviderID, apiKey: APIKey, baseURL: URL, transport: any HTTPTransport,
+        options: GatewayOptions
+    ) {
+        self.adapter = adapter
+        self.options = options
+        let client = HTTPClient(
+            transport: transport, retryPolicy: options.retryPolicy, clock: options.clock,
+            eventHandler: options.eventHandler)
+        self.api = VendorAPI(provider: id, baseURL: baseURL, key: apiKey, adapter: adapter, client: client)
+    }
+
+    // MARK: Exports
+
+    /// Starts an export. It usually begins as `.pending`; ``wait(for:timeout:pollInterval:)`` follows it.
+    public func createExport(_ request: ExportRequest) async throws -> Export {
+        try await adapter.createExport(request, api: api)
+    }
+
+    /// Reads the current state of an export.
+    public func export(_ id: ExportID) async throws -> Export {
+        try await adapter.export(id, api: api)
+    }
+
+    /// Every export, fetched lazily page by page.
+    public func exports(pageSize: Int? = nil) -> PagedSequence<Export> {
+        let adapter = self.adapter, api = self.api, size = pageSize ?? options.pageSize
+        return PagedSequence { cursor in try await adapter.exportsPage(at: cursor, pageSize: size, api: api) }
+    }
+
+    /// Deletes an export, where the provider can (see ``ProviderCapabilities/deletesExports``).
+    public func deleteExport(_ id: ExportID) async throws {
+        try await adapter.deleteExport(id, api: api)
+    }
+
+    /// Polls until the export ends, with growing pauses.
+    ///
+    /// - Returns: the completed export, with its download location.
+    /// - Throws: ``GatewayError/Kind/exportFailed(reason:)`` when it fails or is canceled;
+    ///   ``GatewayError/Kind/timeout(lastStatus:)`` when `timeout` passes first (the export
+    ///   may still finish later); `CancellationError` when the task is canceled.
+    public func wait(for export: Export, timeout: Duration, pollInterval: Duration? = nil) async throws -> Export {
+        if export.status == .completed && export.downloadLocation != nil { return export }
+        return try await wait(for: export.id, timeout: timeout, pollInterval: pollInterval)
+    }
+
+    /// Polls the export with this id until it ends; see ``wait(for:timeout:pollInterval:)``.
+    public func wait(for id: ExportID, timeout: Duration, pollInterval: Duration? = nil) async throws -> Export {
+        let waiter = Waiter(
+            clock: options.clock, initialInterval: pollInterval ?? options.pollInterval,
+            maxInterval: max(options.maxPollInterval, pollInterval ?? .zero), eventHandler: options.eventHandler)
+        let adapter = self.adapter, api = self.api
+        return try await waiter.wait(timeout: timeout) { try await adapter.export(id, api: api) }
+    }
+
+    /// Downloads a completed export's result to `destination`.
+    ///
+    /// The file appears at `destination` only when complete (it grows as `<destination>.part`);
+    /// memory stays bounded by ``GatewayOptions/downloadChunkSize``; the storage host never
+    /// receives the vendor API key. An existing file at `destination` is replaced.
+    /// - Parameter progress: called after each chunk is written.
+    @discardableResult
+    public func download(
+        _ export: Export, to destination: URL, progress: (@Sendable (DownloadProgress) -> Void)? = nil
+    ) async throws -> DownloadedFile {
+        let adapter = self.adapter, api = self.api
+        let location: DownloadLocation
+        if let known = export.downloadLocation, known.expiresAt.map({ $0 > Date() }) ?? true {
+            location = known
+        } else {
+            location = try await adapter.downloadLocation(for: export, api: api)
+        }
+        let downloader = Downloader(client: api.client, chunkSize: options.downloadChunkSize)
+        let handler = options.eventHandler
+        return try await downloader.download(
+            from: location, to: destination,
+            refreshLocation: { try await adapter.downloadLocation(for: export, api: api) },
+            progress: { value in
+                handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
+                progress?(value)
+            })
+    }
+
+    // MARK: Items
+
+    /// Every item (or sequence) of a dataset, fetched lazily page by page.
+    public func items(in dataset: DatasetRef, kind: ItemKind = .item, pageSize: Int? = nil) -> PagedSequence<Item> {
+        let adapter = self.adapter, api = self.api, size = pageSize ?? options.pageSize
+        return PagedSequence { cursor in
+            try await adapter.itemsPage(in: dataset, kind: kind, at: cursor, pageSize: size, api: api)
+        }
+    }
+
+    /// One item (or sequence) of a dataset.
+    public func item(_ id: ItemID, kind: ItemKind = .item, in dataset: DatasetRef) async throws -> Item {
+        try await adapter.item(id, kind: kind, in: dataset, api: api)
+    }
+}

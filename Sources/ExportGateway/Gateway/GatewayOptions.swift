@@ -1,0 +1,32 @@
+/// How a gateway pages, waits, retries and downloads. The defaults suit most pipelines.
+public struct GatewayOptions: Sendable {
+    /// Elements requested per list page.
+    public var pageSize: Int
+    /// The first pause between polls of a running export; it grows to ``maxPollInterval``.
+    public var pollInterval: Duration
+    /// The longest pause between polls.
+    public var maxPollInterval: Duration
+    /// Retry rules for vendor API calls and storage downloads.
+    public var retryPolicy: RetryPolicy
+    /// Bytes fetched per ranged download request: the bound on download memory.
+    public var downloadChunkSize: Int
+    /// The clock waits and retries sleep on; tests inject a virtual one.
+    public var clock: any GatewayClock
+    /// Receives every request, retry, redirect and poll, for logs and metrics.
+    public var eventHandler: (@Sendable (GatewayEvent) -> Void)?
+
+    /// Creates options.
+    public init(
+        pageSize: Int = 100, pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30),
+        retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, clock: any GatewayClock = SystemClock(),
+        eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil
+    ) {
+        self.pageSize = max(1, pageSize)
+        self.pollInterval = pollInterval
+        self.maxPollInterval = maxPollInterval
+        self.retryPolicy = retryPolicy
+        self.downloadChunkSize = max(1, downloadChunkSize)
+        self.clock = clock
+        self.eventHandler = eventHandler
+    }
+}

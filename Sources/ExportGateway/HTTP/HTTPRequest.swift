@@ -1,0 +1,34 @@
+import Foundation
+
+/// One HTTP request, built by an adapter and sent by the core.
+///
+/// `credentialHeaderNames` names the fields that carry a vendor credential. The core fills
+/// it in after the adapter authenticates the request; transports use it to strip those
+/// fields before following a redirect to another host, and request logs to redact them.
+public struct HTTPRequest: Sendable, Hashable {
+    /// The method.
+    public var method: HTTPMethod
+    /// The absolute URL.
+    public var url: URL
+    /// The header fields.
+    public var headers: HTTPHeaders
+    /// The body, if any.
+    public var body: Data?
+    /// Names of the header fields that carry credentials (never forwarded off-host).
+    public var credentialHeaderNames: Set<String>
+
+    /// Creates a request.
+    public init(
+        method: HTTPMethod = .get, url: URL, headers: HTTPHeaders = [:], body: Data? = nil,
+        credentialHeaderNames: Set<String> = []
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.credentialHeaderNames = credentialHeaderNames
+    }
+
+    /// The headers with every credential value replaced by `[redacted]`.
+    public var redactedHeaders: HTTPHeaders { headers.redacting(credentialHeaderNames) }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// One member of a dataset (an image, a point cloud, a sequence, a data row), normalized.
+public struct Item: Sendable, Hashable, Identifiable {
+    /// The vendor's id.
+    public var id: ItemID
+    /// Whether this is a single item or a sequence.
+    public var kind: ItemKind
+    /// The vendor's external key or name, typically the file name.
+    public var key: String?
+    /// The dataset it belongs to, when the vendor says.
+    public var dataset: DatasetRef?
+    /// The normalized workflow status.
+    public var status: ItemStatus?
+    /// The vendor's own status word, verbatim.
+    public var rawStatus: String?
+    /// A URL of the media itself (often signed and short-lived).
+    public var mediaURL: URL?
+    /// Media metadata such as width, height and format.
+    public var metadata: JSONValue?
+    /// Annotations when the vendor returns them inline.
+    public var annotations: JSONValue?
+    /// When the vendor created it.
+    public var createdAt: Date?
+    /// The vendor's full object as received.
+    public var providerFields: JSONValue
+
+    /// Creates an item; adapters call this when mapping a vendor object.
+    public init(
+        id: ItemID, kind: ItemKind = .item, key: String? = nil, dataset: DatasetRef? = nil,
+        status: ItemStatus? = nil, rawStatus: String? = nil, mediaURL: URL? = nil, metadata: JSONValue? = nil,
+        annotations: JSONValue? = nil, createdAt: Date? = nil, providerFields: JSONValue = .null
+    ) {
+        self.id = id
+        self.kind = kind
+        self.key = key
+        self.dataset = dataset
+        self.status = status
+        self.rawStatus = rawStatus
+        self.mediaURL = mediaURL
+        self.metadata = metadata
+        self.annotations = annotations
+        self.createdAt = createdAt
+        self.providerFields = providerFields
+    }
+}

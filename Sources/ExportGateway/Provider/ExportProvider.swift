@@ -1,0 +1,151 @@
+import Foundation
+
+/// A vendor adapter: turns normalized calls into one vendor's wire protocol and back.
+///
+/// Adapters describe; the core executes. An adapter builds requests and maps responses,
+/// status words and errors. It never retries, sleeps, loops over pages, polls, writes files
+/// or logs: ``VendorAPI`` and ``ExportGateway`` do those once, for every vendor.
+///
+/// Methods a vendor lacks keep their default implementation, which throws
+/// ``GatewayError/Kind/unsupported(feature:)``; ``capabilities`` says so up front.
+///
+/// ```swift
+/// struct MyProvider: ExportProvider {
+///     static let descriptor = ProviderDescriptor(id: "my", defaultBaseURL: ..., ...)
+///     var capabilities: ProviderCapabilities { ... }
+///     func authenticate(_ request: inout HTTPRequest, key: APIKey) {
+///         request.headers["Authorization"] = "Bearer \(key.secret)"
+///     }
+///     ...
+/// }
+/// ```
+public protocol ExportProvider: Sendable {
+    /// The provider's name, base URL and configuration variables.
+    static var descriptor: ProviderDescriptor { get }
+
+    /// What this provider can do.
+    var capabilities: ProviderCapabilities { get }
+
+    /// Adds the vendor's credential to a request bound for its API host. The core marks
+    /// every header this adds as a credential: never logged, never sent off-host.
+    func authenticate(_ request: inout HTTPRequest, key: APIKey)
+
+    /// The error a response stands for, or `nil` for a success. Called for every response,
+    /// so a vendor that reports errors inside a 200 can say so.
+    func error(from response: HTTPResponse) -> GatewayError?
+
+    /// Starts an export.
+    func createExport(_ request: ExportRequest, api: VendorAPI) async throws -> Export
+    /// Reads one export.
+    func export(_ id: ExportID, api: VendorAPI) async throws -> Export
+    /// Reads one page of exports, newest first when the vendor orders them.
+    func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export>
+    /// Deletes an export.
+    func deleteExport(_ id: ExportID, api: VendorAPI) async throws
+    /// A fresh download location for a completed export (signed URLs expire).
+    func downloadLocation(for export: Export, api: VendorAPI) async throws -> DownloadLocation
+    /// Reads one page of a dataset's items or sequences.
+    func itemsPage(
+        in dataset: DatasetRef, kind: ItemKind, at cursor: PageCursor?, pageSize: Int, api: VendorAPI
+    ) async throws -> Page<Item>
+    /// Reads one item or sequence.
+    func item(_ id: ItemID, kind: ItemKind, in dataset: DatasetRef, api: VendorAPI) async throws -> Item
+}
+
+extension ExportProvider {
+    /// The provider's id.
+    public static var id: ProviderID { descriptor.id }
+
+    public func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export> {
+        throw unsupported("listing exports")
+    }
+
+    public func deleteExport(_ id: ExportID, api: VendorAPI) async throws {
+        throw unsupported("deleting an export")
+    }
+
+    public func downloadLocation(for export: Export, api: VendorAPI) async throws -> DownloadLocation {
+        let fresh = try await self.export(export.id, api: api)
+        guard let location = fresh.downloadLocation else {
+            throw GatewayError(
+                .invalidRequest(fieldErrors: [:]), provider: Self.id,
+                message: "Export \(export.id) has no download location yet (status \(fresh.status)). Wait for it to complete first.")
+        }
+        return location
+    }
+
+    public func itemsPage(
+        in dataset: DatasetRef, kind: ItemKind, at cursor: PageCursor?, pageSize: Int, api: VendorAPI
+    ) async throws -> Page<Item> {
+        throw unsupported("listing \(kind)s")
+    }
+
+    public func item(_ id: ItemID, kind: ItemKind, in dataset: DatasetRef, api: VendorAPI) async throws -> Item {
+        throw unsupported("reading one \(kind)")
+    }
+
+    /// An `unsupported` error naming `feature` and this provider.
+    public func unsupported(_ feature: String) -> GatewayError {
+        GatewayError(
+            .unsupported(feature: feature), provider: Self.id,
+            message: "\(Self.id) does not support \(feature).")
+    }
+}
+
+/// A provider's name, where its API lives, and which environment variables configure it.
+public struct ProviderDescriptor: Sendable {
+    /// The name used in configuration, such as `avala`.
+    public var id: ProviderID
+    /// A human name, such as `Avala`.
+    public var displayName: String
+    /// The production API base URL, path prefix included.
+    public var defaultBaseURL: URL
+    /// The environment variable that holds the API key, such as `AVALA_API_KEY`.
+    public var apiKeyEnvironmentVariable: String
+    /// The environment variable that overrides the base URL, such as `AVALA_BASE_URL`.
+    public var baseURLEnvironmentVariable: String
+    /// Makes an adapter.
+    public var makeProvider: @Sendable () -> any ExportProvider
+
+    /// Creates a descriptor.
+    public init(
+        id: ProviderID, displayName: String, defaultBaseURL: URL, apiKeyEnvironmentVariable: String,
+        baseURLEnvironmentVariable: String, makeProvider: @escaping @Sendable () -> any ExportProvider
+    ) {
+        self.id = id
+        self.displayName = displayName
+        self.defaultBaseURL = defaultBaseURL
+        self.apiKeyEnvironmentVariable = apiKeyEnvironmentVariable
+        self.baseURLEnvironmentVariable = baseURLEnvironmentVariable
+        self.makeProvider = makeProvider
+    }
+}
+
+/// The providers a gateway may choose from by configuration.
+///
+/// Each adapter module adds a constant (`ProviderSet.avala`); `ExportGatewayProviders`
+/// offers `.standard` with every adapter. Combine sets with `+`.
+public struct ProviderSet: Sendable, ExpressibleByArrayLiteral {
+    /// The descriptors, in the order given.
+    public private(set) var descriptors: [ProviderDescriptor]
+
+    /// Creates a set.
+    public init(_ descriptors: [ProviderDescriptor]) {
+        var seen = Set<ProviderID>()
+        self.descriptors = descriptors.filter { seen.insert($0.id).inserted }
+    }
+
+    /// Creates a set from a literal.
+    public init(arrayLiteral elements: ProviderDescriptor...) { self.init(elements) }
+
+    /// The descriptor for `id`, if the set has it.
+    public subscript(id: ProviderID) -> ProviderDescriptor? { descriptors.first { $0.id == id } }
+
+    /// The ids, in order.
+    public var ids: [ProviderID] { descriptors.map(\.id) }
+
+    /// Both sets' providers.
+    public static func + (lhs: ProviderSet, rhs: ProviderSet) -> ProviderSet {
+        ProviderSet(lhs.descriptors + rhs.descriptors)
+    }
+}

@@ -1,0 +1,8 @@
+@_exported import ExportGateway
+@_exported import ExportGatewayAvala
+
+extension ProviderSet {
+    /// Every adapter this package ships, so a pipeline can choose the vendor by
+    /// configuration alone: `ExportGateway(configuration: .environment(), providers: .standard)`.
+    public static var standard: ProviderSet { .avala }
+}
