@@ -30,7 +30,7 @@ let package = Package(
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
         .testTarget(
             name: "ExportGatewayTests",
-            dependencies: ["ExportGateway", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
         .testTarget(
             name: "AvalaTests",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
