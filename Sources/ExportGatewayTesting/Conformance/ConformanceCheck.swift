@@ -1,0 +1,91 @@
+import ExportGateway
+import Foundation
+
+/// One named behavior every provider must show, as a function of a provider under test.
+public struct ConformanceCheck: Sendable, CustomStringConvertible {
+    /// A name that states the behavior, such as `unknownExportIsNotFound`.
+    public let name: String
+    /// The check itself; throws ``ConformanceFailure`` when the behavior is missing and
+    /// ``ConformanceSkip`` when it cannot apply here.
+    let body: @Sendable (ConformanceEnvironment) async throws -> Void
+
+    /// Creates a check.
+    public init(_ name: String, body: @escaping @Sendable (ConformanceEnvironment) async throws -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    public var description: String { name }
+}
+
+/// A check found the provider misbehaving.
+public struct ConformanceFailure: Error, Sendable, CustomStringConvertible {
+    /// What was expected and what happened.
+    public var message: String
+    /// Creates a failure.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One check against one target, runnable from any test framework.
+///
+/// ```swift
+/// @Test(arguments: ConformanceCase.all(for: [.simulator(AvalaProvider(), simulator: { AvalaSimulator() })]))
+/// func conformance(_ check: ConformanceCase) async throws { try await check.run() }
+/// ```
+public struct ConformanceCase: Sendable, CustomStringConvertible {
+    /// The provider and mode.
+    public let target: ConformanceTarget
+    /// The behavior checked.
+    public let check: ConformanceCheck
+
+    public var description: String { "\(check.name) [\(target)]" }
+
+    /// Every check of ``ConformanceSuite/checks`` against every target.
+    public static func all(for targets: [ConformanceTarget]) -> [ConformanceCase] {
+        targets.flatMap { target in ConformanceSuite.checks.map { ConformanceCase(target: target, check: $0) } }
+    }
+
+    /// Runs the check. Returns the skip reason when it did not apply (and prints it),
+    /// `nil` when it passed; throws when it failed.
+    @discardableResult
+    public func run() async throws -> ConformanceSkip? {
+        let environment: ConformanceEnvironment
+        switch target.makeEnvironment() {
+        case .success(let made): environment = made
+        case .failure(let skip): return report(skip)
+        }
+        do {
+            try await check.body(environment)
+            return nil
+        } catch let skip as ConformanceSkip {
+            return report(skip)
+        }
+    }
+
+    private func report(_ skip: ConformanceSkip) -> ConformanceSkip {
+        print("SKIP \(self): \(skip.reason)")
+        return skip
+    }
+}
+
+/// Assertion helpers for checks: each throws a ``ConformanceFailure`` that says what was
+/// expected.
+enum Expect {
+    static func that(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+        if !condition { throw ConformanceFailure(message()) }
+    }
+
+    /// Runs `body`, expecting a ``GatewayError`` whose kind passes `matches`.
+    static func gatewayError<T>(
+        _ expected: String, _ body: () async throws -> T, matches: (GatewayError.Kind) -> Bool
+    ) async throws -> GatewayError {
+        do {
+            let value = try await body()
+            throw ConformanceFailure("expected \(expected), got a result: \(value)")
+        } catch let error as GatewayError {
+            guard matches(error.kind) else { throw ConformanceFailure("expected \(expected), got \(error)") }
+            return error
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import ExportGateway
+import Foundation
+
+/// The checks every adapter passes, against its simulator and, with a key, the real vendor.
+///
+/// A check that cannot apply (a capability the provider lacks, a simulator-only script in
+/// live mode) throws ``ConformanceSkip`` with its reason, which is printed.
+public enum ConformanceSuite {
+    /// Every check, in a stable order.
+    public static let checks: [ConformanceCheck] = exportChecks + waitChecks + itemChecks + errorChecks
+
+    static let exportChecks: [ConformanceCheck] = [
+        ConformanceCheck("createWaitDownloadWritesCompleteFileWithoutLeakingKey") { env in
+            try env.requireWrites()
+            try env.requireDatasetExports()
+            let dataset = try env.dataset(named: "conformance-download", itemCount: 25)
+            env.simulator?.scriptNextExport(.completes(afterPolls: 2))
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
+            try Expect.that(!created.status.isTerminal || created.status == .completed, "a new export should not start failed: \(created.status)")
+            let ready = try await env.gateway.wait(for: created, timeout: .seconds(600), pollInterval: .seconds(1))
+            try Expect.that(ready.status == .completed, "wait returned a \(ready.status) export")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let destination = folder.appendingPathComponent("result.bin")
+            let file = try await env.gateway.download(ready, to: destination)
+            let size = (try FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value
+            try Expect.that(file.byteCount > 0 && size == file.byteCount, "downloaded file is \(size ?? -1) bytes, reported \(file.byteCount)")
+            try Expect.that(!FileManager.default.fileExists(atPath: destination.path + ".part"), "a .part file was left behind")
+            if let simulator = env.simulator {
+                let storageHost = simulator.storageBaseURL.host
+                let storageRequests = simulator.requestLog.requests.filter { $0.url.host == storageHost }
+                try Expect.that(!storageRequests.isEmpty, "the download made no request to the storage origin")
+                try Expect.that(storageRequests.allSatisfy { !$0.carriedCredential }, "the API key was sent to the storage origin")
+            }
+        },
+        ConformanceCheck("exportListingCoversEveryExportExactlyOnce") { env in
+            guard env.gateway.capabilities.listsExports else { throw ConformanceSkip("\(env.gateway.provider) cannot list exports") }
+            var created: [ExportID] = []
+            if env.allowsWrites, env.gateway.capabilities.exportsDatasets, env.simulator != nil {
+                let dataset = try env.dataset(named: "conformance-list", itemCount: 3)
+                for _ in 0..<5 { created.append(try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref))).id) }
+            }
+            let listed = try await env.gateway.exports(pageSize: 2).collect().map(\.id)
+            try Expect.that(Set(listed).count == listed.count, "the listing repeated exports: \(listed)")
+            try Expect.that(Set(created).isSubset(of: Set(listed)), "the listing missed created exports \(Set(created).subtracting(listed))")
+        },
+        ConformanceCheck("unknownStatusWordIsKeptNotFatal") { env in
+            let simulator = try env.requireSimulator("report a status word the adapter does not know")
+            let dataset = try env.dataset(named: "conformance-unknown", itemCount: 2)
+            simulator.scriptNextExport(.hangs(rawStatus: "quarantined"))
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
+            var seen = try await env.gateway.export(created.id)
+            for _ in 0..<3 where seen.rawStatus != "quarantined" { seen = try await env.gateway.export(created.id) }
+            try Expect.that(seen.status == .unknown("quarantined"), "status is \(seen.status), expected unknown(quarantined)")
+            try Expect.that(seen.rawStatus == "quarantined", "rawStatus is \(seen.rawStatus ?? "nil")")
+            try Expect.that(!seen.status.isTerminal, "an unknown word must not end a wait")
+        },
+        ConformanceCheck("deleteIsSupportedOrSaysUnsupported") { env in
+            if env.gateway.capabilities.deletesExports {
+                try env.requireWrites()
+                let dataset = try env.dataset(named: "conformance-delete", itemCount: 2)
+                let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
+                try await env.gateway.deleteExport(created.id)
+                _ = try await Expect.gatewayError("notFound after delete", { try await env.gateway.export(created.id) }) {
+                    $0 == .notFound
+                }
+            } else {
+                _ = try await Expect.gatewayError("unsupported", { try await env.gateway.deleteExport("any-id") }) {
+                    if case .unsupported = $0 { true } else { false }
+                }
+            }
+        },
+    ]
+
+    static let waitChecks: [ConformanceCheck] = [
+        ConformanceCheck("waitThrowsTimeoutWithLastSeenStatus") { env in
+            let simulator = try env.requireSimulator("keep an export running forever")
+            let dataset = try env.dataset(named: "conformance-timeout", itemCount: 2)
+            simulator.scriptNextExport(.hangs(rawStatus: nil))
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
+            let error = try await Expect.gatewayError("timeout", {
+                try await env.gateway.wait(for: created, timeout: .seconds(60), pollInterval: .seconds(1))
+            }) { if case .timeout(let last) = $0 { last != nil } else { false } }
+            if case .timeout(let last?) = error.kind {
+                try Expect.that(!last.isTerminal, "timeout carried terminal status \(last)")
+            }
+        },
+        ConformanceCheck("waitThrowsExportFailedWithVendorReason") { env in
+            let simulator = try env.requireSimulator("make an export fail")
+            let dataset = try env.dataset(named: "conformance-fail", itemCount: 2)
+            simulator.scriptNextExport(.fails(afterPolls: 1, reason: "disk full"))
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
+            _ = try await Expect.gatewayError("exportFailed", {
+                try await env.gateway.wait(for: created, timeout: .seconds(60), pollInterval: .seconds(1))
+            }) { if case .exportFailed = $0 { true } else { false } }
+        },
+        ConformanceCheck("canceledExportEndsWaitAsFailure") { env in
+            let simulator = try env.requireSimulator("cancel an export")
+            let dataset = try env.dataset(named: "conformance-cancel", itemCount: 2)
+            simulator.scriptNextExport(.cancels(afterPolls: 1))
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
+            _ = try await Expect.gatewayError("exportFailed", {
+                try await env.gateway.wait(for: created, timeout: .seconds(60), pollInterval: .seconds(1))
+            }) { if case .exportFailed = $0 { true } else { false } }
+            let final = try await env.gateway.export(created.id)
+            try Expect.that(final.status == .canceled, "a canceled export reads as \(final.status)")
+        },
+        ConformanceCheck("waitStopsWhenTaskIsCanceled") { env in
+            let simulator = try env.requireSimulator("keep an export running forever")
+            let dataset = try env.dataset(named: "conformance-task-cancel", itemCount: 2)
+            simulator.scriptNextExport(.hangs(rawStatus: nil))
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
+            let gateway = env.gateway
+            let task = Task { try await gateway.wait(for: created, timeout: .seconds(86_400 * 365), pollInterval: .seconds(1)) }
+            while simulator.requestLog.requests.filter({ $0.url.path.contains(created.id.rawValue) }).count < 3 {
+                await Task.yield()
+            }
+            task.cancel()
+            do {
+                let value = try await task.value
+                throw ConformanceFailure("a canceled wait returned \(value.status)")
+            } catch is CancellationError {}
+        },
+        ConformanceCheck("rateLimitedReadIsRetriedAfterRetryAfter") { env in
+            let simulator = try env.requireSimulator("inject a 429")
+            guard let clock = env.clock as? VirtualClock else { throw ConformanceSkip("needs the virtual clock") }
+            let dataset = try env.dataset(named: "conformance-429", itemCount: 2)
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
+            simulator.injectFault(.rateLimited(retryAfterSeconds: 7), method: .get, pathPrefix: nil, count: 1)
+            let read = try await env.gateway.export(created.id)
+            try Expect.that(read.id == created.id, "read a different export after the retry")
+            try Expect.that(clock.sleeps.contains(.seconds(7)), "did not wait the 7 s Retry-After; slept \(clock.sleeps)")
+        },
+    ]
+
+    static let itemChecks: [ConformanceCheck] = [
+        ConformanceCheck("itemPagingCoversDatasetExactlyOnce") { env in
+            guard env.gateway.capabilities.itemKinds.contains(.item) else { throw ConformanceSkip("\(env.gateway.provider) cannot list items") }
+            for (count, pageSize) in [(0, 10), (10, 10), (53, 10), (7, 100)] {
+                if env.simulator == nil && count > 0 { continue }
+                let dataset = try env.dataset(named: "conformance-items-\(count)", itemCount: count)
+                let ids = try await env.gateway.items(in: dataset.ref, pageSize: pageSize).collect().map(\.id)
+                try Expect.that(Set(ids).count == ids.count, "\(count) items in pages of \(pageSize): repeated ids")
+                if let exact = dataset.exactCount {
+                    try Expect.that(ids.count == exact, "\(exact) items in pages of \(pageSize): listed \(ids.count)")
+                }
+            }
+        },
+        ConformanceCheck("itemReadMatchesListing") { env in
+            guard env.gateway.capabilities.itemKinds.contains(.item) else { throw ConformanceSkip("\(env.gateway.provider) cannot list items") }
+            let dataset = try env.dataset(named: "conformance-item-read", itemCount: 5)
+            var iterator = env.gateway.items(in: dataset.ref, pageSize: 5).makeAsyncIterator()
+            guard let listed = try await iterator.next() else { throw ConformanceSkip("the dataset is empty") }
+            let read = try await env.gateway.item(listed.id, in: dataset.ref)
+            try Expect.that(read.id == listed.id && read.key == listed.key, "read \(read.id) \(read.key ?? "") for listed \(listed.id) \(listed.key ?? "")")
+            try Expect.that(read.rawStatus == listed.rawStatus && read.status == listed.status, "status differs between list and read")
+        },
+    ]
+
+    static let errorChecks: [ConformanceCheck] = [
+        ConformanceCheck("unknownExportIsNotFound") { env in
+            _ = try await Expect.gatewayError("notFound", { try await env.gateway.export("00000000-0000-4000-8000-00000000dead") }) {
+                $0 == .notFound
+            }
+        },
+        ConformanceCheck("wrongKeyIsAuthenticationAndNeverEchoed") { env in
+            let error = try await Expect.gatewayError("authentication", {
+                try await env.gatewayWithWrongKey.exports(pageSize: 1).collect()
+            }) { $0 == .authentication }
+            try Expect.that(!"\(error)".contains("wrong-key-for-conformance"), "the error text contains the key: \(error)")
+        },
+        ConformanceCheck("restrictedKeyIsPermissionDenied") { env in
+            guard let restricted = env.gatewayWithRestrictedKey else { throw ConformanceSkip("no restricted key in this mode") }
+            guard restricted.capabilities.itemKinds.contains(.item) else { throw ConformanceSkip("\(restricted.provider) cannot list items") }
+            let dataset = try env.dataset(named: "conformance-restricted", itemCount: 3)
+            _ = try await Expect.gatewayError("permissionDenied", {
+                try await restricted.items(in: dataset.ref).collect()
+            }) { $0 == .permissionDenied }
+        },
+        ConformanceCheck("invalidRequestNamesTheField") { env in
+            try env.requireWrites()
+            try env.requireDatasetExports()
+            let dataset = try env.dataset(named: "conformance-invalid", itemCount: 2)
+            let error = try await Expect.gatewayError("invalidRequest", {
+                try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref), name: ""))
+            }) { if case .invalidRequest = $0 { true } else { false } }
+            if case .invalidRequest(let fields) = error.kind {
+                try Expect.that(!(fields["name"] ?? []).isEmpty, "no message for field `name`: \(fields)")
+            }
+        },
+        ConformanceCheck("unsupportedRequestFieldIsRefusedByName") { env in
+            let unsupportedFilter = ["filters.itemStatuses", "filters.classes", "filters.itemIDs", "filters.activity"]
+                .first { !env.gateway.capabilities.filters.contains($0) }
+            guard let field = unsupportedFilter else { throw ConformanceSkip("\(env.gateway.provider) honors every filter") }
+            var filters = ExportFilters()
+            switch field {
+            case "filters.itemStatuses": filters.itemStatuses = [.completed]
+            case "filters.classes": filters.classes = ["car"]
+            case "filters.itemIDs": filters.itemIDs = ["some-id"]
+            default: filters.activity = DateInterval(start: Date(timeIntervalSince1970: 0), duration: 60)
+            }
+            let before = env.simulator?.requestLog.requests.count
+            let error = try await Expect.gatewayError("unsupported(\(field))", {
+                try await env.gateway.createExport(ExportRequest(source: .dataset("any/dataset"), filters: filters))
+            }) { if case .unsupported = $0 { true } else { false } }
+            try Expect.that("\(error)".contains(field), "the error does not name \(field): \(error)")
+            try Expect.that(env.simulator?.requestLog.requests.count == before, "a request was sent for an unsupported field")
+        },
+    ]
+}

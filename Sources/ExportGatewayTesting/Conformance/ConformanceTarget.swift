@@ -1,0 +1,87 @@
+import ExportGateway
+import Foundation
+
+/// A provider under test, and where it runs: against its simulator, or against the real
+/// vendor when the vendor's API key is in the environment.
+///
+/// ```swift
+/// let targets: [ConformanceTarget] = [
+///     .simulator(AvalaProvider(), simulator: { AvalaSimulator() }),
+///     .live(AvalaProvider()),          // skipped with a reason unless AVALA_API_KEY is set
+/// ]
+/// ```
+public struct ConformanceTarget: Sendable, CustomStringConvertible {
+    /// Where the checks run.
+    public enum Mode: String, Sendable {
+        /// In-process, against the vendor's simulator.
+        case simulator
+        /// Against the vendor's real API.
+        case live
+    }
+
+    /// The provider's id.
+    public let provider: ProviderID
+    /// Where the checks run.
+    public let mode: Mode
+    /// Builds a fresh environment for one check (a new simulator each time, so checks never
+    /// see each other's state), or `nil` with the reason it cannot run here.
+    let makeEnvironment: @Sendable () -> Result<ConformanceEnvironment, ConformanceSkip>
+
+    public var description: String { "\(provider) (\(mode.rawValue))" }
+
+    /// Runs checks against `provider` talking in-process to a new simulator per check.
+    public static func simulator<Provider: ExportProvider>(
+        _ provider: Provider, simulator makeSimulator: @escaping @Sendable () -> any VendorSimulator
+    ) -> ConformanceTarget {
+        ConformanceTarget(provider: Provider.id, mode: .simulator) {
+            let simulator = makeSimulator()
+            let clock = VirtualClock()
+            func gateway(_ key: String) -> ExportGateway {
+                ExportGateway(
+                    provider: provider, apiKey: APIKey(key), baseURL: simulator.apiBaseURL,
+                    transport: simulator.transport,
+                    options: GatewayOptions(pageSize: 20, clock: clock))
+            }
+            return .success(ConformanceEnvironment(
+                gateway: gateway(simulator.apiKey), gatewayWithWrongKey: gateway("wrong-key-for-conformance"),
+                gatewayWithRestrictedKey: gateway(simulator.restrictedAPIKey), simulator: simulator, clock: clock,
+                liveDataset: nil, allowsWrites: true))
+        }
+    }
+
+    /// Runs the read-only checks (and, with `EXPORT_GATEWAY_LIVE_WRITES=1`, the ones that
+    /// create exports) against the real vendor, when its key variable is set.
+    ///
+    /// Checks that list items need a dataset reference in `EXPORT_GATEWAY_LIVE_DATASET`.
+    public static func live<Provider: ExportProvider>(
+        _ provider: Provider, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> ConformanceTarget {
+        let descriptor = Provider.descriptor
+        return ConformanceTarget(provider: Provider.id, mode: .live) {
+            guard let key = environment[descriptor.apiKeyEnvironmentVariable], !key.isEmpty else {
+                return .failure(ConformanceSkip("\(descriptor.apiKeyEnvironmentVariable) is not set"))
+            }
+            let baseURL = environment[descriptor.baseURLEnvironmentVariable].flatMap(URL.init(string:))
+            let clock = SystemClock()
+            func gateway(_ key: String) -> ExportGateway {
+                ExportGateway(
+                    provider: provider, apiKey: APIKey(key), baseURL: baseURL,
+                    options: GatewayOptions(pageSize: 20, clock: clock))
+            }
+            return .success(ConformanceEnvironment(
+                gateway: gateway(key), gatewayWithWrongKey: gateway("wrong-key-for-conformance"),
+                gatewayWithRestrictedKey: nil, simulator: nil, clock: clock,
+                liveDataset: environment["EXPORT_GATEWAY_LIVE_DATASET"].map(DatasetRef.init(rawValue:)),
+                allowsWrites: environment["EXPORT_GATEWAY_LIVE_WRITES"] == "1"))
+        }
+    }
+}
+
+/// Why a check did not run; printed, never hidden.
+public struct ConformanceSkip: Error, Sendable, CustomStringConvertible {
+    /// The reason, such as "avala cannot delete exports".
+    public var reason: String
+    /// Creates a skip.
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

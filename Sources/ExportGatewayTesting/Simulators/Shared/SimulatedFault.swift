@@ -1,0 +1,57 @@
+import ExportGateway
+import Foundation
+import Synchronization
+
+/// A failure a simulator can be told to produce instead of its normal answer.
+public enum SimulatedFault: Sendable, Hashable {
+    /// 429 with `Retry-After: <seconds>` in the vendor's own error shape.
+    case rateLimited(retryAfterSeconds: Int)
+    /// 429 with `Retry-After` as an HTTP-date that many seconds ahead of simulated time.
+    case rateLimitedUntilDate(secondsAhead: Int)
+    /// 500 with the vendor's JSON error body.
+    case serverError
+    /// 502 with an HTML body, as a proxy in front of the vendor sends.
+    case badGateway
+    /// The connection drops before any answer (`URLError.networkConnectionLost`).
+    case dropConnection
+}
+
+/// Which of a simulator's origins a fault applies to.
+public enum SimulatedOrigin: Sendable, Hashable {
+    /// The vendor's API host.
+    case api
+    /// The storage host that serves result files.
+    case storage
+}
+
+/// Faults waiting to fire, each on the next `count` requests that match.
+final class FaultSchedule: Sendable {
+    private struct Rule {
+        var fault: SimulatedFault
+        var origin: SimulatedOrigin
+        var method: HTTPMethod?
+        var pathPrefix: String?
+        var remaining: Int
+    }
+
+    private let rules = Mutex<[Rule]>([])
+
+    func add(_ fault: SimulatedFault, origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int) {
+        guard count > 0 else { return }
+        rules.withLock { $0.append(Rule(fault: fault, origin: origin, method: method, pathPrefix: pathPrefix, remaining: count)) }
+    }
+
+    /// The fault for this request, if one is due; consumes one use of it.
+    func take(for request: HTTPRequest, origin: SimulatedOrigin) -> SimulatedFault? {
+        rules.withLock { rules in
+            guard let index = rules.firstIndex(where: { rule in
+                rule.origin == origin && (rule.method == nil || rule.method == request.method)
+                    && (rule.pathPrefix.map { request.url.path.hasPrefix($0) } ?? true)
+            }) else { return nil }
+            let fault = rules[index].fault
+            rules[index].remaining -= 1
+            if rules[index].remaining == 0 { rules.remove(at: index) }
+            return fault
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ExportGateway
+import Foundation
+
+/// The machinery every vendor simulator shares: simulated time, the request log, injected
+/// faults and the storage origin. A vendor simulator adds only its API's routes and words.
+public final class SimulatorHost: Sendable {
+    /// The vendor API's base URL, path prefix included.
+    public let apiBaseURL: URL
+    /// The simulated wall clock.
+    public let time: SimulatedTime
+    /// Every request received.
+    public let log: RequestLog
+    /// The storage origin that serves result files.
+    public let storage: StorageOrigin
+    let faults = FaultSchedule()
+    private let apiFaultResponse: @Sendable (SimulatedFault, Date) -> HTTPResponse
+
+    /// Creates the machinery. `secrets` are the simulator's API keys (redacted in the log,
+    /// refused by storage); `apiFaultResponse` renders a fault in the vendor's error shape.
+    public init(
+        apiBaseURL: URL, storageBaseURL: URL, secrets: [String],
+        apiFaultResponse: @escaping @Sendable (SimulatedFault, Date) -> HTTPResponse
+    ) {
+        self.apiBaseURL = apiBaseURL
+        let time = SimulatedTime()
+        self.time = time
+        log = RequestLog(secrets: secrets)
+        storage = StorageOrigin(baseURL: storageBaseURL, time: time, credentials: secrets)
+        self.apiFaultResponse = apiFaultResponse
+    }
+
+    /// A transport that sends API requests to `routes` and storage requests to ``storage``.
+    public func transport(routes: @escaping @Sendable (SimulatedRequest) -> HTTPResponse) -> SimulatorTransport {
+        SimulatorTransport(host: self, api: routes)
+    }
+
+    /// Schedules `fault` for the next `count` matching requests.
+    public func injectFault(
+        _ fault: SimulatedFault, on origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int
+    ) {
+        faults.add(fault, origin: origin, method: method, pathPrefix: pathPrefix, count: count)
+    }
+
+    /// The response standing for `fault`, or `nil` when the fault is a dropped connection.
+    func response(for fault: SimulatedFault, origin: SimulatedOrigin) -> HTTPResponse? {
+        switch (fault, origin) {
+        case (.dropConnection, _): return nil
+        case (.badGateway, _):
+            return .text(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", contentType: "text/html")
+        case (_, .api): return apiFaultResponse(fault, time.now)
+        case (.rateLimited(let seconds), .storage):
+            var response = StorageOrigin.error(503, "SlowDown", "Please reduce your request rate.")
+            response.headers["Retry-After"] = String(seconds)
+            return response
+        case (.rateLimitedUntilDate(let seconds), .storage):
+            var response = StorageOrigin.error(503, "SlowDown", "Please reduce your request rate.")
+            response.headers["Retry-After"] = Self.httpDate(time.now.addingTimeInterval(TimeInterval(seconds)))
+            return response
+        case (.serverError, .storage):
+            return StorageOrigin.error(500, "InternalError", "We encountered an internal error. Please try again.")
+        }
+    }
+
+    /// `date` as an IMF-fixdate (`Wed, 15 Jan 2025 09:30:07 GMT`), as `Retry-After` carries it.
+    public static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}

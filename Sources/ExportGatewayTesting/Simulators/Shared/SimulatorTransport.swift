@@ -1,0 +1,45 @@
+import ExportGateway
+import Foundation
+
+/// An ``HTTPTransport`` that answers from a simulator inside the process: no sockets, no
+/// waiting. Hand it to ``ExportGateway`` in place of `URLSessionTransport`.
+///
+/// It routes by origin (the vendor's API host or its storage host), fires injected faults,
+/// and records every request in the simulator's ``RequestLog``.
+public struct SimulatorTransport: HTTPTransport {
+    let host: SimulatorHost
+    let api: @Sendable (SimulatedRequest) -> HTTPResponse
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try Task.checkCancellation()
+        let origin: SimulatedOrigin
+        if Self.sameOrigin(request.url, host.apiBaseURL) {
+            origin = .api
+        } else if Self.sameOrigin(request.url, host.storage.baseURL) {
+            origin = .storage
+        } else {
+            host.log.record(request, status: nil)
+            throw URLError(.cannotFindHost, userInfo: [NSURLErrorFailingURLErrorKey: request.url])
+        }
+        let response: HTTPResponse
+        if let fault = host.faults.take(for: request, origin: origin) {
+            guard let faulted = host.response(for: fault, origin: origin) else {
+                host.log.record(request, status: nil)
+                throw URLError(.networkConnectionLost)
+            }
+            response = faulted
+        } else {
+            let simulated = SimulatedRequest(request)
+            response = origin == .api ? api(simulated) : host.storage.handle(simulated)
+        }
+        host.log.record(request, status: response.status)
+        return response
+    }
+
+    static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
+        a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased()
+            && (a.port ?? Self.defaultPort(a)) == (b.port ?? Self.defaultPort(b))
+    }
+
+    private static func defaultPort(_ url: URL) -> Int { url.scheme?.lowercased() == "http" ? 80 : 443 }
+}

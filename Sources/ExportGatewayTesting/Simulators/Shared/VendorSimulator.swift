@@ -1,0 +1,46 @@
+import ExportGateway
+import Foundation
+
+/// What the conformance suite and the core's tests need from any vendor simulator: a
+/// transport to plug into a gateway, its keys and origins, seeding, scripting and faults.
+public protocol VendorSimulator: AnyObject, Sendable {
+    /// The shared machinery: time, log, faults, storage.
+    var host: SimulatorHost { get }
+    /// The in-process transport to give ``ExportGateway``.
+    var transport: SimulatorTransport { get }
+    /// A key with full access.
+    var apiKey: String { get }
+    /// A valid key that may read no dataset (answers 403).
+    var restrictedAPIKey: String { get }
+
+    /// Seeds a dataset of `itemCount` deterministic items and returns the reference a
+    /// pipeline would pass as a ``DatasetRef``.
+    @discardableResult
+    func seedDataset(named name: String, itemCount: Int) -> String
+
+    /// Makes the next created export follow `script` instead of the default.
+    func scriptNextExport(_ script: ExportScript)
+}
+
+extension VendorSimulator {
+    /// Every request received, keys redacted.
+    public var requestLog: RequestLog { host.log }
+    /// The vendor API's base URL, path prefix included.
+    public var apiBaseURL: URL { host.apiBaseURL }
+    /// The storage origin's base URL.
+    public var storageBaseURL: URL { host.storage.baseURL }
+
+    /// Schedules `fault` for the next `count` requests to `origin` that match `method` and
+    /// `pathPrefix` (`nil` matches any).
+    public func injectFault(
+        _ fault: SimulatedFault, on origin: SimulatedOrigin = .api, method: HTTPMethod? = nil,
+        pathPrefix: String? = nil, count: Int = 1
+    ) {
+        host.injectFault(fault, on: origin, method: method, pathPrefix: pathPrefix, count: count)
+    }
+
+    /// Moves simulated time forward (signed URLs expire, timestamps advance).
+    public func advanceTime(by seconds: TimeInterval) {
+        host.time.advance(by: seconds)
+    }
+}
