@@ -1,0 +1,54 @@
+import ExportGateway
+import ExportGatewayTesting
+import Testing
+
+@Suite struct RetryTests {
+    @Test func serverErrorsOnReadsAreRetriedWithBackoff() async throws {
+        let avala = SimulatedAvala()
+        let created = try await avala.export(.completes(afterPolls: 1))
+        avala.simulator.injectFault(.serverError, method: .get, pathPrefix: nil, count: 2)
+        let read = try await avala.gateway().export(created.id)
+        #expect(read.id == created.id)
+        #expect(avala.clock.sleeps.count == 2)
+    }
+
+    @Test func rateLimitHonorsRetryAfterSecondsAndHTTPDate() async throws {
+        let avala = SimulatedAvala()
+        let created = try await avala.export(.completes(afterPolls: 1))
+        avala.simulator.injectFault(.rateLimited(retryAfterSeconds: 7), method: .get, pathPrefix: nil, count: 1)
+        _ = try await avala.gateway().export(created.id)
+        #expect(avala.clock.sleeps == [.seconds(7)])
+    }
+
+    @Test func retriesGiveUpAfterMaxAttemptsWithTheVendorError() async throws {
+        let avala = SimulatedAvala()
+        let created = try await avala.export(.completes(afterPolls: 1))
+        avala.simulator.injectFault(.rateLimited(retryAfterSeconds: 3), method: .get, pathPrefix: nil, count: 10)
+        await #expect {
+            try await avala.gateway(retryPolicy: RetryPolicy(maxAttempts: 3)).export(created.id)
+        } throws: { error in
+            (error as? GatewayError)?.kind == .rateLimited(retryAfter: .seconds(3))
+        }
+        #expect(avala.clock.sleeps.count == 2)
+    }
+
+    @Test func createIsNeverRetriedBecauseAvalaHasNoIdempotencyKey() async throws {
+        let avala = SimulatedAvala()
+        let dataset = avala.simulator.seedDataset(named: "no-retry", itemCount: 1)
+        avala.simulator.injectFault(.serverError, method: .post, pathPrefix: nil, count: 1)
+        await #expect(throws: GatewayError.self) {
+            try await avala.gateway().createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
+        }
+        #expect(avala.clock.sleeps.isEmpty)
+        let posts = avala.simulator.requestLog.requests.filter { $0.method == .post }
+        #expect(posts.count == 1)
+    }
+
+    @Test func droppedConnectionsOnReadsAreRetried() async throws {
+        let avala = SimulatedAvala()
+        let created = try await avala.export(.completes(afterPolls: 1))
+        avala.simulator.injectFault(.dropConnection, method: .get, pathPrefix: nil, count: 1)
+        let read = try await avala.gateway().export(created.id)
+        #expect(read.id == created.id)
+    }
+}
