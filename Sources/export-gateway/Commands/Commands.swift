@@ -1,0 +1,8 @@
+/// The command tree of `export-gateway`.
+enum Commands {
+    /// The root: every command, and (as its options) the global options.
+    static let root: CommandSpec = CommandSpec(
+        name: Usage.programName,
+        summary: "export-gateway: one command line over annotation vendors' export APIs (Avala today).",
+        subcommands: [demo, version, help])
+}

@@ -1,0 +1,8 @@
+import ExportGateway
+
+extension Commands {
+    /// `export-gateway version`.
+    static let version: CommandSpec = CommandSpec(name: "version", summary: "Print the version of export-gateway.") { _, console in
+        console.line("\(Usage.programName) \(UserAgent.libraryVersion)")
+    }
+}
