@@ -32,13 +32,16 @@ final class FaultSchedule: Sendable {
         var method: HTTPMethod?
         var pathPrefix: String?
         var remaining: Int
+        var passes: Int
     }
 
     private let rules = Mutex<[Rule]>([])
 
-    func add(_ fault: SimulatedFault, origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int) {
+    func add(_ fault: SimulatedFault, origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int, after passes: Int) {
         guard count > 0 else { return }
-        rules.withLock { $0.append(Rule(fault: fault, origin: origin, method: method, pathPrefix: pathPrefix, remaining: count)) }
+        rules.withLock {
+            $0.append(Rule(fault: fault, origin: origin, method: method, pathPrefix: pathPrefix, remaining: count, passes: max(0, passes)))
+        }
     }
 
     /// The fault for this request, if one is due; consumes one use of it.
@@ -48,6 +51,10 @@ final class FaultSchedule: Sendable {
                 rule.origin == origin && (rule.method == nil || rule.method == request.method)
                     && (rule.pathPrefix.map { request.url.path.hasPrefix($0) } ?? true)
             }) else { return nil }
+            if rules[index].passes > 0 {
+                rules[index].passes -= 1
+                return nil
+            }
             let fault = rules[index].fault
             rules[index].remaining -= 1
             if rules[index].remaining == 0 { rules.remove(at: index) }

@@ -34,11 +34,12 @@ public final class SimulatorHost: Sendable {
         SimulatorTransport(host: self, api: routes)
     }
 
-    /// Schedules `fault` for the next `count` matching requests.
+    /// Schedules `fault` for `count` matching requests, after letting `passes` through.
     public func injectFault(
-        _ fault: SimulatedFault, on origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int
+        _ fault: SimulatedFault, on origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int,
+        after passes: Int = 0
     ) {
-        faults.add(fault, origin: origin, method: method, pathPrefix: pathPrefix, count: count)
+        faults.add(fault, origin: origin, method: method, pathPrefix: pathPrefix, count: count, after: passes)
     }
 
     /// The response standing for `fault`, or `nil` when the fault is a dropped connection.

@@ -30,13 +30,14 @@ extension VendorSimulator {
     /// The storage origin's base URL.
     public var storageBaseURL: URL { host.storage.baseURL }
 
-    /// Schedules `fault` for the next `count` requests to `origin` that match `method` and
-    /// `pathPrefix` (`nil` matches any).
+    /// Schedules `fault` for `count` requests to `origin` that match `method` and
+    /// `pathPrefix` (`nil` matches any), after letting the first `passes` matches through
+    /// (so a download can fail half-way).
     public func injectFault(
         _ fault: SimulatedFault, on origin: SimulatedOrigin = .api, method: HTTPMethod? = nil,
-        pathPrefix: String? = nil, count: Int = 1
+        pathPrefix: String? = nil, count: Int = 1, after passes: Int = 0
     ) {
-        host.injectFault(fault, on: origin, method: method, pathPrefix: pathPrefix, count: count)
+        host.injectFault(fault, on: origin, method: method, pathPrefix: pathPrefix, count: count, after: passes)
     }
 
     /// Moves simulated time forward (signed URLs expire, timestamps advance).
