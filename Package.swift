@@ -35,6 +35,9 @@ let package = Package(
             name: "AvalaTests",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
         .testTarget(
+            name: "CLITests",
+            dependencies: ["export-gateway", "ExportGateway", "ExportGatewayTesting"]),
+        .testTarget(
             name: "ConformanceTests",
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
     ]

@@ -5,8 +5,7 @@ import ExportGateway
 enum Tool {
     /// Runs the command `arguments` names (`arguments[0]` is the program path) and returns
     /// the process exit status: 0 done, 1 failed, 2 typed wrong.
-    static func run(_ arguments: [String]) async -> ExitStatus {
-        let console = Console()
+    static func run(_ arguments: [String], console: Console = Console()) async -> ExitStatus {
         do {
             switch try ArgumentParser(root: Commands.root).parse(Array(arguments.dropFirst())) {
             case .help(let path):

@@ -38,7 +38,9 @@ extension GatewayError {
             kind = .server
             advice = "The vendor gave an unexpected answer."
         }
-        let text = message.flatMap { $0.isEmpty ? nil : $0 } ?? "HTTP \(status)"
+        var text = message.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? "HTTP \(status)"
+        if let last = text.last, !".!?".contains(last) { text += "." }
         return GatewayError(
             kind, provider: provider, httpStatus: status, requestID: requestID, message: "\(text) \(advice)")
     }

@@ -99,7 +99,7 @@ public struct VendorAPI: Sendable {
         } catch let error as DecodingError {
             throw GatewayError(
                 .decoding, provider: provider, httpStatus: response.status,
-                message: "Could not read \(T.self) from the vendor's answer: \(Self.describe(error)).",
+                message: "Could not read the vendor's answer (HTTP \(response.status)): \(Self.describe(error)).",
                 underlying: error)
         }
     }

@@ -18,6 +18,8 @@ struct Demo {
     /// How many items to print.
     var itemsShown: Int
     var console: Console
+    /// What the waits sleep on; tests pass a virtual clock.
+    var clock: any GatewayClock = SystemClock()
 
     func run() async throws {
         let started = ContinuousClock.now
@@ -31,7 +33,7 @@ struct Demo {
             transport: simulator.transport,
             options: GatewayOptions(
                 pageSize: Self.pageSize, pollInterval: .milliseconds(200), maxPollInterval: .seconds(1),
-                downloadChunkSize: Self.downloadChunkSize, eventHandler: { events.handle($0) }))
+                downloadChunkSize: Self.downloadChunkSize, clock: clock, eventHandler: { events.handle($0) }))
 
         section(1, "Seed a dataset on the simulator")
         let dataset = DatasetRef(rawValue: simulator.seedDataset(named: "street-scenes", itemCount: Self.datasetItemCount))
