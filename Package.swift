@@ -28,6 +28,9 @@ let package = Package(
         .executableTarget(
             name: "export-gateway",
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
+        .executableTarget(
+            name: "export-gateway-benchmarks",
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
         .testTarget(
             name: "ExportGatewayTests",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),

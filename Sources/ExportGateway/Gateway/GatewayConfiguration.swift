@@ -60,7 +60,7 @@ public struct GatewayConfiguration: Sendable {
         guard let provider = environment.nonEmpty(providerVariable) else {
             throw GatewayError(
                 .configuration,
-                message: "No provider configured. Set \(providerVariable) (for example to \"avala\") or use a configuration file.")
+                message: "No provider configured. Set \(providerVariable) to a provider name (the `id` of one of your ProviderSet's descriptors) or use a configuration file.")
         }
         var configuration = GatewayConfiguration(provider: ProviderID(rawValue: provider), environment: environment)
         try configuration.applyEnvironmentOverrides()
@@ -85,7 +85,7 @@ public struct GatewayConfiguration: Sendable {
         } catch {
             throw GatewayError(
                 .configuration,
-                message: "Configuration file \(file.path) is not valid: \(error.readableDecodingDescription). Expected a JSON object such as {\"provider\": \"avala\"}.")
+                message: "Configuration file \(file.path) is not valid: \(error.readableDecodingDescription). Expected a JSON object such as {\"provider\": \"<name>\"}.")
         }
         let provider = environment.nonEmpty(providerVariable) ?? fileContents.provider
         guard let provider, !provider.isEmpty else {

@@ -42,7 +42,7 @@ enum AvalaDatasetRef: Sendable, Hashable {
             return path
         case .uid(let uid):
             let response = try await api.send(api.request(.get, "/datasets/\(VendorAPI.pathSegment(uid))/"))
-            let dataset = try api.decode(AvalaDatasetWire.self, from: response)
+            let dataset = try AvalaDatasetWire(api.json(from: response))
             guard let owner = dataset.ownerName, !owner.isEmpty, let slug = dataset.slug, !slug.isEmpty else {
                 throw GatewayError(
                     .decoding, provider: .avala, httpStatus: response.status,
@@ -59,7 +59,7 @@ enum AvalaDatasetRef: Sendable, Hashable {
             return uid
         case .path(let path):
             let response = try await api.send(api.request(.get, path.datasetPath))
-            let dataset = try api.decode(AvalaDatasetWire.self, from: response)
+            let dataset = try AvalaDatasetWire(api.json(from: response))
             guard let uid = dataset.uid, !uid.isEmpty else {
                 throw GatewayError(
                     .decoding, provider: .avala, httpStatus: response.status,

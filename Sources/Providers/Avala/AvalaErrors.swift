@@ -10,7 +10,7 @@ enum AvalaErrors {
     /// and field errors. A body that is not JSON gives the message `HTTP <status>`.
     static func gatewayError(for response: HTTPResponse) -> GatewayError? {
         guard !response.isSuccess else { return nil }
-        let body = try? JSONDecoder().decode(JSONValue.self, from: response.body)
+        let body = try? JSONValue(parsing: response.body)
         var message: String?
         var fieldErrors: [String: [String]] = [:]
         switch body {

@@ -76,21 +76,21 @@ public struct AvalaProvider: ExportProvider {
         case .project(let uid): sourceUID = uid
         }
         let response = try await api.send(api.request(.post, "/exports/", json: plan.body(sourceUID: sourceUID)), retry: .never)
-        return try api.decode(AvalaExportWire.self, from: response).export
+        return try AvalaExportWire(api.json(from: response)).export
     }
 
     /// Reads one export with `GET /exports/{uid}/`.
     public func export(_ id: ExportID, api: VendorAPI) async throws -> Export {
         let path = "/exports/\(VendorAPI.pathSegment(id.rawValue))/"
         let response = try await api.send(api.request(.get, path))
-        return try api.decode(AvalaExportWire.self, from: response).export
+        return try AvalaExportWire(api.json(from: response)).export
     }
 
     /// Reads one page of `GET /exports/`; the cursor is Avala's own `cursor` token.
     public func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export> {
         let query = AvalaPaging.query(pageSize: pageSize, token: cursor?.value)
         let response = try await api.send(api.request(.get, "/exports/", query: query))
-        let page = try api.decode(AvalaPageWire<AvalaExportWire>.self, from: response)
+        let page = try AvalaPageWire(api.json(from: response), element: AvalaExportWire.init)
         return Page(elements: page.results.map(\.export), next: page.nextToken.map(PageCursor.init))
     }
 
@@ -109,7 +109,7 @@ public struct AvalaProvider: ExportProvider {
         if let known = position?.path { path = known } else { path = try await ref.path(api: api) }
         let query = AvalaPaging.query(pageSize: pageSize, token: position?.token)
         let response = try await api.send(api.request(.get, path.collectionPath(kind), query: query))
-        let page = try api.decode(AvalaPageWire<AvalaItemWire>.self, from: response)
+        let page = try AvalaPageWire(api.json(from: response), element: AvalaItemWire.init)
         let next = page.nextToken.map { AvalaItemsCursor(ref: dataset, path: path, token: $0).pageCursor }
         return Page(elements: page.results.map { $0.item(kind: kind, dataset: dataset) }, next: next)
     }
@@ -119,6 +119,6 @@ public struct AvalaProvider: ExportProvider {
     public func item(_ id: ItemID, kind: ItemKind, in dataset: DatasetRef, api: VendorAPI) async throws -> Item {
         let path = try await AvalaDatasetRef(dataset).path(api: api)
         let response = try await api.send(api.request(.get, path.memberPath(kind, id: id)))
-        return try api.decode(AvalaItemWire.self, from: response).item(kind: kind, dataset: dataset)
+        return try AvalaItemWire(api.json(from: response)).item(kind: kind, dataset: dataset)
     }
 }

@@ -1,29 +1,28 @@
 import ExportGateway
 import Foundation
 
-// Avala's JSON objects as they arrive (snake_case). Only `uid` is required; every other
-// field is optional and an unexpected type in one is ignored rather than fatal, because
-// Avala's docs and SDK disagree on which fields exist (protocol notes, section 7). Each
-// struct also keeps the whole object as `raw`, for `providerFields`.
+// Avala's JSON objects as they arrive (snake_case), read from a parsed `JSONValue`. Only
+// `uid` is required; every other field is optional and an unexpected type in one is
+// ignored rather than fatal, because Avala's docs and SDK disagree on which fields exist
+// (protocol notes, section 7). Each struct also keeps the whole object as `raw`, for
+// `providerFields`.
 
 /// One list page: `{"next": url|null, "previous": url|null, "results": [...]}`.
-struct AvalaPageWire<Element: Decodable & Sendable>: Decodable, Sendable {
+struct AvalaPageWire<Element: Sendable>: Sendable {
     /// The page's elements; a missing or null `results` is an empty page.
     var results: [Element]
     /// The cursor token for the following page, taken from `next`; `nil` on the last page.
     var nextToken: String?
 
-    private enum CodingKeys: String, CodingKey { case next, results }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        results = try container.decodeIfPresent([Element].self, forKey: .results) ?? []
-        nextToken = AvalaPaging.token(fromNext: container.optionalValue(String.self, forKey: .next))
+    init(_ json: JSONValue, element: (JSONValue) throws -> Element) throws {
+        guard json.objectValue != nil else { throw AvalaWireError.notAnObject("a list page") }
+        results = try (json["results"]?.arrayValue ?? []).map(element)
+        nextToken = AvalaPaging.token(fromNext: json["next"]?.stringValue)
     }
 }
 
 /// An export object (`/exports/`, `/exports/{uid}/`).
-struct AvalaExportWire: Decodable, Sendable {
+struct AvalaExportWire: Sendable {
     var uid: String
     var name: String?
     var format: String?
@@ -37,36 +36,26 @@ struct AvalaExportWire: Decodable, Sendable {
     var updatedAt: Date?
     var raw: JSONValue
 
-    private enum CodingKeys: String, CodingKey {
-        case uid, name, format, status, datasets, projects
-        case totalTaskCount = "total_task_count"
-        case exportedTaskCount = "exported_task_count"
-        case downloadURL = "download_url"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        uid = try container.decode(String.self, forKey: .uid)
-        name = container.optionalValue(String.self, forKey: .name)
-        format = container.optionalValue(String.self, forKey: .format)
-        status = container.optionalValue(String.self, forKey: .status)
-        totalTaskCount = container.optionalValue(Int64.self, forKey: .totalTaskCount)
-        exportedTaskCount = container.optionalValue(Int64.self, forKey: .exportedTaskCount)
-        downloadURL = container.optionalValue(String.self, forKey: .downloadURL)
-        datasets = container.optionalValue([String].self, forKey: .datasets)
-        projects = container.optionalValue([String].self, forKey: .projects)
-        createdAt = container.optionalValue(Date.self, forKey: .createdAt)
-        updatedAt = container.optionalValue(Date.self, forKey: .updatedAt)
-        raw = try JSONValue(from: decoder)
+    init(_ json: JSONValue) throws {
+        uid = try AvalaWireError.requiredUID(in: json, of: "an export")
+        name = json["name"]?.stringValue
+        format = json["format"]?.stringValue
+        status = json["status"]?.stringValue
+        totalTaskCount = json["total_task_count"]?.intValue
+        exportedTaskCount = json["exported_task_count"]?.intValue
+        downloadURL = json["download_url"]?.stringValue
+        datasets = json["datasets"]?.arrayValue?.compactMap(\.stringValue)
+        projects = json["projects"]?.arrayValue?.compactMap(\.stringValue)
+        createdAt = json["created_at"]?.stringValue.flatMap(ISO8601.date(from:))
+        updatedAt = json["updated_at"]?.stringValue.flatMap(ISO8601.date(from:))
+        raw = json
     }
 }
 
 /// A dataset item or sequence (`.../items/`, `.../sequences/` and their detail views).
 ///
 /// Items carry the SDK's `url` or the docs' `data_url`; sequences carry `featured_image`.
-struct AvalaItemWire: Decodable, Sendable {
+struct AvalaItemWire: Sendable {
     var uid: String
     var key: String?
     var status: String?
@@ -78,50 +67,44 @@ struct AvalaItemWire: Decodable, Sendable {
     var createdAt: Date?
     var raw: JSONValue
 
-    private enum CodingKeys: String, CodingKey {
-        case uid, key, status, url, metadata, annotations
-        case dataURL = "data_url"
-        case featuredImage = "featured_image"
-        case createdAt = "created_at"
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        uid = try container.decode(String.self, forKey: .uid)
-        key = container.optionalValue(String.self, forKey: .key)
-        status = container.optionalValue(String.self, forKey: .status)
-        url = container.optionalValue(String.self, forKey: .url)
-        dataURL = container.optionalValue(String.self, forKey: .dataURL)
-        featuredImage = container.optionalValue(String.self, forKey: .featuredImage)
-        metadata = container.optionalValue(JSONValue.self, forKey: .metadata)
-        annotations = container.optionalValue(JSONValue.self, forKey: .annotations)
-        createdAt = container.optionalValue(Date.self, forKey: .createdAt)
-        raw = try JSONValue(from: decoder)
+    init(_ json: JSONValue) throws {
+        uid = try AvalaWireError.requiredUID(in: json, of: "an item")
+        key = json["key"]?.stringValue
+        status = json["status"]?.stringValue
+        url = json["url"]?.stringValue
+        dataURL = json["data_url"]?.stringValue
+        featuredImage = json["featured_image"]?.stringValue
+        metadata = json["metadata"].flatMap { $0.isNull ? nil : $0 }
+        annotations = json["annotations"].flatMap { $0.isNull ? nil : $0 }
+        createdAt = json["created_at"]?.stringValue.flatMap(ISO8601.date(from:))
+        raw = json
     }
 }
 
 /// A dataset (`/datasets/{uid}/`, `/datasets/{owner}/{slug}/`): only what addressing needs.
-struct AvalaDatasetWire: Decodable, Sendable {
+struct AvalaDatasetWire: Sendable {
     var uid: String?
     var slug: String?
     var ownerName: String?
 
-    private enum CodingKeys: String, CodingKey {
-        case uid, slug
-        case ownerName = "owner_name"
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        uid = container.optionalValue(String.self, forKey: .uid)
-        slug = container.optionalValue(String.self, forKey: .slug)
-        ownerName = container.optionalValue(String.self, forKey: .ownerName)
+    init(_ json: JSONValue) throws {
+        guard json.objectValue != nil else { throw AvalaWireError.notAnObject("a dataset") }
+        uid = json["uid"]?.stringValue
+        slug = json["slug"]?.stringValue
+        ownerName = json["owner_name"]?.stringValue
     }
 }
 
-extension KeyedDecodingContainer {
-    /// The value at `key`, or `nil` when it is missing, `null` or not a `T`.
-    func optionalValue<T: Decodable>(_ type: T.Type, forKey key: Key) -> T? {
-        (try? decodeIfPresent(type, forKey: key)) ?? nil
+/// Answers too malformed to map.
+enum AvalaWireError {
+    static func notAnObject(_ what: String) -> GatewayError {
+        GatewayError(.decoding, provider: .avala, message: "Avala's answer for \(what) is not a JSON object.")
+    }
+
+    static func requiredUID(in json: JSONValue, of what: String) throws -> String {
+        guard let uid = json["uid"]?.stringValue, !uid.isEmpty else {
+            throw GatewayError(.decoding, provider: .avala, message: "Avala sent \(what) without the required string `uid`.")
+        }
+        return uid
     }
 }

@@ -131,8 +131,6 @@ extension AvalaSimulator {
     private func storeResult(of record: ExportRecord, in state: State) -> String {
         let datasets = datasets(of: record, in: state)
         var entries: [ZipArchive.Entry] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if record.format == "YOLO" {
             var classes = Set<String>()
             for dataset in datasets {
@@ -156,14 +154,23 @@ extension AvalaSimulator {
             let names = AvalaFixtures.labels.enumerated().map { "  \($0.offset): \($0.element)" }.joined(separator: "\n")
             entries.insert(.init(path: "data.yaml", contents: Data("names:\n\(names)\n".utf8)), at: 0)
         } else {
+            // Encoded item by item, so a large export never holds a tree of every item.
             for dataset in datasets {
-                let items = (0..<dataset.itemCount).map { AvalaFixtures.item($0, of: dataset) }
-                let document: JSONValue = [
-                    "export": ["uid": .string(record.uid), "name": .string(record.name), "format": .string(record.format)],
-                    "dataset": ["uid": .string(dataset.uid), "owner": .string(dataset.owner), "slug": .string(dataset.slug)],
-                    "items": .array(items),
+                let header: JSONValue = [
+                    "uid": .string(record.uid), "name": .string(record.name), "format": .string(record.format),
                 ]
-                entries.append(.init(path: "\(dataset.slug).json", contents: (try? encoder.encode(document)) ?? Data()))
+                let owner: JSONValue = ["uid": .string(dataset.uid), "owner": .string(dataset.owner), "slug": .string(dataset.slug)]
+                var document = Data("{\"export\":".utf8)
+                document.append(header.serialized())
+                document.append(Data(",\"dataset\":".utf8))
+                document.append(owner.serialized())
+                document.append(Data(",\"items\":[".utf8))
+                for index in 0..<dataset.itemCount {
+                    if index > 0 { document.append(UInt8(ascii: ",")) }
+                    document.append(AvalaFixtures.item(index, of: dataset).serialized())
+                }
+                document.append(Data("]}".utf8))
+                entries.append(.init(path: "\(dataset.slug).json", contents: document))
             }
         }
         let object = "exports/\(record.uid)/\(record.uid).zip"

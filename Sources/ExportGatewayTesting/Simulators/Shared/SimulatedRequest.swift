@@ -45,18 +45,16 @@ public struct SimulatedRequest: Sendable {
     /// The body parsed as JSON, or `nil` when it is empty or not JSON.
     public var json: JSONValue? {
         guard !body.isEmpty else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: body)
+        return try? JSONValue(parsing: body)
     }
 }
 
 extension HTTPResponse {
     /// A JSON response with `Content-Type: application/json`, keys sorted for stable output.
     public static func json(_ status: Int, _ value: JSONValue, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var headers = headers
         headers["Content-Type"] = "application/json"
-        return HTTPResponse(status: status, headers: headers, body: (try? encoder.encode(value)) ?? Data())
+        return HTTPResponse(status: status, headers: headers, body: value.serialized())
     }
 
     /// A plain-text response, as a proxy in front of a vendor sends on a bad day.

@@ -13,7 +13,7 @@ public final class StorageOrigin: Sendable {
 
     private let time: SimulatedTime
     private let credentials: [String]
-    private let objects = Mutex<[String: Data]>([:])
+    private let objects = Mutex<[String: (data: Data, etag: String)]>([:])
     private let signingSecret = "simulated-storage-signing-secret"
 
     init(baseURL: URL, time: SimulatedTime, credentials: [String], urlLifetime: TimeInterval = 3600) {
@@ -25,11 +25,12 @@ public final class StorageOrigin: Sendable {
 
     /// Stores `data` under `name` (a `/`-separated object key), replacing any earlier object.
     func put(_ data: Data, at name: String) {
-        objects.withLock { $0[name] = data }
+        let etag = "\"\(String(CRC32.checksum(data), radix: 16))\""  // once here, not per ranged read
+        objects.withLock { $0[name] = (data, etag) }
     }
 
     /// The stored object's size, if it exists.
-    func size(of name: String) -> Int? { objects.withLock { $0[name]?.count } }
+    func size(of name: String) -> Int? { objects.withLock { $0[name]?.data.count } }
 
     /// A URL for `name` that works until `urlLifetime` from now (simulated time).
     func signedURL(for name: String) -> (url: URL, expiresAt: Date) {
@@ -57,12 +58,12 @@ public final class StorageOrigin: Sendable {
         guard TimeInterval(expires) > time.now.timeIntervalSince1970 else {
             return Self.error(403, "AccessDenied", "Request has expired")
         }
-        guard let object = objects.withLock({ $0[name] }) else {
+        guard let (object, etag) = objects.withLock({ $0[name] }) else {
             return Self.error(404, "NoSuchKey", "The specified key does not exist.")
         }
         var headers: HTTPHeaders = [
             "Content-Type": name.hasSuffix(".zip") ? "application/zip" : "application/octet-stream",
-            "Accept-Ranges": "bytes", "ETag": "\"\(String(CRC32.checksum(object), radix: 16))\"",
+            "Accept-Ranges": "bytes", "ETag": etag,
         ]
         var status = 200
         var body = object

@@ -1,0 +1,71 @@
+import ExportGateway
+import ExportGatewayAvala
+import ExportGatewayTesting
+import Foundation
+
+// Benchmarks for the two paths whose cost grows with an export's size: paging a large
+// dataset's items, and downloading a large result file. Run in release:
+//     swift run -c release export-gateway-benchmarks [items] [download-items]
+// Figures are printed; compare them as ratios within one run.
+
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let pagedItemCount = arguments.first ?? 200_000
+let downloadItemCount = arguments.dropFirst().first ?? 100_000
+
+func gateway(_ avala: AvalaSimulator, chunkSize: Int = 8 << 20, pageSize: Int = 1000) -> ExportGateway {
+    ExportGateway(
+        provider: AvalaProvider(), apiKey: APIKey(avala.apiKey), baseURL: avala.apiBaseURL, transport: avala.transport,
+        options: GatewayOptions(pageSize: pageSize, downloadChunkSize: chunkSize, clock: VirtualClock()))
+}
+
+print("ExportGateway benchmarks (in-process Avala simulator; resident memory from /proc/self/statm)")
+
+// 1. Paging: memory must not grow with the number of items iterated.
+do {
+    let avala = AvalaSimulator()
+    let dataset = DatasetRef(rawValue: avala.seedDataset(named: "paging", itemCount: pagedItemCount))
+    let gateway = gateway(avala)
+    let sampler = PeakSampler()
+    let before = Memory.residentBytes
+    var residentAtTenth: Int64 = 0
+    let clock = ContinuousClock()
+    let started = clock.now
+    var count = 0
+    for try await _ in gateway.items(in: dataset) {
+        count += 1
+        if count % 1000 == 0 { sampler.sample() }
+        if count == pagedItemCount / 10 { residentAtTenth = Memory.residentBytes }
+    }
+    let elapsed = seconds(clock.now - started)
+    let after = Memory.residentBytes
+    print("")
+    print("paging \(count) items in pages of 1000")
+    print(String(format: "  %.2f s, %.0f items/s", elapsed, Double(count) / elapsed))
+    print("  resident: before \(megabytes(before)), after 10% \(megabytes(residentAtTenth)), peak \(megabytes(sampler.value)), after 100% \(megabytes(after))")
+    print(String(format: "  growth from 10%% to 100%% of the items: %.2fx the growth over the first 10%%",
+                 Double(after - residentAtTenth) / Double(max(residentAtTenth - before, 1))))
+}
+
+// 2. Download: memory during a download must depend on the chunk size, not the file size.
+for chunkSize in [1 << 20, 8 << 20] {
+    let avala = AvalaSimulator(pollsToComplete: 1)
+    let dataset = DatasetRef(rawValue: avala.seedDataset(named: "download", itemCount: downloadItemCount))
+    let gateway = gateway(avala, chunkSize: chunkSize)
+    let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset)))
+    let ready = try await gateway.wait(for: created, timeout: .seconds(60))  // the simulator builds the file here
+    let destination = FileManager.default.temporaryDirectory.appendingPathComponent("eg-bench-\(UUID().uuidString).zip")
+    defer { try? FileManager.default.removeItem(at: destination) }
+    let sampler = PeakSampler()
+    let before = Memory.residentBytes
+    let clock = ContinuousClock()
+    let started = clock.now
+    let file = try await gateway.download(ready, to: destination) { _ in sampler.sample() }
+    let elapsed = seconds(clock.now - started)
+    let growth = max(sampler.value - before, 0)
+    print("")
+    print("download of \(megabytes(file.byteCount)) in ranges of \(megabytes(Int64(chunkSize)))")
+    print(String(format: "  %.2f s, %.0f MB/s", elapsed, Double(file.byteCount) / 1_000_000 / elapsed))
+    print("  resident growth during the download: \(megabytes(growth)) peak over \(megabytes(before))")
+    print(String(format: "  growth / file size: %.3f; growth / chunk size: %.2f",
+                 Double(growth) / Double(file.byteCount), Double(growth) / Double(chunkSize)))
+}
