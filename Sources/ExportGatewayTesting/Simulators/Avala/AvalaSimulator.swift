@@ -42,8 +42,8 @@ public final class AvalaSimulator: VendorSimulator {
     public init(
         apiBaseURL: URL = URL(string: "https://api.avala.sim/api/v1")!,
         storageBaseURL: URL = URL(string: "https://storage.avala.sim")!,
-        apiKey: String = "avk_5e1f0c2d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d",
-        restrictedAPIKey: String = "avk_restricted_0000000000000000000000000000",
+        apiKey: String = "avk_sim_fake_full_access",
+        restrictedAPIKey: String = "avk_sim_fake_restricted",
         vocabulary: Vocabulary = .rest, pollsToComplete: Int = 3
     ) {
         self.apiKey = apiKey
