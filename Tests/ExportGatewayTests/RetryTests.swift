@@ -18,6 +18,24 @@ import Testing
         avala.simulator.injectFault(.rateLimited(retryAfterSeconds: 7), method: .get, pathPrefix: nil, count: 1)
         _ = try await avala.gateway().export(created.id)
         #expect(avala.clock.sleeps == [.seconds(7)])
+
+        avala.simulator.injectFault(.rateLimitedUntilDate(secondsAhead: 30), method: .get, count: 1)
+        _ = try await avala.gateway().export(created.id)
+        // An HTTP-date has whole seconds, so the wait lands within a second below 30 s.
+        let dateWait = try #require(avala.clock.sleeps.last)
+        #expect(dateWait > .seconds(28) && dateWait <= .seconds(30), "slept \(dateWait)")
+    }
+
+    @Test func faultsMatchCollectionPathsWithTheirTrailingSlash() async throws {
+        let avala = SimulatedAvala()
+        _ = try await avala.export(.completes(afterPolls: 1))
+        avala.simulator.injectFault(.serviceUnavailable, method: .get, pathPrefix: "/api/v1/exports/", count: 1)
+        await #expect {
+            try await avala.gateway(retryPolicy: .never).exports().collect()
+        } throws: { error in
+            guard let error = error as? GatewayError else { return false }
+            return error.kind == .server && error.httpStatus == 503 && error.message.contains("HTTP 503")
+        }
     }
 
     @Test func retriesGiveUpAfterMaxAttemptsWithTheVendorError() async throws {

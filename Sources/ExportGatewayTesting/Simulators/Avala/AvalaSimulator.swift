@@ -148,7 +148,7 @@ public final class AvalaSimulator: VendorSimulator {
         return collapsed.isEmpty ? "dataset" : String(collapsed.prefix(100))
     }
 
-    /// Avala's error bodies for injected faults (DRF wording).
+    /// Avala's error bodies for injected faults (DRF wording); `now` is the real clock.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
         switch fault {
         case .rateLimited(let seconds):
@@ -157,7 +157,7 @@ public final class AvalaSimulator: VendorSimulator {
         case .rateLimitedUntilDate(let seconds):
             return .json(429, ["detail": .string("Request was throttled. Expected available in \(seconds) seconds.")],
                          headers: ["Retry-After": SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds)))])
-        case .serverError, .badGateway, .dropConnection:
+        case .serverError, .badGateway, .serviceUnavailable, .dropConnection:
             return .json(500, ["detail": "A server error occurred."])
         }
     }

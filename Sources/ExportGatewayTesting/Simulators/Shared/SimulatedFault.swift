@@ -6,12 +6,15 @@ import Synchronization
 public enum SimulatedFault: Sendable, Hashable {
     /// 429 with `Retry-After: <seconds>` in the vendor's own error shape.
     case rateLimited(retryAfterSeconds: Int)
-    /// 429 with `Retry-After` as an HTTP-date that many seconds ahead of simulated time.
+    /// 429 with `Retry-After` as an HTTP-date that many seconds ahead of the real clock
+    /// (a client compares the date with its own wall clock, not the simulator's).
     case rateLimitedUntilDate(secondsAhead: Int)
     /// 500 with the vendor's JSON error body.
     case serverError
     /// 502 with an HTML body, as a proxy in front of the vendor sends.
     case badGateway
+    /// 503 with a plain-text body, as a load balancer sends during maintenance.
+    case serviceUnavailable
     /// The connection drops before any answer (`URLError.networkConnectionLost`).
     case dropConnection
 }
@@ -49,7 +52,7 @@ final class FaultSchedule: Sendable {
         rules.withLock { rules in
             guard let index = rules.firstIndex(where: { rule in
                 rule.origin == origin && (rule.method == nil || rule.method == request.method)
-                    && (rule.pathPrefix.map { request.url.path.hasPrefix($0) } ?? true)
+                    && (rule.pathPrefix.map { SimulatedRequest(request).rawPath.hasPrefix($0) } ?? true)
             }) else { return nil }
             if rules[index].passes > 0 {
                 rules[index].passes -= 1

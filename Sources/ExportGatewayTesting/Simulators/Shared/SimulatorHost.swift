@@ -48,14 +48,16 @@ public final class SimulatorHost: Sendable {
         case (.dropConnection, _): return nil
         case (.badGateway, _):
             return .text(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", contentType: "text/html")
-        case (_, .api): return apiFaultResponse(fault, time.now)
+        case (.serviceUnavailable, _):
+            return .text(503, "Service Temporarily Unavailable")
+        case (_, .api): return apiFaultResponse(fault, Date())
         case (.rateLimited(let seconds), .storage):
             var response = StorageOrigin.error(503, "SlowDown", "Please reduce your request rate.")
             response.headers["Retry-After"] = String(seconds)
             return response
         case (.rateLimitedUntilDate(let seconds), .storage):
             var response = StorageOrigin.error(503, "SlowDown", "Please reduce your request rate.")
-            response.headers["Retry-After"] = Self.httpDate(time.now.addingTimeInterval(TimeInterval(seconds)))
+            response.headers["Retry-After"] = Self.httpDate(Date().addingTimeInterval(TimeInterval(seconds)))
             return response
         case (.serverError, .storage):
             return StorageOrigin.error(500, "InternalError", "We encountered an internal error. Please try again.")
