@@ -26,6 +26,18 @@ import Testing
         #expect(dateWait > .seconds(28) && dateWait <= .seconds(30), "slept \(dateWait)")
     }
 
+    @Test func retryAfterLongerThanThePolicyAllowsIsThrownNotWaited() async throws {
+        let avala = SimulatedAvala()
+        let created = try await avala.export(.completes(afterPolls: 1))
+        avala.simulator.injectFault(.rateLimited(retryAfterSeconds: 600), method: .get, count: 1)
+        await #expect {
+            try await avala.gateway().export(created.id)
+        } throws: { error in
+            (error as? GatewayError)?.kind == .rateLimited(retryAfter: .seconds(600))
+        }
+        #expect(avala.clock.sleeps.isEmpty)
+    }
+
     @Test func faultsMatchCollectionPathsWithTheirTrailingSlash() async throws {
         let avala = SimulatedAvala()
         _ = try await avala.export(.completes(afterPolls: 1))

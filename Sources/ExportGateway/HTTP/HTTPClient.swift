@@ -37,6 +37,9 @@ struct HTTPClient: Sendable {
                 reason = "HTTP \(response.status)"
                 retryAfter = RetryAfter.parse(response.headers["Retry-After"])
                 if attempt >= retryPolicy.maxAttempts || !repeatable { return response }
+                // A vendor asking for a longer pause than the policy allows would only refuse
+                // an early retry again: hand the caller its rateLimited(retryAfter:) instead.
+                if let retryAfter, retryAfter > retryPolicy.maxDelay { return response }
             case .failure(let error):
                 if attempt >= retryPolicy.maxAttempts || !repeatable { throw Self.transportError(error) }
                 reason = Self.transportError(error).message

@@ -12,7 +12,8 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maxAttempts: Int
     /// The first backoff delay.
     public var initialDelay: Duration
-    /// The longest backoff delay, and the longest `Retry-After` the core will honor.
+    /// The longest backoff delay, and the longest `Retry-After` the core waits out; a longer
+    /// one is not retried but thrown as ``GatewayError/Kind/rateLimited(retryAfter:)``.
     public var maxDelay: Duration
     /// Multiplies the delay after each attempt.
     public var multiplier: Double
@@ -49,7 +50,8 @@ public struct RetryPolicy: Sendable, Hashable {
         return capped * (1 - jitter * Double.random(in: 0...1))
     }
 
-    /// The delay before the next attempt: `Retry-After` when given (capped), else backoff.
+    /// The delay before the next attempt: `Retry-After` when given (capped; the client does
+    /// not retry past `maxDelay`), else backoff.
     public func delay(afterAttempt attempt: Int, retryAfter: Duration?) -> Duration {
         if let retryAfter { return min(max(retryAfter, .zero), maxDelay) }
         return backoff(afterAttempt: attempt)
