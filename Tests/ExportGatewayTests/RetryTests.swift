@@ -74,6 +74,20 @@ import Testing
         #expect(posts.count == 1)
     }
 
+    @Test func aCreateWhoseAnswerIsLostIsReportedNotRepeated() async throws {
+        let avala = SimulatedAvala()
+        let dataset = avala.simulator.seedDataset(named: "lost-answer", itemCount: 1)
+        avala.simulator.injectFault(.loseResponse, method: .post, count: 1)
+        await #expect {
+            try await avala.gateway().createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
+        } throws: { error in
+            (error as? GatewayError)?.kind == .transport
+        }
+        // The vendor did create it; retrying without an idempotency key would make a second.
+        #expect(try await avala.gateway().exports().collect().count == 1)
+        #expect(avala.simulator.requestLog.requests.filter { $0.method == .post }.count == 1)
+    }
+
     @Test func droppedConnectionsOnReadsAreRetried() async throws {
         let avala = SimulatedAvala()
         let created = try await avala.export(.completes(afterPolls: 1))

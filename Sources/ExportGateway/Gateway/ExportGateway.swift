@@ -110,6 +110,21 @@ public struct ExportGateway: Sendable {
         try await adapter.deleteExport(id, api: api)
     }
 
+    /// Deletes several exports at once where the vendor can (one at a time otherwise).
+    /// Unknown ids come back in ``ExportDeletion/notFound`` rather than as an error.
+    /// - Throws: ``GatewayError/Kind/unsupported(feature:)`` when the vendor cannot delete.
+    public func deleteExports(_ ids: [ExportID]) async throws -> ExportDeletion {
+        try await adapter.deleteExports(ids, api: api)
+    }
+
+    /// Reads an export by its name within `dataset`, for vendors whose export names are
+    /// unique per dataset (see ``ProviderCapabilities/readsExportsByName``).
+    /// - Throws: ``GatewayError/Kind/notFound`` when no such export exists,
+    ///   ``GatewayError/Kind/unsupported(feature:)`` when the vendor has no names.
+    public func export(named name: String, in dataset: DatasetRef) async throws -> Export {
+        try await adapter.export(named: name, in: dataset, api: api)
+    }
+
     /// Polls until the export ends, with growing pauses.
     ///
     /// - Returns: the completed export, with its download location.

@@ -38,10 +38,15 @@ public protocol ExportProvider: Sendable {
     func createExport(_ request: ExportRequest, api: VendorAPI) async throws -> Export
     /// Reads one export.
     func export(_ id: ExportID, api: VendorAPI) async throws -> Export
+    /// Reads one export by its name within a dataset, where names are unique per dataset.
+    func export(named name: String, in dataset: DatasetRef, api: VendorAPI) async throws -> Export
     /// Reads one page of exports, newest first when the vendor orders them.
     func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export>
     /// Deletes an export.
     func deleteExport(_ id: ExportID, api: VendorAPI) async throws
+    /// Deletes several exports; ids the vendor does not know are reported, not thrown.
+    /// The default deletes one at a time.
+    func deleteExports(_ ids: [ExportID], api: VendorAPI) async throws -> ExportDeletion
     /// A fresh download location for a completed export (signed URLs expire).
     func downloadLocation(for export: Export, api: VendorAPI) async throws -> DownloadLocation
     /// Reads one page of a dataset's items or sequences.
@@ -60,8 +65,25 @@ extension ExportProvider {
         throw unsupported("listing exports")
     }
 
+    public func export(named name: String, in dataset: DatasetRef, api: VendorAPI) async throws -> Export {
+        throw unsupported("reading an export by name")
+    }
+
     public func deleteExport(_ id: ExportID, api: VendorAPI) async throws {
         throw unsupported("deleting an export")
+    }
+
+    public func deleteExports(_ ids: [ExportID], api: VendorAPI) async throws -> ExportDeletion {
+        var deletion = ExportDeletion(deleted: [], notFound: [])
+        for id in ids where !deletion.deleted.contains(id) && !deletion.notFound.contains(id) {
+            do {
+                try await deleteExport(id, api: api)
+                deletion.deleted.append(id)
+            } catch let error as GatewayError where error.kind == .notFound {
+                deletion.notFound.append(id)
+            }
+        }
+        return deletion
     }
 
     public func downloadLocation(for export: Export, api: VendorAPI) async throws -> DownloadLocation {
@@ -89,6 +111,21 @@ extension ExportProvider {
         GatewayError(
             .unsupported(feature: feature), provider: Self.id,
             message: "\(Self.id) does not support \(feature).")
+    }
+}
+
+/// What a bulk delete did.
+public struct ExportDeletion: Sendable, Hashable {
+    /// The exports that existed and are now gone.
+    public var deleted: [ExportID]
+    /// The ids the vendor did not know (or that belong to someone else): not an error, so
+    /// running the same delete again succeeds.
+    public var notFound: [ExportID]
+
+    /// Creates a result.
+    public init(deleted: [ExportID], notFound: [ExportID]) {
+        self.deleted = deleted
+        self.notFound = notFound
     }
 }
 

@@ -19,12 +19,19 @@ public struct ProviderCapabilities: Sendable, Hashable {
     public var streamsRecords: Bool
     /// Whether a result download can be resumed with HTTP ranges.
     public var resumableDownloads: Bool
+    /// Whether creating an export is safe to retry, because the adapter sends an
+    /// idempotency key the vendor honors; otherwise the core never retries a create.
+    public var idempotentCreate: Bool
+    /// Whether an export can be read by its name within a dataset
+    /// (``ExportGateway/export(named:in:)``).
+    public var readsExportsByName: Bool
 
     /// Creates capabilities.
     public init(
         listsExports: Bool, deletesExports: Bool, exportsDatasets: Bool, exportsProjects: Bool,
         formats: Set<ExportFormat>, filters: Set<String> = [], itemKinds: Set<ItemKind>,
-        streamsRecords: Bool = false, resumableDownloads: Bool
+        streamsRecords: Bool = false, resumableDownloads: Bool, idempotentCreate: Bool = false,
+        readsExportsByName: Bool = false
     ) {
         self.listsExports = listsExports
         self.deletesExports = deletesExports
@@ -35,5 +42,7 @@ public struct ProviderCapabilities: Sendable, Hashable {
         self.itemKinds = itemKinds
         self.streamsRecords = streamsRecords
         self.resumableDownloads = resumableDownloads
+        self.idempotentCreate = idempotentCreate
+        self.readsExportsByName = readsExportsByName
     }
 }

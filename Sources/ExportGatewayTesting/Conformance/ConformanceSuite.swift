@@ -55,6 +55,51 @@ public enum ConformanceSuite {
             try Expect.that(seen.rawStatus == "quarantined", "rawStatus is \(seen.rawStatus ?? "nil")")
             try Expect.that(!seen.status.isTerminal, "an unknown word must not end a wait")
         },
+        ConformanceCheck("createWithLostAnswerIsRetriedWithoutDuplicate") { env in
+            let simulator = try env.requireSimulator("lose the answer to a create")
+            guard env.gateway.capabilities.idempotentCreate else {
+                throw ConformanceSkip("\(env.gateway.provider) has no idempotent create, so the core never retries one")
+            }
+            let dataset = try env.dataset(named: "conformance-idempotent", itemCount: 2)
+            let before = try await env.gateway.exports().collect().count
+            simulator.injectFault(.loseResponse, method: .post, count: 1)
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref), name: "idempotent"))
+            let after = try await env.gateway.exports().collect()
+            try Expect.that(after.count == before + 1, "a retried create made \(after.count - before) exports")
+            try Expect.that(after.contains { $0.id == created.id }, "the create returned an export the listing lacks")
+        },
+        ConformanceCheck("exportIsReadableByName") { env in
+            guard env.gateway.capabilities.readsExportsByName else {
+                throw ConformanceSkip("\(env.gateway.provider) has no export names to read by")
+            }
+            try env.requireWrites()
+            let dataset = try env.dataset(named: "conformance-by-name", itemCount: 2)
+            let name = "by name / with spaces"
+            let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref), name: name))
+            let read = try await env.gateway.export(named: name, in: dataset.ref)
+            try Expect.that(read.id == created.id && read.name == name, "read \(read.id) \(read.name ?? "-") by name")
+            _ = try await Expect.gatewayError("notFound", { try await env.gateway.export(named: "no such export", in: dataset.ref) }) {
+                $0 == .notFound
+            }
+        },
+        ConformanceCheck("bulkDeleteReportsUnknownIdsWithoutFailing") { env in
+            guard env.gateway.capabilities.deletesExports else {
+                _ = try await Expect.gatewayError("unsupported", { try await env.gateway.deleteExports(["any-id"]) }) {
+                    if case .unsupported = $0 { true } else { false }
+                }
+                return
+            }
+            try env.requireWrites()
+            let dataset = try env.dataset(named: "conformance-bulk-delete", itemCount: 2)
+            let first = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref), name: "bulk-1"))
+            let second = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref), name: "bulk-2"))
+            let unknown: ExportID = "00000000-0000-4000-8000-00000000beef"
+            let result = try await env.gateway.deleteExports([first.id, second.id, unknown])
+            try Expect.that(Set(result.deleted) == [first.id, second.id], "deleted \(result.deleted)")
+            try Expect.that(result.notFound == [unknown], "not found \(result.notFound)")
+            let again = try await env.gateway.deleteExports([first.id])
+            try Expect.that(again.deleted.isEmpty && again.notFound == [first.id], "a repeated delete gave \(again)")
+        },
         ConformanceCheck("deleteIsSupportedOrSaysUnsupported") { env in
             if env.gateway.capabilities.deletesExports {
                 try env.requireWrites()

@@ -157,7 +157,7 @@ public final class AvalaSimulator: VendorSimulator {
         case .rateLimitedUntilDate(let seconds):
             return .json(429, ["detail": .string("Request was throttled. Expected available in \(seconds) seconds.")],
                          headers: ["Retry-After": SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds)))])
-        case .serverError, .badGateway, .serviceUnavailable, .dropConnection:
+        case .serverError, .badGateway, .serviceUnavailable, .dropConnection, .loseResponse:
             return .json(500, ["detail": "A server error occurred."])
         }
     }

@@ -17,6 +17,9 @@ public enum SimulatedFault: Sendable, Hashable {
     case serviceUnavailable
     /// The connection drops before any answer (`URLError.networkConnectionLost`).
     case dropConnection
+    /// The vendor handles the request, then the connection drops before the answer
+    /// arrives: what makes retrying a create without an idempotency key dangerous.
+    case loseResponse
 }
 
 /// Which of a simulator's origins a fault applies to.

@@ -45,7 +45,7 @@ public final class SimulatorHost: Sendable {
     /// The response standing for `fault`, or `nil` when the fault is a dropped connection.
     func response(for fault: SimulatedFault, origin: SimulatedOrigin) -> HTTPResponse? {
         switch (fault, origin) {
-        case (.dropConnection, _): return nil
+        case (.dropConnection, _), (.loseResponse, _): return nil
         case (.badGateway, _):
             return .text(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", contentType: "text/html")
         case (.serviceUnavailable, _):

@@ -22,18 +22,28 @@ public struct SimulatorTransport: HTTPTransport {
             throw URLError(.cannotFindHost, userInfo: [NSURLErrorFailingURLErrorKey: request.url])
         }
         let response: HTTPResponse
-        if let fault = host.faults.take(for: request, origin: origin) {
+        let fault = host.faults.take(for: request, origin: origin)
+        if fault == .loseResponse {
+            let handled = route(request, origin: origin)
+            host.log.record(request, status: handled.status)
+            throw URLError(.networkConnectionLost)
+        }
+        if let fault {
             guard let faulted = host.response(for: fault, origin: origin) else {
                 host.log.record(request, status: nil)
                 throw URLError(.networkConnectionLost)
             }
             response = faulted
         } else {
-            let simulated = SimulatedRequest(request)
-            response = origin == .api ? api(simulated) : host.storage.handle(simulated)
+            response = route(request, origin: origin)
         }
         host.log.record(request, status: response.status)
         return response
+    }
+
+    private func route(_ request: HTTPRequest, origin: SimulatedOrigin) -> HTTPResponse {
+        let simulated = SimulatedRequest(request)
+        return origin == .api ? api(simulated) : host.storage.handle(simulated)
     }
 
     static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
