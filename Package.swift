@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "ExportGateway", targets: ["ExportGateway"]),
         .library(name: "ExportGatewayAvala", targets: ["ExportGatewayAvala"]),
+        .library(name: "ExportGatewayPictograph", targets: ["ExportGatewayPictograph"]),
         .library(name: "ExportGatewayProviders", targets: ["ExportGatewayProviders"]),
         .library(name: "ExportGatewayTesting", targets: ["ExportGatewayTesting"]),
         .executable(name: "export-gateway", targets: ["export-gateway"]),
@@ -20,8 +21,12 @@ let package = Package(
             dependencies: ["ExportGateway"],
             path: "Sources/Providers/Avala"),
         .target(
+            name: "ExportGatewayPictograph",
+            dependencies: ["ExportGateway"],
+            path: "Sources/Providers/Pictograph"),
+        .target(
             name: "ExportGatewayProviders",
-            dependencies: ["ExportGateway", "ExportGatewayAvala"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph"]),
         .target(
             name: "ExportGatewayTesting",
             dependencies: ["ExportGateway"]),
@@ -37,6 +42,9 @@ let package = Package(
         .testTarget(
             name: "AvalaTests",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
+        .testTarget(
+            name: "PictographTests",
+            dependencies: ["ExportGateway", "ExportGatewayPictograph", "ExportGatewayTesting"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["export-gateway", "ExportGateway", "ExportGatewayTesting"]),

@@ -2,7 +2,7 @@ import Foundation
 
 extension GatewayError {
     /// The error HTTP semantics alone imply for a failed response: 401 authentication,
-    /// 403 permission denied, 404 not found, 400/422 invalid request, 429 rate limited (with
+    /// 402/403 permission denied, 404 not found, 400/422 invalid request, 429 rate limited (with
     /// `Retry-After`), 5xx server. Adapters call it after reading their vendor's message and
     /// field errors from the body.
     public static func standard(
@@ -19,6 +19,9 @@ extension GatewayError {
         case 403:
             kind = .permissionDenied
             advice = "The key is valid but has no access to this resource; use a key with access."
+        case 402:
+            kind = .permissionDenied
+            advice = "The account's plan or credits do not cover this; check billing with the vendor."
         case 404, 410:
             kind = .notFound
             advice = "Check the id or name."

@@ -20,9 +20,15 @@ public protocol VendorSimulator: AnyObject, Sendable {
 
     /// Makes the next created export follow `script` instead of the default.
     func scriptNextExport(_ script: ExportScript)
+
+    /// Whether the vendor has a canceled state that ``ExportScript/cancels(afterPolls:)``
+    /// can reach (some vendors' exports only complete or fail).
+    var canCancelExports: Bool { get }
 }
 
 extension VendorSimulator {
+    public var canCancelExports: Bool { true }
+
     /// Every request received, keys redacted.
     public var requestLog: RequestLog { host.log }
     /// The vendor API's base URL, path prefix included.

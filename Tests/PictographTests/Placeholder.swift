@@ -1,0 +1,1 @@
+// Replaced by the Pictograph adapter and simulator tests.
