@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
-// ExportGateway ships with no package dependencies: Foundation, Dispatch, Synchronization,
-// Glibc, XCTest and Swift Testing only (a product decision, see README.md).
+// ExportGateway ships with no package dependencies: Foundation, FoundationNetworking,
+// Synchronization, Glibc and Swift Testing only (a product decision, see README.md).
 import PackageDescription
 
 let package = Package(

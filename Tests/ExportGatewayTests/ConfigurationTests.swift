@@ -93,6 +93,14 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
         #expect(overridden.pageSize == 3)
     }
 
+    @Test func nonPositivePageSizeFromAFileIsAConfigurationError() throws {
+        let file = try writeTemporaryFile(#"{"provider": "sample", "pageSize": 0}"#)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let configuration = try GatewayConfiguration.load(from: file, environment: ["SAMPLE_API_KEY": "k"])
+        let error = configurationError { try ExportGateway(configuration: configuration, providers: [sampleDescriptor]) }
+        #expect(error?.message.contains("pageSize") == true)
+    }
+
     @Test func providerBaseURLVariableIsUsedWhenNothingElseIsSet() throws {
         let gateway = try ExportGateway(
             configuration: .environment([

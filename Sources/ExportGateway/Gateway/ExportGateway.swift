@@ -59,7 +59,14 @@ public struct ExportGateway: Sendable {
             baseURL = descriptor.defaultBaseURL
         }
         var options = options
-        if let pageSize = configuration.pageSize { options.pageSize = pageSize }
+        if let pageSize = configuration.pageSize {
+            guard pageSize > 0 else {
+                throw GatewayError(
+                    .configuration, provider: descriptor.id,
+                    message: "Page size \(pageSize) is not a positive whole number. Set \"pageSize\" or \(GatewayConfiguration.pageSizeVariable) to 1 or more.")
+            }
+            options.pageSize = pageSize
+        }
         self.init(
             adapter: descriptor.makeProvider(), id: descriptor.id, apiKey: key, baseURL: baseURL, transport: transport,
             options: options)
@@ -114,7 +121,8 @@ public struct ExportGateway: Sendable {
     /// Unknown ids come back in ``ExportDeletion/notFound`` rather than as an error.
     /// - Throws: ``GatewayError/Kind/unsupported(feature:)`` when the vendor cannot delete.
     public func deleteExports(_ ids: [ExportID]) async throws -> ExportDeletion {
-        try await adapter.deleteExports(ids, api: api)
+        guard adapter.capabilities.deletesExports else { throw adapter.unsupported("deleting exports") }
+        return try await adapter.deleteExports(ids, api: api)
     }
 
     /// Reads an export by its name within `dataset`, for vendors whose export names are
@@ -164,13 +172,18 @@ public struct ExportGateway: Sendable {
         }
         let downloader = Downloader(client: api.client, chunkSize: options.downloadChunkSize)
         let handler = options.eventHandler
-        return try await downloader.download(
-            from: location, to: destination,
-            refreshLocation: { try await adapter.downloadLocation(for: export, api: api) },
-            progress: { value in
-                handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
-                progress?(value)
-            })
+        do {
+            return try await downloader.download(
+                from: location, to: destination,
+                refreshLocation: { try await adapter.downloadLocation(for: export, api: api) },
+                progress: { value in
+                    handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
+                    progress?(value)
+                })
+        } catch var error as GatewayError {
+            error.provider = error.provider ?? api.provider
+            throw error
+        }
     }
 
     // MARK: Items

@@ -19,8 +19,9 @@ public struct ProviderCapabilities: Sendable, Hashable {
     public var streamsRecords: Bool
     /// Whether a result download can be resumed with HTTP ranges.
     public var resumableDownloads: Bool
-    /// Whether creating an export is safe to retry, because the adapter sends an
-    /// idempotency key the vendor honors; otherwise the core never retries a create.
+    /// Whether creating an export is safe to retry: the adapter sends an idempotency key
+    /// the vendor honors and sends creates with `retry: .idempotent`. Without one, adapters
+    /// send creates with `retry: .never`, so a lost answer is reported, not repeated.
     public var idempotentCreate: Bool
     /// Whether an export can be read by its name within a dataset
     /// (``ExportGateway/export(named:in:)``).
