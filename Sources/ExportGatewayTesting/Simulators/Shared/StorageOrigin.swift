@@ -29,6 +29,12 @@ public final class StorageOrigin: Sendable {
         objects.withLock { $0[name] = (data, etag) }
     }
 
+    /// Deletes the object stored under `name`, if any: signed URLs for it, even unexpired
+    /// ones, then answer 404 `NoSuchKey` (a vendor deleting an export removes its file).
+    func remove(_ name: String) {
+        objects.withLock { $0[name] = nil }
+    }
+
     /// The stored object's size, if it exists.
     func size(of name: String) -> Int? { objects.withLock { $0[name]?.data.count } }
 

@@ -1,1 +1,0 @@
-// Replaced by the Pictograph adapter and simulator tests.
