@@ -1,8 +1,9 @@
 @_exported import ExportGateway
 @_exported import ExportGatewayAvala
+@_exported import ExportGatewayPictograph
 
 extension ProviderSet {
     /// Every adapter this package ships, so a pipeline can choose the vendor by
     /// configuration alone: `ExportGateway(configuration: .environment(), providers: .standard)`.
-    public static var standard: ProviderSet { .avala }
+    public static var standard: ProviderSet { .avala + .pictograph }
 }

@@ -6,6 +6,8 @@ import Testing
 let conformanceTargets: [ConformanceTarget] = [
     .simulator(AvalaProvider(), simulator: { AvalaSimulator() }),
     .live(AvalaProvider()),
+    .simulator(PictographProvider(), simulator: { PictographSimulator() }),
+    .live(PictographProvider()),
 ]
 
 @Test(arguments: ConformanceCase.all(for: conformanceTargets))
@@ -18,6 +20,7 @@ func conformance(_ check: ConformanceCase) async throws {
 @Test func simulatorModeSkipsOnlyForMissingCapabilities() async throws {
     let expectedSkips: [String: Set<String>] = [
         "avala": ["createWithLostAnswerIsRetriedWithoutDuplicate", "exportIsReadableByName"],
+        "pictograph": ["canceledExportEndsWaitAsFailure", "itemPagingCoversDatasetExactlyOnce", "itemReadMatchesListing"],
     ]
     for target in conformanceTargets where target.mode == .simulator {
         var skipped: Set<String> = []
