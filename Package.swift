@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ExportGateway", targets: ["ExportGateway"]),
         .library(name: "ExportGatewayAvala", targets: ["ExportGatewayAvala"]),
         .library(name: "ExportGatewayPictograph", targets: ["ExportGatewayPictograph"]),
+        .library(name: "ExportGatewayLabelbox", targets: ["ExportGatewayLabelbox"]),
         .library(name: "ExportGatewayProviders", targets: ["ExportGatewayProviders"]),
         .library(name: "ExportGatewayTesting", targets: ["ExportGatewayTesting"]),
         .executable(name: "export-gateway", targets: ["export-gateway"]),
@@ -25,8 +26,12 @@ let package = Package(
             dependencies: ["ExportGateway"],
             path: "Sources/Providers/Pictograph"),
         .target(
+            name: "ExportGatewayLabelbox",
+            dependencies: ["ExportGateway"],
+            path: "Sources/Providers/Labelbox"),
+        .target(
             name: "ExportGatewayProviders",
-            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox"]),
         .target(
             name: "ExportGatewayTesting",
             dependencies: ["ExportGateway"]),
@@ -45,6 +50,12 @@ let package = Package(
         .testTarget(
             name: "PictographTests",
             dependencies: ["ExportGateway", "ExportGatewayPictograph", "ExportGatewayTesting"]),
+        .testTarget(
+            name: "LabelboxTests",
+            dependencies: ["ExportGateway", "ExportGatewayLabelbox", "ExportGatewayTesting"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["export-gateway", "ExportGateway", "ExportGatewayTesting"]),

@@ -1,0 +1,1 @@
+// Replaced by the Labelbox adapter and simulator tests.
