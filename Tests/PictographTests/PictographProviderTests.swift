@@ -36,43 +36,6 @@ private final class Recorder: HTTPTransport {
     }
 }
 
-/// A fake server for shapes the simulator never produces: answers with `handler` and keeps
-/// every request.
-private final class StubTransport: HTTPTransport {
-    private let handler: @Sendable (HTTPRequest) -> HTTPResponse
-    private let log = Mutex<[HTTPRequest]>([])
-
-    init(_ handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) { self.handler = handler }
-
-    var requests: [HTTPRequest] { log.withLock { $0 } }
-
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        log.withLock { $0.append(request) }
-        return handler(request)
-    }
-
-    /// A gateway over this stub with a virtual clock.
-    func gateway(pageSize: Int = 100) -> ExportGateway {
-        ExportGateway(
-            provider: PictographProvider(), apiKey: APIKey("pk_live_stub"), baseURL: URL(string: "https://api.pictograph.test")!,
-            transport: self, options: GatewayOptions(pageSize: pageSize, retryPolicy: .never, clock: VirtualClock()))
-    }
-
-    /// The value of query item `name` in request `index`.
-    func query(_ name: String, of index: Int) -> String? {
-        guard requests.indices.contains(index) else { return nil }
-        return URLComponents(url: requests[index].url, resolvingAgainstBaseURL: false)?.queryItems?
-            .first { $0.name == name }?.value
-    }
-}
-
-/// A JSON response.
-private func jsonResponse(_ status: Int, _ body: JSONValue, headers: HTTPHeaders = [:]) -> HTTPResponse {
-    var headers = headers
-    headers["Content-Type"] = "application/json"
-    return HTTPResponse(status: status, headers: headers, body: body.serialized())
-}
-
 /// A fresh Pictograph simulator plus a virtual clock, and gateways over them: waits and
 /// retries run instantly, and every request the adapter sends lands in the simulator's log
 /// (and, with its body and answer, in ``Recorder``).
@@ -158,8 +121,7 @@ private func fieldErrors(of error: GatewayError, sourceLocation: SourceLocation 
 
 private let unknownID = "00000000-0000-4000-8000-00000000dead"
 
-/// The Pictograph adapter through the gateway's public API, against the Pictograph simulator
-/// (and, for shapes the simulator never sends, a stub server).
+/// The Pictograph adapter through the gateway's public API, against the Pictograph simulator.
 @Suite("PictographProvider") struct PictographProviderTests {}
 
 // MARK: - 1. Descriptor and capabilities
@@ -715,23 +677,29 @@ extension PictographProviderTests {
         }
     }
 
-    /// The stop rules of protocol section 3 for answers the simulator never gives
-    /// (no `has_more`, a capped page, a bare array).
+    /// The stop rules of protocol section 3, for every page shape the SDK's pager copes with
+    /// (no Boolean `has_more`, a silently capped page, the docs' bare array).
     @Suite("paging stop rules")
     struct PagingStopRules {
-        /// A list server over `total` exports that answers at most `cap` per page, with
-        /// `pagination.has_more` computed, omitted or replaced by `hasMore`.
-        fileprivate static func server(total: Int, cap: Int = .max, hasMore: @escaping @Sendable (Int, Int) -> JSONValue?) -> StubTransport {
-            StubTransport { request in
-                let items = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
-                let limit = Int(items.first { $0.name == "limit" }?.value ?? "") ?? 100
-                let offset = Int(items.first { $0.name == "offset" }?.value ?? "") ?? 0
-                let end = min(total, offset + min(limit, cap))
-                let data: [JSONValue] = offset < end
-                    ? (offset..<end).map { ["id": .string("e\($0)"), "status": "completed", "dataset_name": "d"] } : []
-                var pagination: [String: JSONValue] = ["total": .int(Int64(total))]
-                if let flag = hasMore(end, total) { pagination["has_more"] = flag }
-                return jsonResponse(200, ["data": .array(data), "pagination": .object(pagination)])
+        /// A simulator holding `count` exports whose pages take `listing`'s shape, and the
+        /// exports' ids newest first (the order Pictograph lists them in).
+        fileprivate static func exports(_ count: Int, listing: PictographSimulator.Listing) async throws -> (Pictograph, [ExportID]) {
+            let pictograph = Pictograph()
+            let gateway = pictograph.gateway()
+            let dataset = pictograph.dataset("paged")
+            var created: [ExportID] = []
+            for index in 0..<count {
+                created.append(try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
+            }
+            pictograph.simulator.shapeListing(listing)
+            return (pictograph, created.reversed())
+        }
+
+        /// The `offset` and `limit` of every list request, in order.
+        fileprivate static func pages(_ pictograph: Pictograph) -> [(offset: String?, limit: String?)] {
+            pictograph.requests(.get, "/").map { entry in
+                let items = URLComponents(url: entry.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
+                return (items.first { $0.name == "offset" }?.value, items.first { $0.name == "limit" }?.value)
             }
         }
 
@@ -739,60 +707,58 @@ extension PictographProviderTests {
             (7, 3, [0, 3, 6]), (6, 3, [0, 3, 6]), (0, 3, [0]), (2, 3, [0]),
         ])
         func shortPageHeuristic(total: Int, pageSize: Int, offsets: [Int]) async throws {
-            let flags: [JSONValue?] = [.none, .some("yes"), .some(1), .some(.null)]
-            for flag in flags {
-                let stub = Self.server(total: total) { _, _ in flag }
-                let listed = try await stub.gateway().exports(pageSize: pageSize).collect()
-                #expect(listed.map(\.id.rawValue) == (0..<total).map { "e\($0)" })
-                #expect(stub.requests.indices.map { stub.query("offset", of: $0) } == offsets.map(String.init), "has_more \(String(describing: flag))")
+            let shapes: [PictographSimulator.Listing.HasMore] = [.absent, .always("yes"), .always(1), .always(.null)]
+            for shape in shapes {
+                let (pictograph, expected) = try await Self.exports(total, listing: .init(hasMore: shape))
+                let listed = try await pictograph.gateway().exports(pageSize: pageSize).collect()
+                #expect(listed.map(\.id) == expected)
+                #expect(Self.pages(pictograph).map(\.offset) == offsets.map(String.init), "has_more \(shape)")
             }
         }
 
         @Test func hasMoreFalseStopsEvenAfterAFullPage() async throws {
-            let stub = Self.server(total: 10) { _, _ in false }
-            let listed = try await stub.gateway().exports(pageSize: 4).collect()
-            #expect(listed.count == 4)
-            #expect(stub.requests.count == 1)
+            let (pictograph, expected) = try await Self.exports(10, listing: .init(hasMore: .always(false)))
+            let listed = try await pictograph.gateway().exports(pageSize: 4).collect()
+            #expect(listed.map(\.id) == Array(expected.prefix(4)))
+            #expect(Self.pages(pictograph).count == 1)
         }
 
         @Test func hasMoreTrueOnAShortPageKeepsGoingByTheCountReceived() async throws {
             // The server caps pages at 2 whatever the limit: the offset must advance by 2, not 5.
-            let stub = Self.server(total: 7, cap: 2) { end, total in .bool(end < total) }
-            let listed = try await stub.gateway().exports(pageSize: 5).collect()
-            #expect(listed.map(\.id.rawValue) == (0..<7).map { "e\($0)" })
-            #expect(stub.requests.indices.map { stub.query("offset", of: $0) } == ["0", "2", "4", "6"])
-            #expect(stub.requests.indices.allSatisfy { stub.query("limit", of: $0) == "5" })
+            let (pictograph, expected) = try await Self.exports(7, listing: .init(pageCap: 2))
+            let listed = try await pictograph.gateway().exports(pageSize: 5).collect()
+            #expect(listed.map(\.id) == expected)
+            #expect(Self.pages(pictograph).map(\.offset) == ["0", "2", "4", "6"])
+            #expect(Self.pages(pictograph).allSatisfy { $0.limit == "5" })
         }
 
         @Test func emptyPageStopsEvenWhenHasMoreIsTrue() async throws {
-            let stub = Self.server(total: 3) { _, _ in true }
-            let listed = try await stub.gateway().exports(pageSize: 3).collect()
-            #expect(listed.count == 3)
-            #expect(stub.requests.count == 2)
+            let (pictograph, expected) = try await Self.exports(3, listing: .init(hasMore: .always(true)))
+            let listed = try await pictograph.gateway().exports(pageSize: 3).collect()
+            #expect(listed.map(\.id) == expected)
+            #expect(Self.pages(pictograph).count == 2)
         }
 
-        @Test func missingOrNullDataIsAnEmptyLastPage() async throws {
-            for body in [["pagination": ["has_more": true]], ["data": .null, "pagination": ["has_more": true]]] as [JSONValue] {
-                let stub = StubTransport { _ in jsonResponse(200, body) }
-                #expect(try await stub.gateway().exports().collect().isEmpty)
-                #expect(stub.requests.count == 1)
-            }
+        @Test(arguments: [["pagination": ["has_more": true]], ["data": .null, "pagination": ["has_more": true]]] as [JSONValue])
+        func missingOrNullDataIsAnEmptyLastPage(body: JSONValue) async throws {
+            let (pictograph, _) = try await Self.exports(3, listing: .init())
+            pictograph.simulator.injectAnswer(.json(200, body), method: .get)
+            #expect(try await pictograph.gateway().exports().collect().isEmpty)
+            #expect(Self.pages(pictograph).count == 1)
         }
 
         @Test func docsShapedBareArrayIsRead() async throws {
-            // Two exports at offset 0, none after: a pager that ignored the short page would ask again.
-            let stub = StubTransport { request in
-                let first = request.url.query?.contains("offset=0") == true
-                return jsonResponse(200, first ? [["id": "a", "status": "pending"], ["id": "b", "status": "failed"]] : [])
-            }
-            let listed = try await stub.gateway().exports(pageSize: 10).collect()
-            #expect(listed.map(\.id) == ["a", "b"] && listed.map(\.status) == [.pending, .failed])
-            #expect(stub.requests.count == 1)
+            // Two exports, one page: a pager that ignored the short page would ask again.
+            let (pictograph, expected) = try await Self.exports(2, listing: .init(bareArray: true))
+            let listed = try await pictograph.gateway().exports(pageSize: 10).collect()
+            #expect(listed.map(\.id) == expected && listed.allSatisfy { $0.status == .pending })
+            #expect(Self.pages(pictograph).count == 1)
         }
 
         @Test func exportWithoutIDIsADecodingErrorNamingIt() async throws {
-            let stub = StubTransport { _ in jsonResponse(200, ["data": [["name": "x", "status": "completed"]]]) }
-            let error = try await #require(throws: GatewayError.self) { try await stub.gateway().exports().collect() }
+            let pictograph = Pictograph()
+            pictograph.simulator.injectAnswer(.json(200, ["data": [["name": "x", "status": "completed"]]]), method: .get)
+            let error = try await #require(throws: GatewayError.self) { try await pictograph.gateway().exports().collect() }
             #expect(error.kind == .decoding)
             #expect(error.message.contains("`id`"))
         }
@@ -802,6 +768,8 @@ extension PictographProviderTests {
 // MARK: - 7. Mapping an export object
 
 extension PictographProviderTests {
+    /// Export objects exactly as the protocol notes show them, answered by the simulator in
+    /// place of its own (which always sends today's full shape).
     @Suite("export mapping")
     struct ExportMapping {
         /// The protocol notes' completed example, with `project_id` standing in for `dataset_id`.
@@ -817,11 +785,10 @@ extension PictographProviderTests {
 
         @Test(arguments: [true, false])
         func everyFieldIsMapped(wrapped: Bool) async throws {
-            let body: JSONValue = wrapped ? ["data": Self.completed] : Self.completed
-            let stub = StubTransport { _ in jsonResponse(200, body) }
-            let export = try await stub.gateway().export("3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01")
-            #expect(stub.requests.first?.url.absoluteString
-                == "https://api.pictograph.test/api/v1/developer/exports/3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01")
+            let pictograph = Pictograph()
+            pictograph.simulator.injectAnswer(.json(200, wrapped ? ["data": Self.completed] : Self.completed), method: .get)
+            let export = try await pictograph.gateway().export("3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01")
+            #expect(pictograph.requests(.get, "/3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01").count == 1)
             #expect(export.id == "3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01" && export.provider == .pictograph)
             #expect(export.name == "Training Export v1")
             #expect(export.status == .completed && export.rawStatus == "completed")
@@ -837,17 +804,20 @@ extension PictographProviderTests {
         }
 
         @Test func failedExportCarriesErrorMessage() async throws {
-            let body: JSONValue = ["data": ["id": "f", "status": "failed", "error_message": "out of memory", "download_url": .null]]
-            let stub = StubTransport { _ in jsonResponse(200, body) }
-            let export = try await stub.gateway().export("f")
+            let pictograph = Pictograph()
+            pictograph.simulator.injectAnswer(
+                .json(200, ["data": ["id": "f", "status": "failed", "error_message": "out of memory", "download_url": .null]]),
+                method: .get)
+            let export = try await pictograph.gateway().export("f")
             #expect(export.status == .failed && export.failureReason == "out of memory")
             #expect(export.downloadLocation == nil && export.updatedAt == nil && export.source == nil)
         }
 
         @Test func createAnswerWithoutIDIsADecodingError() async throws {
-            let stub = StubTransport { _ in jsonResponse(201, ["data": ["name": "x", "status": "pending"]]) }
+            let pictograph = Pictograph()
+            pictograph.simulator.injectAnswer(.json(201, ["data": ["name": "x", "status": "pending"]]), method: .post)
             let error = try await #require(throws: GatewayError.self) {
-                try await stub.gateway().createExport(ExportRequest(source: .dataset("d"), name: "x"))
+                try await pictograph.gateway().createExport(ExportRequest(source: .dataset(pictograph.dataset("d")), name: "x"))
             }
             #expect(error.kind == .decoding && error.message.contains("`id`"))
         }

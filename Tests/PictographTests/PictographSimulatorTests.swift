@@ -396,6 +396,43 @@ struct PictographSimulatorTests {
         #expect(try decode(try await send(Self.exports + "/?status=processing&dataset_name=one"))["data"]?[0]?["name"] == "e0")
     }
 
+    @Test func listingShapesCapPagesDropOrFixHasMoreAndServeBareArrays() async throws {
+        sim.seedDataset(named: "one", itemCount: 1)
+        for number in 0..<5 { try await create("one", "e\(number)") }
+
+        sim.shapeListing(.init(pageCap: 2))
+        let capped = try decode(try await send(Self.exports + "/?limit=4&offset=0"))
+        #expect(capped["data"]?.arrayValue?.count == 2 && capped["pagination"]?["has_more"] == true)
+        #expect(capped["pagination"]?["limit"] == 4, "the limit asked for is echoed, not the cap")
+
+        sim.shapeListing(.init(hasMore: .absent))
+        let absent = try decode(try await send(Self.exports + "/?limit=2"))
+        #expect(absent["pagination"]?["has_more"] == nil && absent["pagination"]?["total"] == 5)
+
+        sim.shapeListing(.init(hasMore: .always("yes")))
+        #expect(try decode(try await send(Self.exports + "/?offset=9"))["pagination"]?["has_more"] == "yes")
+
+        sim.shapeListing(.init(bareArray: true))
+        let bare = try decode(try await send(Self.exports + "/?limit=3"))
+        #expect(bare.arrayValue?.compactMap { $0["name"]?.stringValue } == ["e4", "e3", "e2"])
+
+        sim.shapeListing(.init())
+        #expect(try decode(try await send(Self.exports + "/?limit=2"))["pagination"]?["has_more"] == true)
+    }
+
+    @Test func injectedAnswersReplaceMatchingAnswersOnlyAndAreLogged() async throws {
+        sim.seedDataset(named: "one", itemCount: 1)
+        try await create("one", "e0")
+        sim.injectAnswer(.json(200, ["data": [["status": "completed"]]]), method: .get, pathPrefix: Self.exports, count: 2, after: 1)
+        #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["name"] == "e0", "the first match passes")
+        #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["name"] == nil)
+        #expect(try await send(.post, Self.exports + "/", json: ["dataset_name": "one", "name": "e1"]).status == 201,
+                "another method is not matched")
+        #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["name"] == nil)
+        #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["name"] == "e1", "used up after count")
+        #expect(sim.requestLog.requests.count == 6)
+    }
+
     // MARK: Progression
 
     @Test func exportsProgressOverPollsAndEarlyDownloadIs409() async throws {

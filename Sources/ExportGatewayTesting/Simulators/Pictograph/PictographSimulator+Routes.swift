@@ -172,14 +172,17 @@ extension PictographSimulator {
                     && (datasetName.map { record.datasetName == $0 } ?? true)
                     && (status.map { record.status == $0 } ?? true)
             }
-            let page = visible.dropFirst(offset).prefix(limit)
-            return .json(200, [
-                "data": .array(page.map { json(of: $0) }),
-                "pagination": [
-                    "total": .int(Int64(visible.count)), "limit": .int(Int64(limit)), "offset": .int(Int64(offset)),
-                    "has_more": .bool(offset + page.count < visible.count),
-                ],
-            ])
+            let page = visible.dropFirst(offset).prefix(min(limit, state.listing.pageCap ?? limit))
+            let data = JSONValue.array(page.map { json(of: $0) })
+            var pagination: [String: JSONValue] = [
+                "total": .int(Int64(visible.count)), "limit": .int(Int64(limit)), "offset": .int(Int64(offset)),
+            ]
+            switch state.listing.hasMore {
+            case .truthful: pagination["has_more"] = .bool(offset + page.count < visible.count)
+            case .absent: break
+            case .always(let value): pagination["has_more"] = value
+            }
+            return state.listing.bareArray ? .json(200, data) : .json(200, ["data": data, "pagination": .object(pagination)])
         }
     }
 

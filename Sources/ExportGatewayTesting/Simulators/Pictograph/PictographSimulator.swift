@@ -132,6 +132,44 @@ public final class PictographSimulator: VendorSimulator {
         state.withLock { $0.scripts.append(script) }
     }
 
+    // MARK: Listing shapes
+
+    /// How the list route shapes its pages. The SDK's pager copes with every shape here
+    /// (protocol notes, section 3), so a client must too.
+    public struct Listing: Sendable {
+        /// What `pagination.has_more` holds.
+        public enum HasMore: Sendable {
+            /// `true` exactly when exports remain after this page (today's server).
+            case truthful
+            /// Left out of `pagination`, so only a short page ends the listing.
+            case absent
+            /// This value on every page, whatever remains: a non-Boolean, or a flag that lies.
+            case always(JSONValue)
+        }
+
+        /// The most exports a page holds whatever `limit` asks: a server that caps the page
+        /// size silently (the note's alternative to answering 422) sends short pages while
+        /// `has_more` is `true`. `nil` serves `limit` exports.
+        public var pageCap: Int?
+        /// What `pagination.has_more` holds.
+        public var hasMore: HasMore
+        /// Whether a page is the documentation's bare JSON array, with no `data` envelope
+        /// and no `pagination`.
+        public var bareArray: Bool
+
+        /// A listing shape; the defaults are today's server.
+        public init(pageCap: Int? = nil, hasMore: HasMore = .truthful, bareArray: Bool = false) {
+            self.pageCap = pageCap.map { max(1, $0) }
+            self.hasMore = hasMore
+            self.bareArray = bareArray
+        }
+    }
+
+    /// How the list route shapes its pages from now on.
+    public func shapeListing(_ listing: Listing) {
+        state.withLock { $0.listing = listing }
+    }
+
     // MARK: State
 
     struct Dataset {
@@ -163,6 +201,7 @@ public final class PictographSimulator: VendorSimulator {
         var exportsCreated = 0
         var scripts: [ExportScript] = []
         var idempotency: [IdempotencyKey: StoredResponse] = [:]
+        var listing = Listing()
     }
 
     enum Namespace {

@@ -30,10 +30,11 @@ public enum SimulatedOrigin: Sendable, Hashable {
     case storage
 }
 
-/// Faults waiting to fire, each on the next `count` requests that match.
-final class FaultSchedule: Sendable {
+/// Actions (faults, or replacement answers) waiting to fire, each on the next `count`
+/// requests that match.
+final class RequestSchedule<Action: Sendable>: Sendable {
     private struct Rule {
-        var fault: SimulatedFault
+        var action: Action
         var origin: SimulatedOrigin
         var method: HTTPMethod?
         var pathPrefix: String?
@@ -43,15 +44,15 @@ final class FaultSchedule: Sendable {
 
     private let rules = Mutex<[Rule]>([])
 
-    func add(_ fault: SimulatedFault, origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int, after passes: Int) {
+    func add(_ action: Action, origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int, after passes: Int) {
         guard count > 0 else { return }
         rules.withLock {
-            $0.append(Rule(fault: fault, origin: origin, method: method, pathPrefix: pathPrefix, remaining: count, passes: max(0, passes)))
+            $0.append(Rule(action: action, origin: origin, method: method, pathPrefix: pathPrefix, remaining: count, passes: max(0, passes)))
         }
     }
 
-    /// The fault for this request, if one is due; consumes one use of it.
-    func take(for request: HTTPRequest, origin: SimulatedOrigin) -> SimulatedFault? {
+    /// The action for this request, if one is due; consumes one use of it.
+    func take(for request: HTTPRequest, origin: SimulatedOrigin) -> Action? {
         rules.withLock { rules in
             guard let index = rules.firstIndex(where: { rule in
                 rule.origin == origin && (rule.method == nil || rule.method == request.method)
@@ -61,10 +62,10 @@ final class FaultSchedule: Sendable {
                 rules[index].passes -= 1
                 return nil
             }
-            let fault = rules[index].fault
+            let action = rules[index].action
             rules[index].remaining -= 1
             if rules[index].remaining == 0 { rules.remove(at: index) }
-            return fault
+            return action
         }
     }
 }

@@ -12,7 +12,8 @@ public final class SimulatorHost: Sendable {
     public let log: RequestLog
     /// The storage origin that serves result files.
     public let storage: StorageOrigin
-    let faults = FaultSchedule()
+    let faults = RequestSchedule<SimulatedFault>()
+    let answers = RequestSchedule<HTTPResponse>()
     private let apiFaultResponse: @Sendable (SimulatedFault, Date) -> HTTPResponse
 
     /// Creates the machinery. `secrets` are the simulator's API keys (redacted in the log,
@@ -40,6 +41,19 @@ public final class SimulatorHost: Sendable {
         after passes: Int = 0
     ) {
         faults.add(fault, origin: origin, method: method, pathPrefix: pathPrefix, count: count, after: passes)
+    }
+
+    /// Answers the next `count` matching requests to the vendor's API with `response` instead
+    /// of the simulator's own answer, after letting `passes` through.
+    ///
+    /// For shapes a real vendor sends only when something is off (a field missing, an older
+    /// envelope, an object from a newer API version), which a client must still read or
+    /// reject with a clear error. The request is still logged; the simulator's state is not
+    /// touched.
+    public func injectAnswer(
+        _ response: HTTPResponse, method: HTTPMethod?, pathPrefix: String?, count: Int = 1, after passes: Int = 0
+    ) {
+        answers.add(response, origin: .api, method: method, pathPrefix: pathPrefix, count: count, after: passes)
     }
 
     /// The response standing for `fault`, or `nil` when the fault is a dropped connection.

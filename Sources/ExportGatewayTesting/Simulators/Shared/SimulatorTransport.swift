@@ -21,6 +21,10 @@ public struct SimulatorTransport: HTTPTransport {
             host.log.record(request, status: nil)
             throw URLError(.cannotFindHost, userInfo: [NSURLErrorFailingURLErrorKey: request.url])
         }
+        if let injected = host.answers.take(for: request, origin: origin) {
+            host.log.record(request, status: injected.status)
+            return injected
+        }
         let response: HTTPResponse
         let fault = host.faults.take(for: request, origin: origin)
         if fault == .loseResponse {

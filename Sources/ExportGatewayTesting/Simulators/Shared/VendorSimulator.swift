@@ -46,6 +46,15 @@ extension VendorSimulator {
         host.injectFault(fault, on: origin, method: method, pathPrefix: pathPrefix, count: count, after: passes)
     }
 
+    /// Answers the next `count` API requests that match `method` and `pathPrefix` with
+    /// `response` instead of the simulator's own, after letting `passes` through: for shapes
+    /// only an unusual or broken server sends (see ``SimulatorHost/injectAnswer(_:method:pathPrefix:count:after:)``).
+    public func injectAnswer(
+        _ response: HTTPResponse, method: HTTPMethod? = nil, pathPrefix: String? = nil, count: Int = 1, after passes: Int = 0
+    ) {
+        host.injectAnswer(response, method: method, pathPrefix: pathPrefix, count: count, after: passes)
+    }
+
     /// Moves simulated time forward (signed URLs expire, timestamps advance).
     public func advanceTime(by seconds: TimeInterval) {
         host.time.advance(by: seconds)
