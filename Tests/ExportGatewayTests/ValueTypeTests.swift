@@ -81,3 +81,21 @@ import Testing
         #expect(again == value)
     }
 }
+
+@Suite("path segments")
+struct PathSegmentTests {
+    @Test("Every reserved character, space and non-ASCII letter is escaped; dot-only segments too", arguments: [
+        ("plain-name_1.0~x", "plain-name_1.0~x"), ("a b/c", "a%20b%2Fc"), ("100%+&?#", "100%25%2B%26%3F%23"),
+        (".", "%2E"), ("..", "%2E%2E"), ("...", "%2E%2E%2E"), ("..a", "..a"), ("é日本", "%C3%A9%E6%97%A5%E6%9C%AC"),
+    ])
+    func escapes(segment: String, escaped: String) {
+        #expect(VendorAPI.pathSegment(segment) == escaped)
+    }
+
+    @Test func escapedDotSegmentsStayInsideTheRoute() {
+        for segment in [".", ".."] {
+            let url = URL(string: "https://api.example.test/exports/\(VendorAPI.pathSegment(segment))/download")!
+            #expect(url.standardized.path.hasPrefix("/exports/"), "\(segment) left the route: \(url.standardized)")
+        }
+    }
+}

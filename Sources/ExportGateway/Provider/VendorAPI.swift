@@ -131,9 +131,14 @@ public struct VendorAPI: Sendable {
         return decoder
     }
 
-    /// `segment` percent-escaped for use as one path segment (a `/` inside becomes `%2F`).
+    /// `segment` percent-escaped for use as one path segment: a `/` inside becomes `%2F`, a
+    /// space `%20`, and a segment made only of dots is escaped too (`..` becomes `%2E%2E`),
+    /// because `.` and `..` would otherwise be read as relative steps and leave the route.
     public static func pathSegment(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? segment
+        if !segment.isEmpty, segment.allSatisfy({ $0 == "." }) {
+            return String(repeating: "%2E", count: segment.count)
+        }
+        return segment.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? segment
     }
 
     private static let pathSegmentAllowed: CharacterSet = {

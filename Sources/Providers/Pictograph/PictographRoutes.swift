@@ -20,20 +20,11 @@ enum PictographRoutes {
     /// The same path shape serves both: with a `dataset` query the segment is a name
     /// within that dataset, without one it is an id.
     static func export(_ segment: String) -> String {
-        prefix + "/" + escaped(segment)
+        prefix + "/" + VendorAPI.pathSegment(segment)
     }
 
     /// A fresh signed download URL for one export: `.../exports/{segment}/download`.
     static func download(_ segment: String) -> String {
         export(segment) + "/download"
-    }
-
-    /// `segment` escaped as one path segment: `/` becomes `%2F` and a space `%20`, as the
-    /// SDK's `quote(name, safe='')` does. A segment made only of dots is escaped too, because
-    /// `.` and `..` would otherwise be read as relative path steps and leave the route.
-    static func escaped(_ segment: String) -> String {
-        let escaped = VendorAPI.pathSegment(segment)
-        guard !segment.isEmpty, segment.allSatisfy({ $0 == "." }) else { return escaped }
-        return String(repeating: "%2E", count: segment.count)
     }
 }
