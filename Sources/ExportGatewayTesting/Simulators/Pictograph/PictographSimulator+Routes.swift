@@ -212,21 +212,31 @@ extension PictographSimulator {
 
     /// Reads one export: a poll, which moves it along its script.
     private func read(_ reference: ExportReference, _ caller: Caller) -> HTTPResponse {
-        state.withLock { state in
-            switch locate(reference, caller, in: state) {
-            case .missing(let response):
-                return response
-            case .found(let index):
-                var record = state.exports[index]
-                advance(&record, in: state)
-                state.exports[index] = record
-                return .json(200, ["data": json(of: record)])
-            }
-        }
+        poll(reference, caller) { record in .json(200, ["data": json(of: record)]) }
     }
 
     /// A fresh signed URL for a completed export; 409 naming the status otherwise. Also a poll.
     private func download(_ reference: ExportReference, _ caller: Caller) -> HTTPResponse {
+        poll(reference, caller) { record in
+            guard let link = downloadLink(of: record) else {
+                return Self.error(
+                    409, "conflict", "Export '\(record.name)' is not ready for download (status: \(record.status))",
+                    details: ["status": .string(record.status)])
+            }
+            return .json(200, [
+                "data": [
+                    "download_url": .string(link.url.absoluteString),
+                    "expires_at": .string(ISO8601.string(from: link.expiresAt)),
+                    "file_size": record.fileSize.map { .int(Int64($0)) } ?? .null,
+                ],
+            ])
+        }
+    }
+
+    /// Finds the export, moves it one poll along its script, and answers from the result.
+    private func poll(
+        _ reference: ExportReference, _ caller: Caller, answer: (ExportRecord) -> HTTPResponse
+    ) -> HTTPResponse {
         state.withLock { state in
             switch locate(reference, caller, in: state) {
             case .missing(let response):
@@ -235,18 +245,7 @@ extension PictographSimulator {
                 var record = state.exports[index]
                 advance(&record, in: state)
                 state.exports[index] = record
-                guard let link = downloadLink(of: record) else {
-                    return Self.error(
-                        409, "conflict", "Export '\(record.name)' is not ready for download (status: \(record.status))",
-                        details: ["status": .string(record.status)])
-                }
-                return .json(200, [
-                    "data": [
-                        "download_url": .string(link.url.absoluteString),
-                        "expires_at": .string(ISO8601.string(from: link.expiresAt)),
-                        "file_size": record.fileSize.map { .int(Int64($0)) } ?? .null,
-                    ],
-                ])
+                return answer(record)
             }
         }
     }
