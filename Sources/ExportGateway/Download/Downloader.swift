@@ -25,6 +25,37 @@ struct Downloader: Sendable {
         refreshLocation: @Sendable () async throws -> DownloadLocation,
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> DownloadedFile {
+        try await writeAtomically(to: destination) { file in
+            try await fetch(from: initialLocation, into: file, refreshLocation: refreshLocation, progress: progress)
+        }
+    }
+
+    /// Writes a whole record stream to `destination`, piece by piece, with the same
+    /// guarantees as a file download; `reader` is `nil` for a stream the vendor reports empty,
+    /// which gives an empty file.
+    func download(
+        stream reader: StreamByteReader?, to destination: URL, progress: (@Sendable (DownloadProgress) -> Void)?
+    ) async throws -> DownloadedFile {
+        try await writeAtomically(to: destination) { file in
+            guard var reader else { return 0 }
+            var written: Int64 = 0
+            while let piece = try await reader.next() {
+                try file.write(piece.bytes)
+                written += Int64(piece.bytes.count)
+                progress?(DownloadProgress(bytesWritten: written, totalBytes: reader.totalBytes))
+            }
+            guard written == reader.totalBytes else {
+                throw GatewayError(.integrity, message: "Read \(written) bytes of a stream the vendor announced as \(reader.totalBytes).")
+            }
+            return written
+        }
+    }
+
+    /// Runs `write` into `<destination>.part`, then flushes it and renames it onto
+    /// `destination`; on any failure the `.part` file is removed and `destination` untouched.
+    private func writeAtomically(
+        to destination: URL, _ write: (PartFile) async throws -> Int64
+    ) async throws -> DownloadedFile {
         guard destination.isFileURL else {
             throw GatewayError(.invalidRequest(fieldErrors: [:]), message: "Download destination \(destination) is not a file URL.")
         }
@@ -35,7 +66,18 @@ struct Downloader: Sendable {
             file.close()
             if !completed { unlink(partURL.path) }
         }
+        let byteCount = try await write(file)
+        try file.synchronize()
+        try file.commit(to: destination)
+        completed = true
+        return DownloadedFile(url: destination, byteCount: byteCount)
+    }
 
+    private func fetch(
+        from initialLocation: DownloadLocation, into file: PartFile,
+        refreshLocation: @Sendable () async throws -> DownloadLocation,
+        progress: (@Sendable (DownloadProgress) -> Void)?
+    ) async throws -> Int64 {
         var location = initialLocation
         var refreshedForCurrentOffset = false
         var offset: Int64 = 0
@@ -86,10 +128,7 @@ struct Downloader: Sendable {
         if let expected = initialLocation.byteCount, expected != offset {
             throw GatewayError(.integrity, message: "Downloaded \(offset) bytes but the vendor announced \(expected).")
         }
-        try file.synchronize()
-        try file.commit(to: destination)
-        completed = true
-        return DownloadedFile(url: destination, byteCount: offset)
+        return offset
     }
 }
 

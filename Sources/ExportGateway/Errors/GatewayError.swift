@@ -100,6 +100,18 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+extension GatewayError {
+    /// Whether the same call may succeed if made again later: the vendor failed or was busy
+    /// (`server`, `rateLimited`) or the network did (`transport`). The core already retried
+    /// such failures where that was safe before throwing.
+    public var isTransient: Bool {
+        switch kind {
+        case .server, .rateLimited, .transport: true
+        default: false
+        }
+    }
+}
+
 extension GatewayError.Kind {
     /// A short lowercase name for the kind, used in descriptions.
     public var summary: String {

@@ -164,6 +164,9 @@ public struct ExportGateway: Sendable {
         _ export: Export, to destination: URL, progress: (@Sendable (DownloadProgress) -> Void)? = nil
     ) async throws -> DownloadedFile {
         let adapter = self.adapter, api = self.api
+        if export.downloadLocation == nil, adapter.capabilities.streamsRecords {
+            return try await downloadStream(of: export, to: destination, progress: progress)
+        }
         let location: DownloadLocation
         if let known = export.downloadLocation, known.expiresAt.map({ $0 > Date() }) ?? true {
             location = known
@@ -184,6 +187,91 @@ public struct ExportGateway: Sendable {
             error.provider = error.provider ?? api.provider
             throw error
         }
+    }
+
+    private func downloadStream(
+        of export: Export, to destination: URL, progress: (@Sendable (DownloadProgress) -> Void)?
+    ) async throws -> DownloadedFile {
+        let source = recordSource(of: export, stream: .results, startingAt: 0)
+        let reader = try await source.info().map { info in
+            StreamByteReader(
+                stream: .results, totalBytes: info.totalBytes, startingAt: 0, pieceSize: options.downloadChunkSize,
+                client: api.client, locate: source.locate)
+        }
+        let handler = options.eventHandler
+        do {
+            return try await Downloader(client: api.client, chunkSize: options.downloadChunkSize).download(
+                stream: reader, to: destination,
+                progress: { value in
+                    handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
+                    progress?(value)
+                })
+        } catch var error as GatewayError {
+            error.provider = error.provider ?? api.provider
+            throw error
+        }
+    }
+
+    // MARK: Records
+
+    /// The size of one record stream of a completed export, or `nil` when it is empty (an
+    /// export whose filters matched nothing, an errors stream of a clean export).
+    /// - Throws: ``GatewayError/Kind/unsupported(feature:)`` where the vendor does not stream
+    ///   records (see ``ProviderCapabilities/streamsRecords``).
+    public func recordStreamInfo(of export: Export, stream: RecordStream = .results) async throws -> RecordStreamInfo? {
+        try await recordSource(of: export, stream: stream, startingAt: 0).info()
+    }
+
+    /// Every exported record (data row) of a completed export, as items whose
+    /// ``Item/providerFields`` hold the whole row, read lazily in bounded memory.
+    ///
+    /// Throws ``GatewayError/Kind/unsupported(feature:)`` on first use where the vendor does
+    /// not stream records, and ``GatewayError/Kind/invalidRequest(fieldErrors:)`` for an export
+    /// that has not completed (``wait(for:timeout:pollInterval:)`` for it first).
+    public func records(of export: Export) -> RecordSequence<Item> {
+        let adapter = self.adapter
+        return RecordSequence(source: recordSource(of: export, stream: .results, startingAt: 0)) { line in
+            try adapter.record(from: line.value, of: export)
+        }
+    }
+
+    /// The vendor's error records for a completed export (rows it could not export), each as
+    /// the vendor's JSON; empty for a clean export.
+    public func errors(of export: Export) -> RecordSequence<JSONValue> {
+        RecordSequence(source: recordSource(of: export, stream: .errors, startingAt: 0)) { $0.value }
+    }
+
+    /// The lines of one record stream from a byte offset, each with the offset of the next:
+    /// for pipelines that stop and later resume where they were.
+    ///
+    /// ```swift
+    /// var resumeAt: Int64 = savedOffset
+    /// for try await line in gateway.lines(of: ready, startingAt: resumeAt) {
+    ///     try process(line.value)
+    ///     resumeAt = line.nextOffset      // persist this to resume after a crash
+    /// }
+    /// ```
+    /// - Parameter offset: where a line starts: 0, or a ``RecordLine/nextOffset`` seen before.
+    public func lines(
+        of export: Export, stream: RecordStream = .results, startingAt offset: Int64 = 0
+    ) -> RecordSequence<RecordLine> {
+        RecordSequence(source: recordSource(of: export, stream: stream, startingAt: offset)) { $0 }
+    }
+
+    private func recordSource(of export: Export, stream: RecordStream, startingAt offset: Int64) -> RecordSource {
+        let adapter = self.adapter, api = self.api
+        return RecordSource(
+            stream: stream, startOffset: offset, pieceSize: options.downloadChunkSize, client: api.client,
+            info: {
+                guard adapter.capabilities.streamsRecords else { throw adapter.unsupported("streaming records") }
+                guard export.status == .completed else {
+                    throw GatewayError(
+                        .invalidRequest(fieldErrors: [:]), provider: api.provider,
+                        message: "Export \(export.id) is \(export.status), so its records cannot be read yet. Wait for it to complete first (wait(for:timeout:)).")
+                }
+                return try await adapter.recordStreamInfo(of: export, stream: stream, api: api)
+            },
+            locate: { offset in try await adapter.recordChunk(of: export, stream: stream, containing: offset, api: api) })
     }
 
     // MARK: Items

@@ -16,8 +16,13 @@ struct HTTPClient: Sendable {
     static let maxRedirects = 5
 
     /// Sends `request`; returns the first non-retryable response (success or not).
-    /// - Parameter repeatable: whether sending it twice is harmless.
-    func send(_ request: HTTPRequest, repeatable: Bool) async throws -> HTTPResponse {
+    /// - Parameters:
+    ///   - repeatable: whether sending it twice is harmless.
+    ///   - isTransient: whether a response that is not retryable by its status alone still
+    ///     reports a passing failure (a GraphQL vendor says "internal error" inside a 200).
+    func send(
+        _ request: HTTPRequest, repeatable: Bool, isTransient: (@Sendable (HTTPResponse) -> Bool)? = nil
+    ) async throws -> HTTPResponse {
         var attempt = 1
         while true {
             try Task.checkCancellation()
@@ -33,7 +38,9 @@ struct HTTPClient: Sendable {
             var retryAfter: Duration?
             switch outcome {
             case .success(let response):
-                guard RetryPolicy.isRetryable(status: response.status) else { return response }
+                guard RetryPolicy.isRetryable(status: response.status) || isTransient?(response) == true else {
+                    return response
+                }
                 reason = "HTTP \(response.status)"
                 retryAfter = RetryAfter.parse(response.headers["Retry-After"])
                 if attempt >= retryPolicy.maxAttempts || !repeatable { return response }

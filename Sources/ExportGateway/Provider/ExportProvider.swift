@@ -55,6 +55,14 @@ public protocol ExportProvider: Sendable {
     ) async throws -> Page<Item>
     /// Reads one item or sequence.
     func item(_ id: ItemID, kind: ItemKind, in dataset: DatasetRef, api: VendorAPI) async throws -> Item
+    /// The size of one record stream of a completed export, or `nil` when the stream is empty.
+    func recordStreamInfo(of export: Export, stream: RecordStream, api: VendorAPI) async throws -> RecordStreamInfo?
+    /// The stored chunk of a record stream that holds byte `offset` (which may lie inside it).
+    func recordChunk(
+        of export: Export, stream: RecordStream, containing offset: Int64, api: VendorAPI
+    ) async throws -> RecordChunk
+    /// One line of an export's results stream, read as an item.
+    func record(from value: JSONValue, of export: Export) throws -> Item
 }
 
 extension ExportProvider {
@@ -104,6 +112,20 @@ extension ExportProvider {
 
     public func item(_ id: ItemID, kind: ItemKind, in dataset: DatasetRef, api: VendorAPI) async throws -> Item {
         throw unsupported("reading one \(kind)")
+    }
+
+    public func recordStreamInfo(of export: Export, stream: RecordStream, api: VendorAPI) async throws -> RecordStreamInfo? {
+        throw unsupported("streaming records")
+    }
+
+    public func recordChunk(
+        of export: Export, stream: RecordStream, containing offset: Int64, api: VendorAPI
+    ) async throws -> RecordChunk {
+        throw unsupported("streaming records")
+    }
+
+    public func record(from value: JSONValue, of export: Export) throws -> Item {
+        throw unsupported("streaming records")
     }
 
     /// An `unsupported` error naming `feature` and this provider.

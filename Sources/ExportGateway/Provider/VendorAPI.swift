@@ -16,6 +16,7 @@ public struct VendorAPI: Sendable {
 
     private let key: APIKey
     private let adapter: any ExportProvider
+    private let memo = SessionMemo()
     let client: HTTPClient
 
     init(provider: ProviderID, baseURL: URL, key: APIKey, adapter: any ExportProvider, client: HTTPClient) {
@@ -24,6 +25,18 @@ public struct VendorAPI: Sendable {
         self.key = key
         self.adapter = adapter
         self.client = client
+    }
+
+    /// A value that stays the same for this key's session (the caller's user id, say),
+    /// computed by `fetch` on first use and kept for the life of the gateway.
+    ///
+    /// The memo belongs to one gateway and therefore one key, so a value read with one key
+    /// never answers for another. A failed `fetch` is not kept; the next call tries again.
+    public func remembered(_ name: String, fetch: () async throws -> JSONValue) async throws -> JSONValue {
+        if let known = memo.value(for: name) { return known }
+        let value = try await fetch()
+        memo.store(value, for: name)
+        return value
     }
 
     /// How the core may retry a request.
@@ -79,7 +92,12 @@ public struct VendorAPI: Sendable {
         case .never: false
         }
         do {
-            let response = try await client.send(request, repeatable: repeatable)
+            let adapter = self.adapter
+            let response = try await client.send(request, repeatable: repeatable) { response in
+                // Only a success can hide a passing failure; other statuses speak for themselves.
+                guard response.isSuccess, let error = adapter.error(from: response) else { return false }
+                return error.isTransient
+            }
             if let error = adapter.error(from: response) { throw error }
             guard response.isSuccess else { throw GatewayError.standard(for: response, message: nil) }
             return response

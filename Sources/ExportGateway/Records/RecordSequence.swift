@@ -1,0 +1,104 @@
+import Foundation
+
+/// A lazy sequence of the records of one stream of a finished export, read in bounded memory.
+///
+/// Nothing is fetched until iteration starts. Then the vendor is asked for the stream's size,
+/// and its bytes are read piece by piece (see ``GatewayOptions/downloadChunkSize``): the first
+/// record arrives after the first piece, not after the whole stream, and memory holds one
+/// piece whatever the export's size. A piece whose fetch fails is asked for again from the
+/// same offset; a stream the vendor reports as empty ends at once.
+///
+/// ```swift
+/// for try await row in gateway.records(of: ready) { print(row.id) }
+/// ```
+public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
+    private let source: RecordSource
+    private let transform: @Sendable (RecordLine) throws -> Element
+
+    init(source: RecordSource, transform: @escaping @Sendable (RecordLine) throws -> Element) {
+        self.source = source
+        self.transform = transform
+    }
+
+    /// Iterates records, reading the stream on demand.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let source: RecordSource
+        let transform: @Sendable (RecordLine) throws -> Element
+        var reader: StreamByteReader?
+        var splitter = LineSplitter()
+        var lines: [LineSplitter.Line] = []
+        var lineIndex = 0
+        var started = false
+        var finished = false
+
+        public mutating func next() async throws -> Element? {
+            while lineIndex == lines.count {
+                if finished { return nil }
+                try await refill()
+            }
+            let line = lines[lineIndex]
+            lineIndex += 1
+            let value: JSONValue
+            do {
+                value = try JSONValue(parsing: line.bytes)
+            } catch {
+                throw GatewayError(
+                    .decoding,
+                    message: "The line at byte \(line.offset) of the \(source.stream.rawValue) stream is not JSON (\(error)).",
+                    underlying: error)
+            }
+            return try transform(RecordLine(value: value, offset: line.offset, nextOffset: line.nextOffset))
+        }
+
+        private mutating func refill() async throws {
+            lines = []
+            lineIndex = 0
+            if !started {
+                started = true
+                guard let info = try await source.info() else {
+                    finished = true
+                    return
+                }
+                guard (0...info.totalBytes).contains(source.startOffset) else {
+                    throw GatewayError(
+                        .invalidRequest(fieldErrors: ["offset": ["must be between 0 and \(info.totalBytes)"]]),
+                        message: "Offset \(source.startOffset) lies outside the \(source.stream.rawValue) stream of \(info.totalBytes) bytes.")
+                }
+                reader = StreamByteReader(
+                    stream: source.stream, totalBytes: info.totalBytes, startingAt: source.startOffset,
+                    pieceSize: source.pieceSize, client: source.client, locate: source.locate)
+            }
+            guard var current = reader else {
+                finished = true
+                return
+            }
+            if let piece = try await current.next() {
+                lines = try splitter.lines(in: piece.bytes, at: piece.offset)
+            } else {
+                if let last = splitter.finish(at: current.offset) { lines = [last] }
+                finished = true
+            }
+            reader = current
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: source, transform: transform) }
+
+    /// Collects every record into an array; use only for streams known to be small.
+    public func collect() async throws -> [Element] {
+        var all: [Element] = []
+        for try await element in self { all.append(element) }
+        return all
+    }
+}
+
+/// Everything the iterator needs to start reading: the stream's size (nil when empty),
+/// and how to find the chunk holding an offset.
+struct RecordSource: Sendable {
+    var stream: RecordStream
+    var startOffset: Int64
+    var pieceSize: Int
+    var client: HTTPClient
+    var info: @Sendable () async throws -> RecordStreamInfo?
+    var locate: @Sendable (Int64) async throws -> RecordChunk
+}
