@@ -1,9 +1,10 @@
 @_exported import ExportGateway
 @_exported import ExportGatewayAvala
+@_exported import ExportGatewayLabelbox
 @_exported import ExportGatewayPictograph
 
 extension ProviderSet {
     /// Every adapter this package ships, so a pipeline can choose the vendor by
     /// configuration alone: `ExportGateway(configuration: .environment(), providers: .standard)`.
-    public static var standard: ProviderSet { .avala + .pictograph }
+    public static var standard: ProviderSet { .avala + .pictograph + .labelbox }
 }

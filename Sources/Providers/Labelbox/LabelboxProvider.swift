@@ -11,9 +11,21 @@ extension ProviderSet {
     public static var labelbox: ProviderSet { [LabelboxProvider.descriptor] }
 }
 
-/// The Labelbox adapter (in progress).
+/// The Labelbox adapter: streamable exports over GraphQL, results as NDJSON streams.
+///
+/// An export is a task the API key's user creates with `exportDataRowsInProject` (a
+/// ``ExportSource/project(_:)``) or `exportDataRowsInCatalog` (a ``ExportSource/dataset(_:)``,
+/// by dataset id). Tasks are read through that user's `createdTasks`, so an export is visible
+/// only to the key that made it. A finished export is a RESULT stream of data rows and an
+/// ERRORS stream, both NDJSON split into chunk files on signed URLs:
+/// ``ExportGateway/records(of:)`` and ``ExportGateway/errors(of:)`` read them in bounded
+/// memory, ``ExportGateway/download(_:to:progress:)`` writes the RESULT stream to one file.
+///
+/// Labelbox cannot delete an export or read one by name, and produces only NDJSON; see
+/// ``LabelboxExportRequest`` for the filters and `providerOptions` it takes.
 public struct LabelboxProvider: ExportProvider {
-    /// Labelbox's name, production URL and configuration variables.
+    /// Labelbox's name, production URL and configuration variables. `LABELBOX_BASE_URL` is
+    /// ours (the SDK has none): the host, without `/graphql`.
     public static let descriptor = ProviderDescriptor(
         id: .labelbox, displayName: "Labelbox", defaultBaseURL: URL(string: "https://api.labelbox.com")!,
         apiKeyEnvironmentVariable: "LABELBOX_API_KEY", baseURLEnvironmentVariable: "LABELBOX_BASE_URL",
@@ -24,21 +36,109 @@ public struct LabelboxProvider: ExportProvider {
 
     public var capabilities: ProviderCapabilities {
         ProviderCapabilities(
-            listsExports: false, deletesExports: false, exportsDatasets: false, exportsProjects: false, formats: [],
-            itemKinds: [], resumableDownloads: false)
+            listsExports: true, deletesExports: false, exportsDatasets: true, exportsProjects: true,
+            formats: [.ndjson], filters: ["filters.itemIDs", "filters.activity"], itemKinds: [],
+            streamsRecords: true, resumableDownloads: true)
     }
 
     public func authenticate(_ request: inout HTTPRequest, key: APIKey) {
         request.headers["Authorization"] = "Bearer \(key.secret)"
     }
 
-    public func error(from response: HTTPResponse) -> GatewayError? { nil }
+    public func error(from response: HTTPResponse) -> GatewayError? {
+        LabelboxErrors.gatewayError(for: response)
+    }
 
     public func createExport(_ request: ExportRequest, api: VendorAPI) async throws -> Export {
-        throw unsupported("creating exports")
+        let mutation = try await LabelboxExportRequest.make(request) { try await LabelboxGraphQL.userTimezone(api: api) }
+        // No idempotency key exists, so a create whose answer is lost is reported, not repeated.
+        let data = try await LabelboxGraphQL.send(mutation.document, variables: ["input": mutation.input], api: api, retry: .never)
+        let created = data.objectValue?.values.first
+        guard let taskID = created?["taskId"]?.stringValue else {
+            throw GatewayError(.decoding, provider: .labelbox, message: "Labelbox started an export but sent no `taskId`.")
+        }
+        return try await task(ExportID(rawValue: taskID), source: request.source, api: api)
     }
 
     public func export(_ id: ExportID, api: VendorAPI) async throws -> Export {
-        throw unsupported("reading exports")
+        try await task(id, source: nil, api: api)
+    }
+
+    public func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export> {
+        let skip = cursor?.offset ?? 0
+        let user = try await LabelboxGraphQL.userID(api: api)
+        let data = try await LabelboxGraphQL.send(
+            LabelboxGraphQL.tasksPage(skip: skip, first: pageSize), variables: ["param_0": .string(user)], api: api,
+            retry: .idempotent)
+        let tasks = try createdTasks(in: data)
+        let exports = try tasks.filter { $0["type"]?.stringValue == LabelboxMapping.exportTaskType }
+            .map { try LabelboxMapping.export(from: $0) }
+        // The SDK's rule: a full page means there may be more.
+        return Page(elements: exports, next: tasks.count == pageSize ? PageCursor(offset: skip + tasks.count) : nil)
+    }
+
+    public func recordStreamInfo(of export: Export, stream: RecordStream, api: VendorAPI) async throws -> RecordStreamInfo? {
+        let data = try await LabelboxGraphQL.send(
+            LabelboxGraphQL.streamHeader, variables: ["where": ["id": .string(export.id.rawValue)], "streamType": Self.wire(stream)],
+            api: api, retry: .idempotent)
+        return try LabelboxMapping.streamInfo(from: try taskField(in: data, export.id)["exportMetadataHeader"])
+    }
+
+    public func recordChunk(
+        of export: Export, stream: RecordStream, containing offset: Int64, api: VendorAPI
+    ) async throws -> RecordChunk {
+        let data = try await LabelboxGraphQL.send(
+            LabelboxGraphQL.streamChunk,
+            variables: [
+                "where": ["id": .string(export.id.rawValue)], "streamType": Self.wire(stream),
+                "offset": .string(String(offset)),  // UInt64 is a custom scalar the SDK sends as a string
+            ], api: api, retry: .idempotent)
+        let chunk = try taskField(in: data, export.id)["exportFileFromOffset"]
+        guard let chunk, !chunk.isNull else {
+            throw GatewayError(
+                .notFound, provider: .labelbox,
+                message: "Labelbox has no file for byte \(offset) of the \(stream.rawValue) stream of export \(export.id).")
+        }
+        return try LabelboxMapping.chunk(from: chunk)
+    }
+
+    public func record(from value: JSONValue, of export: Export) throws -> Item {
+        try LabelboxMapping.item(from: value)
+    }
+
+    // MARK: Helpers
+
+    private func task(_ id: ExportID, source: ExportSource?, api: VendorAPI) async throws -> Export {
+        let user = try await LabelboxGraphQL.userID(api: api)
+        let data = try await LabelboxGraphQL.send(
+            LabelboxGraphQL.taskByID, variables: ["param_0": .string(id.rawValue), "param_1": .string(user)], api: api,
+            retry: .idempotent)
+        guard let task = try createdTasks(in: data).first else {
+            throw GatewayError(
+                .notFound, provider: .labelbox,
+                message: "Labelbox has no export \(id) created by this API key's user. Check the id, and that the same key created it.")
+        }
+        return try LabelboxMapping.export(from: task, source: source)
+    }
+
+    private func createdTasks(in data: JSONValue) throws -> [JSONValue] {
+        guard let user = data["user"], !user.isNull else {
+            throw GatewayError(.notFound, provider: .labelbox, message: "Labelbox does not know the API key's user.")
+        }
+        guard let tasks = user["createdTasks"]?.arrayValue else {
+            throw GatewayError(.decoding, provider: .labelbox, message: "Labelbox's answer has no `createdTasks` list.")
+        }
+        return tasks
+    }
+
+    private func taskField(in data: JSONValue, _ id: ExportID) throws -> JSONValue {
+        guard let task = data["task"], !task.isNull else {
+            throw GatewayError(.notFound, provider: .labelbox, message: "Labelbox has no export \(id) for this API key.")
+        }
+        return task
+    }
+
+    private static func wire(_ stream: RecordStream) -> JSONValue {
+        stream == .results ? "RESULT" : "ERRORS"
     }
 }
