@@ -163,52 +163,39 @@ public struct ExportGateway: Sendable {
     public func download(
         _ export: Export, to destination: URL, progress: (@Sendable (DownloadProgress) -> Void)? = nil
     ) async throws -> DownloadedFile {
-        let adapter = self.adapter, api = self.api
-        if export.downloadLocation == nil, adapter.capabilities.streamsRecords {
-            return try await downloadStream(of: export, to: destination, progress: progress)
-        }
-        let location: DownloadLocation
-        if let known = export.downloadLocation, known.expiresAt.map({ $0 > Date() }) ?? true {
-            location = known
-        } else {
-            location = try await adapter.downloadLocation(for: export, api: api)
+        let adapter = self.adapter, api = self.api, handler = options.eventHandler
+        let report: @Sendable (DownloadProgress) -> Void = { value in
+            handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
+            progress?(value)
         }
         let downloader = Downloader(client: api.client, chunkSize: options.downloadChunkSize)
-        let handler = options.eventHandler
         do {
+            if export.downloadLocation == nil, adapter.capabilities.streamsRecords {
+                // A streaming vendor's result is its results stream, written as one NDJSON file.
+                return try await downloader.download(stream: try await resultsReader(of: export), to: destination, progress: report)
+            }
+            let location: DownloadLocation
+            if let known = export.downloadLocation, known.expiresAt.map({ $0 > Date() }) ?? true {
+                location = known
+            } else {
+                location = try await adapter.downloadLocation(for: export, api: api)
+            }
             return try await downloader.download(
                 from: location, to: destination,
-                refreshLocation: { try await adapter.downloadLocation(for: export, api: api) },
-                progress: { value in
-                    handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
-                    progress?(value)
-                })
+                refreshLocation: { try await adapter.downloadLocation(for: export, api: api) }, progress: report)
         } catch var error as GatewayError {
             error.provider = error.provider ?? api.provider
             throw error
         }
     }
 
-    private func downloadStream(
-        of export: Export, to destination: URL, progress: (@Sendable (DownloadProgress) -> Void)?
-    ) async throws -> DownloadedFile {
+    /// A reader over the whole results stream, or `nil` when the vendor reports it empty.
+    private func resultsReader(of export: Export) async throws -> StreamByteReader? {
         let source = recordSource(of: export, stream: .results, startingAt: 0)
-        let reader = try await source.info().map { info in
+        return try await source.info().map { info in
             StreamByteReader(
                 stream: .results, totalBytes: info.totalBytes, startingAt: 0, pieceSize: options.downloadChunkSize,
                 client: api.client, locate: source.locate)
-        }
-        let handler = options.eventHandler
-        do {
-            return try await Downloader(client: api.client, chunkSize: options.downloadChunkSize).download(
-                stream: reader, to: destination,
-                progress: { value in
-                    handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
-                    progress?(value)
-                })
-        } catch var error as GatewayError {
-            error.provider = error.provider ?? api.provider
-            throw error
         }
     }
 
