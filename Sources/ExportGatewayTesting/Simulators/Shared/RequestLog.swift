@@ -13,7 +13,10 @@ public final class RequestLog: Sendable {
         public var url: URL
         /// The headers, with every known key's value replaced by `[redacted]`.
         public var headers: HTTPHeaders
-        /// Whether any header or the URL carried one of the simulator's API keys.
+        /// The body as sent (empty when none), with every known key replaced by `[redacted]`:
+        /// what a GraphQL vendor's operation is named in.
+        public var body: Data
+        /// Whether any header, the URL or the body carried one of the simulator's API keys.
         public var carriedCredential: Bool
         /// The status the simulator answered, or `nil` when it dropped the connection.
         public var status: Int?
@@ -39,14 +42,22 @@ public final class RequestLog: Sendable {
     public func removeAll() { entries.withLock { $0.removeAll() } }
 
     func record(_ request: HTTPRequest, status: Int?) {
+        let bodyText = request.body.flatMap { String(data: $0, encoding: .utf8) }
         let carried = secrets.contains { secret in
             request.url.absoluteString.contains(secret) || request.headers.contains { $0.value.contains(secret) }
+                || bodyText?.contains(secret) == true
+        }
+        let body: Data
+        if let bodyText, secrets.contains(where: bodyText.contains) {
+            body = Data(Redaction.redact(bodyText, secrets: secrets).utf8)
+        } else {
+            body = request.body ?? Data()
         }
         var headers = HTTPHeaders()
         for field in request.headers {
             headers.add(name: field.name, value: Redaction.redact(field.value, secrets: secrets))
         }
-        let entry = Entry(method: request.method, url: request.url, headers: headers, carriedCredential: carried, status: status)
+        let entry = Entry(method: request.method, url: request.url, headers: headers, body: body, carriedCredential: carried, status: status)
         entries.withLock { $0.append(entry) }
     }
 }
