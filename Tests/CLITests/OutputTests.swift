@@ -1,6 +1,7 @@
 import ExportGateway
 import ExportGatewayTesting
 import Foundation
+import Synchronization
 import Testing
 
 @testable import export_gateway
@@ -57,6 +58,17 @@ struct OutputTests {
         #expect(quiet.status == .success)
         #expect(quiet.errors.isEmpty)
         #expect(quiet.output == file.path)
+    }
+
+    @Test func logLinesOnATerminalEraseTheProgressLineFirst() {
+        let writes = Mutex<[String]>([])
+        let console = Console(capture: { text, _ in writes.withLock { $0.append(text) } }, isTerminal: true)
+        console.endStatus()
+        console.status("10%")
+        console.error("http: GET https://storage.example/file -> 206")
+        console.status("20%")
+        console.endStatus()
+        #expect(writes.withLock { $0 } == ["\r10%\u{1B}[K", "\r\u{1B}[Khttp: GET https://storage.example/file -> 206", "\r20%\u{1B}[K", ""])
     }
 
     @Test func transferMeterShowsRateAndTimeLeft() {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +20,8 @@ struct Console: Sendable {
     let isTerminal: Bool
     /// The variables, transport and clock commands run against.
     let environment: ToolEnvironment
+    /// Whether a redrawn progress line is showing on the terminal, waiting for its newline.
+    private let statusShowing = StatusLine()
 
     /// A console on the process's stdout and stderr, in the process's environment.
     init() {
@@ -45,18 +48,40 @@ struct Console: Sendable {
     /// Writes `text` and a newline to stdout.
     func line(_ text: String = "") { write(text + "\n", false) }
 
-    /// Writes `text` and a newline to stderr.
-    func error(_ text: String) { write(text + "\n", true) }
+    /// Writes `text` and a newline to stderr. On a terminal it first erases a progress line
+    /// that is showing, so a log line never lands on its end; the next step redraws it.
+    func error(_ text: String) {
+        let erase = isTerminal && statusShowing.take() ? "\r\u{1B}[K" : ""
+        write(erase + text + "\n", true)
+    }
 
     /// Shows a progress step on stderr: on a terminal it replaces the current line (`\r`,
     /// then erase to its end), elsewhere it is a line of its own, so logs stay readable.
     /// Call ``endStatus()`` after the last step.
     func status(_ text: String) {
-        write(isTerminal ? "\r" + text + "\u{1B}[K" : text + "\n", true)
+        guard isTerminal else { return write(text + "\n", true) }
+        statusShowing.set()
+        write("\r" + text + "\u{1B}[K", true)
     }
 
-    /// Ends a run of ``status(_:)`` steps: on a terminal, moves past the redrawn line.
+    /// Ends a run of ``status(_:)`` steps: on a terminal, moves past the redrawn line, if
+    /// one is showing.
     func endStatus() {
-        if isTerminal { write("\n", true) }
+        if isTerminal && statusShowing.take() { write("\n", true) }
+    }
+}
+
+/// Whether a progress line is showing; shared by every copy of a ``Console``.
+private final class StatusLine: Sendable {
+    private let showing = Mutex(false)
+
+    func set() { showing.withLock { $0 = true } }
+
+    /// Whether one was showing; it no longer counts as showing afterwards.
+    func take() -> Bool {
+        showing.withLock { showing in
+            defer { showing = false }
+            return showing
+        }
     }
 }
