@@ -144,6 +144,15 @@ struct GatewayCommandTests {
         }
     }
 
+    @Test func providersExitsOneForAnUnknownProviderAfterTheReport() async throws {
+        let run = await CLIHarness(avala: AvalaSimulator()).run(["providers", "--provider", "labelbx", "--json"])
+        #expect(run.status == .failure)
+        let document = try run.json()
+        #expect(document["configured"]?.stringValue == "labelbx")
+        #expect(document["problem"]?.stringValue?.contains("Known providers: avala, pictograph") == true)
+        #expect(run.errors.contains("Unknown provider"))
+    }
+
     @Test func flagsOverrideTheEnvironmentAndAConfigFileWorks() async throws {
         let simulator = PictographSimulator()
         let dataset = simulator.seedDataset(named: "d", itemCount: 1)

@@ -10,8 +10,9 @@ extension Commands {
             Reads the configuration the way every other command does (--config, the environment, \
             --provider, --base-url) and shows, for each provider this tool links: its base URL, the \
             variable its key is read from and whether it is set (the key itself is never shown), and \
-            its capabilities. Exits 1, after the report, when the configured provider cannot be used \
-            (unknown name, missing key, bad base URL); with nothing configured it only says so.
+            its capabilities. Exits 1 when the configuration cannot be used (an unreadable file, an \
+            unknown provider, a missing key, a bad base URL), after the report where one can be \
+            made; with nothing configured it only says so.
             """,
         examples: ["export-gateway providers", "export-gateway providers --provider pictograph --json"]
     ) { arguments, console in

@@ -5,8 +5,8 @@ import Foundation
 /// ISO 8601, absent values left out, and the vendor's own object under `providerFields`
 /// so nothing the vendor said is lost.
 ///
-/// A download location's signed URL is left out on purpose: it is a credential for the
-/// file while it lasts, and `exports download` fetches it anyway.
+/// A result's signed URL is included (under `download.url`) because the vendor's object
+/// often carries it too; it grants the file, never the API, and it expires.
 enum JSONRepresentation {
     /// An export as a JSON object.
     static func export(_ export: Export) -> JSONValue {
@@ -29,7 +29,7 @@ enum JSONRepresentation {
                 ["completed": .int(progress.completed), "total": progress.total.map(JSONValue.int) ?? .null])
         }
         if let location = export.downloadLocation {
-            var download: [String: JSONValue] = [:]
+            var download: [String: JSONValue] = ["url": .string(location.url.absoluteString)]
             download["fileName"] = location.fileName.map(JSONValue.string)
             download["byteCount"] = location.byteCount.map(JSONValue.int)
             download["expiresAt"] = location.expiresAt.map(date)
