@@ -87,6 +87,20 @@ struct GatewayCommandTests {
         #expect(try one.json()["id"]?.stringValue == id)
     }
 
+    @Test func itemsTableAlignsColumnsPastTheRowsItSizedThemBy() async throws {
+        let simulator = AvalaSimulator()
+        let dataset = simulator.seedDataset(named: "long", itemCount: Listing<Item>.sampleSize + 20)
+        let run = await CLIHarness(avala: simulator).run(["items", "list", dataset])
+        #expect(run.status == .success, "stderr: \(run.errors)")
+        let rows = run.lines.dropLast()
+        #expect(rows.count == 1 + Listing<Item>.sampleSize + 20)
+        let keyColumn = try #require(rows.first?.range(of: "KEY")).lowerBound.utf16Offset(in: try #require(rows.first))
+        for row in rows.dropFirst() {
+            #expect(row.dropFirst(keyColumn).hasPrefix("image_"), "row misaligned: \(row)")
+        }
+        #expect(run.lines.last == "\(Listing<Item>.sampleSize + 20) items.")
+    }
+
     @Test func exportsListAndGetPrintJSONThatParses() async throws {
         let simulator = PictographSimulator()
         let dataset = simulator.seedDataset(named: "cats", itemCount: 3)

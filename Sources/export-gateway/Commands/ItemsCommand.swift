@@ -57,10 +57,10 @@ extension Commands {
     /// The table and NDJSON of `items list`.
     static let itemListing = Listing<Item>(
         columns: [
-            .init(title: "ID", width: 24) { $0.id.rawValue },
-            .init(title: "KEY", width: 28) { $0.key ?? "-" },
-            .init(title: "STATUS", width: 12) { $0.status?.description ?? "-" },
-            .init(title: "VENDOR WORD", width: 0) { $0.rawStatus ?? "-" },
+            .init(title: "ID") { $0.id.rawValue },
+            .init(title: "KEY") { $0.key ?? "-" },
+            .init(title: "STATUS") { $0.status?.description ?? "-" },
+            .init(title: "VENDOR WORD") { $0.rawStatus ?? "-" },
         ],
         id: { $0.id.rawValue }, json: JSONRepresentation.item, noun: ("item", "items"))
 

@@ -8,12 +8,12 @@ struct ExportPresenter {
     /// The table and NDJSON of `exports list`.
     static let listing = Listing<Export>(
         columns: [
-            .init(title: "ID", width: 24) { $0.id.rawValue },
-            .init(title: "STATUS", width: 10) { $0.status.description },
-            .init(title: "VENDOR WORD", width: 12) { $0.rawStatus ?? "-" },
-            .init(title: "FORMAT", width: 10) { $0.format?.rawValue ?? "-" },
-            .init(title: "CREATED", width: 20) { $0.createdAt.map(ISO8601.string(from:)) ?? "-" },
-            .init(title: "NAME", width: 0) { $0.name ?? "-" },
+            .init(title: "ID") { $0.id.rawValue },
+            .init(title: "STATUS") { $0.status.description },
+            .init(title: "VENDOR WORD") { $0.rawStatus ?? "-" },
+            .init(title: "FORMAT") { $0.format?.rawValue ?? "-" },
+            .init(title: "CREATED") { $0.createdAt.map(ISO8601.string(from:)) ?? "-" },
+            .init(title: "NAME") { $0.name ?? "-" },
         ],
         id: { $0.id.rawValue }, json: JSONRepresentation.export, noun: ("export", "exports"))
 

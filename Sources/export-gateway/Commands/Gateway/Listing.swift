@@ -1,16 +1,19 @@
 import ExportGateway
 
 /// Prints a lazily fetched list as it arrives: a table for people, one JSON object per line
-/// (NDJSON) with `--json`, one id per line with `--quiet`. Nothing is gathered first, so a
-/// list of a million items uses the memory of one page, and `--limit` stops the fetching.
+/// (NDJSON) with `--json`, one id per line with `--quiet`. At most ``sampleSize`` rows are
+/// held (to size the table's columns), so a list of a million items uses the memory of a
+/// page, and `--limit` stops the fetching.
 struct Listing<Element: Sendable>: Sendable {
     /// A column of the table for people.
     struct Column: Sendable {
         var title: String
-        /// Cells are padded to this width; longer ones push the row out rather than being cut.
-        var width: Int
         var cell: @Sendable (Element) -> String
     }
+
+    /// Rows held back to size the columns before the table starts; later rows reuse those
+    /// widths, and a longer cell pushes its row out rather than being cut.
+    static var sampleSize: Int { 100 }
 
     var columns: [Column]
     var id: @Sendable (Element) -> String
@@ -32,22 +35,36 @@ struct Listing<Element: Sendable>: Sendable {
     func print(_ sequence: PagedSequence<Element>, session: GatewaySession) async throws {
         let limit = try session.arguments.integer("limit", default: .max, in: 1...Int.max)
         let console = session.console
-        if !session.json && !session.quiet { console.line(row(columns.map(\.title))) }
+        let table = !session.json && !session.quiet
+        var sample: [[String]] = []
+        var widths: [Int]?
         var count = 0
         for try await element in sequence {
             if session.json {
                 session.emit(json(element))
             } else if session.quiet {
                 console.line(id(element))
+            } else if let widths {
+                console.line(Self.row(columns.map { $0.cell(element) }, widths: widths))
             } else {
-                console.line(row(columns.map { $0.cell(element) }))
+                sample.append(columns.map { $0.cell(element) })
+                if sample.count == Self.sampleSize { widths = printSample(&sample, console: console) }
             }
             count += 1
             if count >= limit { break }
         }
-        if !session.json && !session.quiet {
-            console.line("\(Format.grouped(count)) \(count == 1 ? noun.one : noun.many)\(count == limit ? " (--limit reached)" : "").")
-        }
+        guard table else { return }
+        if widths == nil { _ = printSample(&sample, console: console) }
+        console.line("\(Format.grouped(count)) \(count == 1 ? noun.one : noun.many)\(count == limit ? " (--limit reached)" : "").")
+    }
+
+    /// Prints the header and the rows held so far, sized to fit them, and returns the widths.
+    private func printSample(_ sample: inout [[String]], console: Console) -> [Int] {
+        let rows = [columns.map(\.title)] + sample
+        let widths = columns.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        rows.forEach { console.line(Self.row($0, widths: widths)) }
+        sample.removeAll()
+        return widths
     }
 
     /// The page size `--page-size` asks for, or `nil` for the configured one.
@@ -56,9 +73,9 @@ struct Listing<Element: Sendable>: Sendable {
             ? nil : try session.arguments.integer("page-size", default: 0, in: 1...Int.max)
     }
 
-    private func row(_ cells: [String]) -> String {
+    private static func row(_ cells: [String], widths: [Int]) -> String {
         cells.enumerated().map { index, cell in
-            index == cells.count - 1 ? cell : Format.padded(cell, to: columns[index].width)
+            index == cells.count - 1 ? cell : Format.padded(cell, to: widths[index])
         }.joined(separator: "  ")
     }
 }
