@@ -10,11 +10,13 @@ enum Tool {
     /// command runs against; tests pass one that captures the output and injects the
     /// variables, a simulator's transport and a virtual clock.
     static func run(_ arguments: [String], console: Console = Console()) async -> ExitStatus {
+        var command: [String] = []
         do {
             switch try ArgumentParser(root: Commands.root).parse(Array(arguments.dropFirst())) {
             case .help(let path):
                 console.line(Usage.help(for: path))
             case .run(let path, let parsed):
+                command = parsed.commandPath
                 try await path[path.count - 1].run?(parsed, console)
             }
             return .success
@@ -24,7 +26,7 @@ enum Tool {
             return .usage
         } catch let error as GatewayError {
             console.error("error: \(error)")
-            if let hint = hint(for: error.kind) { console.error(hint) }
+            if let hint = hint(for: error.kind), command != ["providers"] { console.error(hint) }
             return exitStatus(for: error.kind)
         } catch is CancellationError {
             console.error("error: canceled.")
@@ -47,7 +49,8 @@ enum Tool {
         }
     }
 
-    /// What to do next, where the error's own message cannot know the command line.
+    /// What to do next, where the error's own message cannot know the command line. (Not
+    /// after `providers` itself, whose report has just said it.)
     private static func hint(for kind: GatewayError.Kind) -> String? {
         switch kind {
         case .timeout:

@@ -33,7 +33,10 @@ struct ToolEnvironment: Sendable {
     static var process: ToolEnvironment { ToolEnvironment(variables: ProcessInfo.processInfo.environment) }
 
     /// `variables[name]` trimmed, or `nil` when absent or blank (the library's rule too).
-    func value(_ name: String) -> String? {
+    func value(_ name: String) -> String? { Self.value(name, in: variables) }
+
+    /// `variables[name]` trimmed, or `nil` when absent or blank.
+    static func value(_ name: String, in variables: [String: String]) -> String? {
         guard let value = variables[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
             return nil
         }

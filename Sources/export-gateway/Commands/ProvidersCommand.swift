@@ -37,11 +37,7 @@ struct ProviderReport {
 
     func run() throws {
         let environment = session.console.environment
-        let configuration: GatewayConfiguration?
-        let configured =
-            session.arguments.value("config") != nil
-            || session.variables[GatewayConfiguration.providerVariable].map { !$0.trimmingCharacters(in: .whitespaces).isEmpty } == true
-        configuration = configured ? try session.configuration() : nil
+        let configuration = session.namesProvider ? try session.configuration() : nil
 
         let rows = environment.providers.descriptors.map { descriptor in
             row(for: descriptor, configuration: configuration?.provider == descriptor.id ? configuration : nil)

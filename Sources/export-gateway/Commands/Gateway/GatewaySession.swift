@@ -37,6 +37,12 @@ struct GatewaySession: Sendable {
         return variables
     }
 
+    /// Whether anything names a provider: `--config`, `--provider` or `EXPORT_GATEWAY_PROVIDER`.
+    var namesProvider: Bool {
+        arguments.value("config") != nil
+            || ToolEnvironment.value(GatewayConfiguration.providerVariable, in: variables) != nil
+    }
+
     /// The configuration from `--config FILE` (then the environment), or from the
     /// environment alone.
     /// - Throws: ``GatewayError/Kind/configuration`` saying what to set.
@@ -92,10 +98,5 @@ struct GatewaySession: Sendable {
     func withProgress<Result>(_ body: () async throws -> Result) async rethrows -> Result {
         defer { if !quiet { console.endStatus() } }
         return try await body()
-    }
-
-    /// Writes a line for people on stdout, unless `--quiet`.
-    func say(_ text: String) {
-        if !quiet { console.line(text) }
     }
 }
