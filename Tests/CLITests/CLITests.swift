@@ -6,11 +6,24 @@ import Testing
 
 @testable import export_gateway
 
-/// Lines a command wrote, captured instead of printed.
+/// Lines a command wrote, captured instead of printed, and the environment it ran in.
 final class CapturedConsole: Sendable {
     private let lines = Mutex<[(text: String, isError: Bool)]>([])
+    private let isTerminal: Bool
+    private let environment: ToolEnvironment
 
-    var console: Console { Console { line, isError in self.lines.withLock { $0.append((line, isError)) } } }
+    /// A capture for a command that runs against `environment` (by default an empty set of
+    /// variables, so nothing of the developer's own configuration leaks in).
+    init(isTerminal: Bool = false, environment: ToolEnvironment = ToolEnvironment(variables: [:])) {
+        self.isTerminal = isTerminal
+        self.environment = environment
+    }
+
+    var console: Console {
+        Console(
+            capture: { line, isError in self.lines.withLock { $0.append((line, isError)) } }, isTerminal: isTerminal,
+            environment: environment)
+    }
     var output: String { lines.withLock { $0.filter { !$0.isError }.map(\.text).joined(separator: "\n") } }
     var errors: String { lines.withLock { $0.filter(\.isError).map(\.text).joined(separator: "\n") } }
 }

@@ -37,6 +37,9 @@ struct ArgumentParser {
                     wantsHelp = true
                     continue
                 }
+                if let reason = Self.refusal(spelled, in: path) {
+                    throw UsageError("Option '\(spelled)' is not accepted: \(reason)", helpPath: path)
+                }
                 guard let option = Self.option(spelled, in: path) else {
                     throw unknownOption(spelled, path: path)
                 }
@@ -103,6 +106,13 @@ struct ArgumentParser {
         }
         guard spelled.count == 2, let letter = spelled.last else { return nil }
         return options.first { $0.shortName == letter }
+    }
+
+    /// Why `spelled` is refused, when a command of `path` refuses it on purpose.
+    private static func refusal(_ spelled: String, in path: [CommandSpec]) -> String? {
+        guard spelled.hasPrefix("--") else { return nil }
+        let name = String(spelled.dropFirst(2))
+        return path.lazy.compactMap { $0.refusedOptions[name] }.first
     }
 
     private static func checkPositionals(_ positionals: [String], of command: CommandSpec, path: [CommandSpec]) throws {

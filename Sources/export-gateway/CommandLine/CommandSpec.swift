@@ -20,6 +20,8 @@ struct CommandSpec: Sendable {
     var summary: String
     /// Paragraphs shown under the usage line of its own help.
     var discussion: String
+    /// Command lines shown under "Examples:" in its help, each a complete thing to type.
+    var examples: [String]
     /// The options it accepts (besides `--help` and the global options).
     var options: [OptionSpec]
     /// Its positional arguments, in order.
@@ -28,30 +30,40 @@ struct CommandSpec: Sendable {
     var subcommands: [CommandSpec]
     /// What it does, when it is a leaf.
     var run: Run?
+    /// Options the parser refuses with a reason instead of "unknown option", by long name
+    /// without dashes (such as `api-key`): what people try that the tool will not take.
+    var refusedOptions: [String: String]
 
     /// Creates a leaf command.
     init(
-        name: String, summary: String, discussion: String = "", options: [OptionSpec] = [],
+        name: String, summary: String, discussion: String = "", examples: [String] = [], options: [OptionSpec] = [],
         arguments: [ArgumentSpec] = [], run: @escaping Run
     ) {
         self.name = name
         self.summary = summary
         self.discussion = discussion
+        self.examples = examples
         self.options = options
         self.arguments = arguments
         self.subcommands = []
         self.run = run
+        self.refusedOptions = [:]
     }
 
     /// Creates a group of subcommands (the root is one too).
-    init(name: String, summary: String, discussion: String = "", options: [OptionSpec] = [], subcommands: [CommandSpec]) {
+    init(
+        name: String, summary: String, discussion: String = "", examples: [String] = [], options: [OptionSpec] = [],
+        refusedOptions: [String: String] = [:], subcommands: [CommandSpec]
+    ) {
         self.name = name
         self.summary = summary
         self.discussion = discussion
+        self.examples = examples
         self.options = options
         self.arguments = []
         self.subcommands = subcommands
         self.run = nil
+        self.refusedOptions = refusedOptions
     }
 
     /// The subcommand called `name`, if any.

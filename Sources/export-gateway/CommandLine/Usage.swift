@@ -35,6 +35,9 @@ enum Usage {
         if !global.isEmpty {
             sections.append("Global options:\n" + table(global.map { ($0.synopsis, $0.help) }))
         }
+        if !command.examples.isEmpty {
+            sections.append("Examples:\n" + command.examples.map { "  " + $0 }.joined(separator: "\n"))
+        }
         if !command.subcommands.isEmpty {
             sections.append("Run '\(words.joined(separator: " ")) <\(path.count == 1 ? "command" : "subcommand")> --help' for its options.")
         }

@@ -45,13 +45,21 @@ struct UsageError: Error, CustomStringConvertible {
     var description: String { "error: \(message)\n\(hint)" }
 }
 
-/// The process exit status: 0 when the command did its job, 1 when it failed, 2 when it was
-/// typed wrong (the convention of BSD `sysexits` users and most command-line tools).
+/// The process exit status, distinct per kind of failure so scripts can react without
+/// reading stderr: 0 done, 1 failed, 2 typed wrong, 3 the vendor refused or failed, 4 a
+/// wait ran out of time.
 enum ExitStatus: Int32, Sendable {
     /// The command did what was asked.
     case success = 0
-    /// The command ran and failed: a vendor, network, file or configuration error.
+    /// The command ran and failed here: configuration, network, a local file, an integrity
+    /// check, cancellation.
     case failure = 1
     /// The command line itself was wrong; nothing was attempted.
     case usage = 2
+    /// The vendor refused or failed: authentication, permission, not found, rejected fields,
+    /// rate limit, server error, an export that failed, a feature the provider lacks, an
+    /// answer of the wrong shape.
+    case vendor = 3
+    /// A wait ran out of time; the export may still finish.
+    case timeout = 4
 }

@@ -3,6 +3,10 @@ enum Commands {
     /// The root: every command, and (as its options) the global options.
     static let root: CommandSpec = CommandSpec(
         name: Usage.programName,
-        summary: "export-gateway: one command line over annotation vendors' export APIs (Avala today).",
-        subcommands: [demo, version, help])
+        summary: "export-gateway: one command line over annotation vendors' export APIs (Avala and Pictograph today).",
+        discussion: GlobalOptions.discussion,
+        examples: GlobalOptions.examples,
+        options: GlobalOptions.options,
+        refusedOptions: GlobalOptions.refused,
+        subcommands: [providers, exports, items, demo, version, help])
 }

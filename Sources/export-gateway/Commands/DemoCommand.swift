@@ -12,6 +12,7 @@ extension Commands {
             items page by page, and checks in the simulator's request log that the API key never \
             reached the storage host. Nothing touches the network.
             """,
+        examples: ["export-gateway demo", "export-gateway demo --output /tmp/demo --items 10"],
         options: [
             OptionSpec(
                 "output", short: "o", .value(placeholder: "DIR"),

@@ -15,15 +15,30 @@ enum Format {
 
     /// `52311` as `52,311 bytes (51.1 KiB)`.
     static func bytes(_ count: Int64) -> String {
-        let units = ["KiB", "MiB", "GiB", "TiB"]
-        var scaled = Double(count)
-        var unit: String?
-        for next in units where scaled >= 1024 {
+        let plain = "\(grouped(count)) byte\(count == 1 ? "" : "s")"
+        return count >= 1024 ? plain + " (\(size(count)))" : plain
+    }
+
+    /// `52311` as `51.1 KiB`, `900` as `900 B`: short, for progress lines.
+    static func size(_ count: Int64) -> String {
+        guard count >= 1024 else { return "\(count) B" }
+        var units = ["KiB", "MiB", "GiB", "TiB"][...]
+        var unit = units.removeFirst()
+        var scaled = Double(count) / 1024
+        while scaled >= 1024, let next = units.popFirst() {
             scaled /= 1024
             unit = next
         }
-        let plain = "\(grouped(count)) byte\(count == 1 ? "" : "s")"
-        return unit.map { plain + String(format: " (%.1f ", scaled) + $0 + ")" } ?? plain
+        return String(format: "%.1f ", scaled) + unit
+    }
+
+    /// A duration a person reads at a glance: `4s`, `2m 05s`, `1h 02m`.
+    static func elapsed(_ duration: Duration) -> String {
+        let total = max(0, duration.components.seconds)
+        if total < 60 { return "\(total)s" }
+        func twoDigits(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        if total < 3600 { return "\(total / 60)m \(twoDigits(total % 60))s" }
+        return "\(total / 3600)h \(twoDigits((total % 3600) / 60))m"
     }
 
     /// A duration as seconds with two decimals: `1.25 s`.

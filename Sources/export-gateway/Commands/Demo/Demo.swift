@@ -145,13 +145,8 @@ struct Demo {
         word.map { " (vendor word \"\($0)\")" } ?? ""
     }
 
-    /// The export id with anything but letters, digits, `.`, `-` and `_` replaced, so a
-    /// vendor id can never name a path outside the output folder.
-    static func fileName(for id: ExportID) -> String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
-        let name = String(id.rawValue.map { allowed.contains($0) ? $0 : "_" })
-        return name.allSatisfy { $0 == "." } ? "export" : name
-    }
+    /// The export id as a file name that stays inside the output folder.
+    static func fileName(for id: ExportID) -> String { FileNames.safe(id.rawValue) }
 }
 
 /// The demo saw the gateway misbehave.

@@ -1,0 +1,40 @@
+import ExportGateway
+import Foundation
+
+/// `exports download`: reads the export, picks the destination, and downloads with a
+/// progress line.
+struct ExportDownload {
+    let session: GatewaySession
+
+    func run(_ id: ExportID) async throws {
+        let gateway = try session.makeGateway()
+        let export = try await gateway.export(id)
+        let destination = Self.destination(for: export, output: session.arguments.value("output"))
+        let meter = TransferMeter(clock: session.console.environment.clock)
+        let session = self.session
+        let file = try await session.withProgress {
+            try await gateway.download(export, to: destination) { progress in
+                session.progress("Downloading \(id): \(meter.line(for: progress))")
+            }
+        }
+        if session.json {
+            return session.emit(.object([
+                "export": .string(id.rawValue), "path": .string(file.url.path), "byteCount": .int(file.byteCount),
+            ]))
+        }
+        if session.quiet { return session.console.line(file.url.path) }
+        session.console.line("Saved \(Format.bytes(file.byteCount)) to \(file.url.path).")
+    }
+
+    /// `output` when it names a file; inside it when it is a folder (or ends in `/`); the
+    /// current folder otherwise. The file name is the vendor's, made safe, else the id's.
+    static func destination(for export: Export, output: String?) -> URL {
+        let name = FileNames.safe(export.downloadLocation?.fileName ?? "\(export.id.rawValue).zip")
+        guard let output else { return URL(fileURLWithPath: name) }
+        var isFolder: ObjCBool = false
+        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {
+            return URL(fileURLWithPath: output, isDirectory: true).appendingPathComponent(name)
+        }
+        return URL(fileURLWithPath: output)
+    }
+}

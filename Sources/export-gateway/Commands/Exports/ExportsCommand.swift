@@ -1,0 +1,124 @@
+import ExportGateway
+import Foundation
+
+extension Commands {
+    /// `export-gateway exports ...`: the life of an export.
+    static let exports: CommandSpec = CommandSpec(
+        name: "exports",
+        summary: "Create, list, read, wait for, download and delete exports.",
+        discussion: """
+            An export is a job at the vendor that produces one result file. The usual sequence is \
+            create, then wait, then download; each prints what to type next.
+            """,
+        examples: [
+            "export-gateway exports create acme/street-scenes --format yolo",
+            "export-gateway exports wait <export-id>",
+            "export-gateway exports download <export-id> --output street-scenes.zip",
+        ],
+        subcommands: [exportsList, exportsCreate, exportsGet, exportsWait, exportsDownload, exportsDelete])
+
+    static let exportID = ArgumentSpec("export-id", help: "The export's id, as 'exports create' or 'exports list' print it.")
+
+    static let exportsList: CommandSpec = CommandSpec(
+        name: "list",
+        summary: "List exports, newest first where the vendor sorts them.",
+        discussion: "Fetched page by page as they are printed; with --json, one JSON object per line (NDJSON).",
+        examples: ["export-gateway exports list --limit 20", "export-gateway exports list --json | jq -r .status"],
+        options: Listing<Export>.options
+    ) { arguments, console in
+        let session = GatewaySession(arguments, console: console)
+        let gateway = try session.makeGateway()
+        try await ExportPresenter.listing.print(gateway.exports(pageSize: try Listing<Export>.pageSize(session)), session: session)
+    }
+
+    static let exportsCreate: CommandSpec = CommandSpec(
+        name: "create",
+        summary: "Start an export of a dataset or a project.",
+        discussion: """
+            Prints the new export's id. Filters and options a provider cannot honor are refused \
+            before anything is sent ('export-gateway providers' lists what each one takes). \
+            --option passes a vendor-only setting: its value is read as JSON when it is JSON \
+            (true, 42, ["a","b"]), otherwise as a string.
+            """,
+        examples: [
+            "export-gateway exports create acme/street-scenes --name nightly --format yolo",
+            "export-gateway exports create --project <project-uid> --option filter_query_string='status=done'",
+            "export-gateway --provider pictograph exports create 'street scenes' --class car --option organize_by_split=true",
+        ],
+        options: ExportRequestOptions.options,
+        arguments: [
+            ArgumentSpec(
+                "dataset",
+                help: "The dataset, as the vendor names it (Avala: owner/slug or a uid; Pictograph: its name). Leave it out with --project.",
+                isOptional: true)
+        ]
+    ) { arguments, console in
+        let session = GatewaySession(arguments, console: console)
+        let request = try ExportRequestOptions.request(from: arguments)
+        let export = try await session.makeGateway().createExport(request)
+        ExportPresenter(session: session).created(export)
+    }
+
+    static let exportsGet: CommandSpec = CommandSpec(
+        name: "get",
+        summary: "Show one export: status, vendor word, format, source, dates and whether its result is ready.",
+        examples: ["export-gateway exports get <export-id>", "export-gateway exports get <export-id> --json"],
+        arguments: [exportID]
+    ) { arguments, console in
+        let session = GatewaySession(arguments, console: console)
+        let export = try await session.makeGateway().export(ExportID(rawValue: arguments.positionals[0]))
+        ExportPresenter(session: session).show(export)
+    }
+
+    static let exportsWait: CommandSpec = CommandSpec(
+        name: "wait",
+        summary: "Wait until an export is done, showing its status and the time elapsed.",
+        discussion: """
+            Polls the export, the pause growing from --poll up to 30 s (or --poll, when longer), until it completes (exit 0), \
+            fails or is canceled (exit 3), or --timeout passes (exit 4; the export may still \
+            finish, so waiting again is safe). Durations: 90s, 15m, 1h, 500ms, or a number of seconds.
+            """,
+        examples: ["export-gateway exports wait <export-id>", "export-gateway exports wait <export-id> --timeout 2h --poll 10s"],
+        options: [
+            OptionSpec("timeout", .value(placeholder: "DURATION"), help: "How long to wait at most (default: 15m)."),
+            OptionSpec("poll", .value(placeholder: "DURATION"), help: "The first pause between polls (default: 2s)."),
+        ],
+        arguments: [exportID]
+    ) { arguments, console in
+        try await ExportWaiting(session: GatewaySession(arguments, console: console)).run(ExportID(rawValue: arguments.positionals[0]))
+    }
+
+    static let exportsDownload: CommandSpec = CommandSpec(
+        name: "download",
+        summary: "Download a completed export's result file.",
+        discussion: """
+            Shows bytes, rate and time left while it runs. The file grows as FILE.part and is renamed \
+            to FILE only when complete; an existing FILE is replaced. The API key never goes to \
+            the storage host.
+            """,
+        examples: [
+            "export-gateway exports download <export-id> --output street-scenes.zip",
+            "export-gateway exports download <export-id> -o downloads/",
+        ],
+        options: [
+            OptionSpec(
+                "output", short: "o", .value(placeholder: "FILE"),
+                help: "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, here).")
+        ],
+        arguments: [exportID]
+    ) { arguments, console in
+        try await ExportDownload(session: GatewaySession(arguments, console: console)).run(ExportID(rawValue: arguments.positionals[0]))
+    }
+
+    static let exportsDelete: CommandSpec = CommandSpec(
+        name: "delete",
+        summary: "Delete exports, where the provider can.",
+        discussion: "Ids the vendor does not know are reported, not treated as an error, so running it again is safe.",
+        examples: ["export-gateway exports delete <export-id>", "export-gateway exports delete <id-1> <id-2>"],
+        arguments: [ArgumentSpec("export-id", help: "The ids of the exports to delete.", isRepeating: true)]
+    ) { arguments, console in
+        let session = GatewaySession(arguments, console: console)
+        let deletion = try await session.makeGateway().deleteExports(arguments.positionals.map(ExportID.init(rawValue:)))
+        ExportPresenter(session: session).deleted(deletion)
+    }
+}

@@ -1,0 +1,81 @@
+import ExportGateway
+
+/// Prints a lazily fetched list as it arrives: a table for people, one JSON object per line
+/// (NDJSON) with `--json`, one id per line with `--quiet`. At most ``sampleSize`` rows are
+/// held (to size the table's columns), so a list of a million items uses the memory of a
+/// page, and `--limit` stops the fetching.
+struct Listing<Element: Sendable>: Sendable {
+    /// A column of the table for people.
+    struct Column: Sendable {
+        var title: String
+        var cell: @Sendable (Element) -> String
+    }
+
+    /// Rows held back to size the columns before the table starts; later rows reuse those
+    /// widths, and a longer cell pushes its row out rather than being cut.
+    static var sampleSize: Int { 100 }
+
+    var columns: [Column]
+    var id: @Sendable (Element) -> String
+    var json: @Sendable (Element) -> JSONValue
+    /// What to call the elements in the closing count, singular and plural.
+    var noun: (one: String, many: String)
+
+    /// The options every list command takes.
+    static var options: [OptionSpec] {
+        [
+            OptionSpec("limit", .value(placeholder: "N"), help: "Stop after N entries (default: all)."),
+            OptionSpec(
+                "page-size", .value(placeholder: "N"),
+                help: "Entries asked for per request (default: EXPORT_GATEWAY_PAGE_SIZE, \"pageSize\", or 100)."),
+        ]
+    }
+
+    /// Prints `sequence` (stopping after `--limit`) in the session's form.
+    func print(_ sequence: PagedSequence<Element>, session: GatewaySession) async throws {
+        let limit = try session.arguments.integer("limit", default: .max, in: 1...Int.max)
+        let console = session.console
+        let table = !session.json && !session.quiet
+        var sample: [[String]] = []
+        var widths: [Int]?
+        var count = 0
+        for try await element in sequence {
+            if session.json {
+                session.emit(json(element))
+            } else if session.quiet {
+                console.line(id(element))
+            } else if let widths {
+                console.line(Self.row(columns.map { $0.cell(element) }, widths: widths))
+            } else {
+                sample.append(columns.map { $0.cell(element) })
+                if sample.count == Self.sampleSize { widths = printSample(&sample, console: console) }
+            }
+            count += 1
+            if count >= limit { break }
+        }
+        guard table else { return }
+        if widths == nil { _ = printSample(&sample, console: console) }
+        console.line("\(Format.grouped(count)) \(count == 1 ? noun.one : noun.many)\(count == limit ? " (--limit reached)" : "").")
+    }
+
+    /// Prints the header and the rows held so far, sized to fit them, and returns the widths.
+    private func printSample(_ sample: inout [[String]], console: Console) -> [Int] {
+        let rows = [columns.map(\.title)] + sample
+        let widths = columns.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        rows.forEach { console.line(Self.row($0, widths: widths)) }
+        sample.removeAll()
+        return widths
+    }
+
+    /// The page size `--page-size` asks for, or `nil` for the configured one.
+    static func pageSize(_ session: GatewaySession) throws -> Int? {
+        session.arguments.value("page-size") == nil
+            ? nil : try session.arguments.integer("page-size", default: 0, in: 1...Int.max)
+    }
+
+    private static func row(_ cells: [String], widths: [Int]) -> String {
+        cells.enumerated().map { index, cell in
+            index == cells.count - 1 ? cell : Format.padded(cell, to: widths[index])
+        }.joined(separator: "  ")
+    }
+}

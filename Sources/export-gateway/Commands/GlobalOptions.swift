@@ -1,0 +1,51 @@
+import ExportGateway
+
+/// The options every command accepts, what the root help says about configuration and
+/// exit statuses, and the options refused on purpose.
+enum GlobalOptions {
+    /// Accepted before or after any command name.
+    static let options: [OptionSpec] = [
+        OptionSpec(
+            "provider", .value(placeholder: "NAME"),
+            help: "The vendor to talk to, such as avala or pictograph (default: EXPORT_GATEWAY_PROVIDER, then \"provider\" in the config file)."),
+        OptionSpec(
+            "config", .value(placeholder: "FILE"),
+            help: "A JSON configuration file, such as {\"provider\": \"avala\"}; the environment overrides it."),
+        OptionSpec(
+            "base-url", .value(placeholder: "URL"),
+            help: "The vendor API base URL for this run (sets EXPORT_GATEWAY_BASE_URL; https, or http on localhost)."),
+        OptionSpec("json", help: "Machine output on stdout: one JSON document, or one JSON object per line for lists."),
+        OptionSpec("quiet", short: "q", help: "No progress and no hints: print only ids and paths."),
+        OptionSpec("verbose", short: "v", help: "Log every request, retry and redirect to stderr (keys are never printed)."),
+    ]
+
+    /// Why an API key is never a flag, and what to do instead.
+    static let keyRefusal =
+        "API keys are never read from the command line, where shell history and process lists would keep them. Set the provider's variable instead (AVALA_API_KEY, PICTOGRAPH_API_KEY; 'export-gateway providers' shows which one is read), or \"apiKey\" in the --config file."
+
+    /// Options people reach for that the tool refuses, with the reason.
+    static let refused: [String: String] = ["api-key": keyRefusal, "key": keyRefusal, "token": keyRefusal]
+
+    /// The root help's text under the usage line.
+    static let discussion = """
+        Creates, waits for, downloads and deletes exports, and lists dataset items, at the vendor \
+        the configuration names. Configuration is the library's: a JSON file (--config) and/or the \
+        environment (EXPORT_GATEWAY_PROVIDER, EXPORT_GATEWAY_BASE_URL, EXPORT_GATEWAY_PAGE_SIZE, and \
+        the provider's key variable such as AVALA_API_KEY). --provider and --base-url override both.
+
+        Exit status: 0 done; 1 failed here (configuration, network, local file); 2 the command \
+        line was wrong; 3 the vendor refused or failed (authentication, permission, not found, \
+        rejected fields, rate limit, server error, failed export, unsupported feature); 4 a wait \
+        timed out (the export may still finish).
+        """
+
+    /// The root help's examples.
+    static let examples = [
+        "export AVALA_API_KEY=...   EXPORT_GATEWAY_PROVIDER=avala",
+        "export-gateway providers",
+        "export-gateway exports create acme/street-scenes --format yolo",
+        "export-gateway exports wait <export-id> --timeout 30m",
+        "export-gateway exports download <export-id> --output street-scenes.zip",
+        "export-gateway items list acme/street-scenes --limit 10 --json",
+    ]
+}

@@ -1,0 +1,84 @@
+import ExportGateway
+import Foundation
+
+/// The `--json` shapes of the library's values: stable field names in camelCase, dates in
+/// ISO 8601, absent values left out, and the vendor's own object under `providerFields`
+/// so nothing the vendor said is lost.
+///
+/// A result's signed URL is included (under `download.url`) because the vendor's object
+/// often carries it too; it grants the file, never the API, and it expires.
+enum JSONRepresentation {
+    /// An export as a JSON object.
+    static func export(_ export: Export) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(export.id.rawValue),
+            "provider": .string(export.provider.rawValue),
+            "status": .string(export.status.description),
+            "downloadable": .bool(export.status == .completed),
+            "providerFields": export.providerFields,
+        ]
+        object["name"] = export.name.map(JSONValue.string)
+        object["rawStatus"] = export.rawStatus.map(JSONValue.string)
+        object["format"] = export.format.map { .string($0.rawValue) }
+        object["source"] = export.source.map(source)
+        object["createdAt"] = export.createdAt.map(date)
+        object["updatedAt"] = export.updatedAt.map(date)
+        object["failureReason"] = export.failureReason.map(JSONValue.string)
+        if let progress = export.progress {
+            object["progress"] = .object(
+                ["completed": .int(progress.completed), "total": progress.total.map(JSONValue.int) ?? .null])
+        }
+        if let location = export.downloadLocation {
+            var download: [String: JSONValue] = ["url": .string(location.url.absoluteString)]
+            download["fileName"] = location.fileName.map(JSONValue.string)
+            download["byteCount"] = location.byteCount.map(JSONValue.int)
+            download["expiresAt"] = location.expiresAt.map(date)
+            object["download"] = .object(download)
+        }
+        return .object(object)
+    }
+
+    /// An item as a JSON object.
+    static func item(_ item: Item) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(item.id.rawValue),
+            "kind": .string(item.kind.rawValue),
+            "providerFields": item.providerFields,
+        ]
+        object["key"] = item.key.map(JSONValue.string)
+        object["dataset"] = item.dataset.map { .string($0.rawValue) }
+        object["status"] = item.status.map { .string($0.description) }
+        object["rawStatus"] = item.rawStatus.map(JSONValue.string)
+        object["mediaURL"] = item.mediaURL.map { .string($0.absoluteString) }
+        object["metadata"] = item.metadata
+        object["annotations"] = item.annotations
+        object["createdAt"] = item.createdAt.map(date)
+        return .object(object)
+    }
+
+    /// What a provider can do, as a JSON object.
+    static func capabilities(_ capabilities: ProviderCapabilities) -> JSONValue {
+        .object([
+            "listsExports": .bool(capabilities.listsExports),
+            "deletesExports": .bool(capabilities.deletesExports),
+            "exportsDatasets": .bool(capabilities.exportsDatasets),
+            "exportsProjects": .bool(capabilities.exportsProjects),
+            "formats": .array(capabilities.formats.map(\.rawValue).sorted().map(JSONValue.string)),
+            "filters": .array(capabilities.filters.sorted().map(JSONValue.string)),
+            "itemKinds": .array(capabilities.itemKinds.map(\.rawValue).sorted().map(JSONValue.string)),
+            "streamsRecords": .bool(capabilities.streamsRecords),
+            "resumableDownloads": .bool(capabilities.resumableDownloads),
+            "idempotentCreate": .bool(capabilities.idempotentCreate),
+            "readsExportsByName": .bool(capabilities.readsExportsByName),
+        ])
+    }
+
+    private static func source(_ source: ExportSource) -> JSONValue {
+        switch source {
+        case .dataset(let dataset): .object(["dataset": .string(dataset.rawValue)])
+        case .project(let project): .object(["project": .string(project)])
+        }
+    }
+
+    private static func date(_ date: Date) -> JSONValue { .string(ISO8601.string(from: date)) }
+}
