@@ -25,6 +25,8 @@ struct LabelboxSimulatorTests {
         "query GetExportMetadataHeaderPyApi($where: WhereUniqueIdInput, $streamType: TaskStreamType!){task(where: $where){exportMetadataHeader(streamType: $streamType){totalSize totalLines}}}"
     static let fileFromOffset =
         "query GetExportFileFromOffsetPyApi($where: WhereUniqueIdInput, $streamType: TaskStreamType!, $offset: UInt64!){task(where: $where){exportFileFromOffset(streamType: $streamType, offset: $offset){offsets {start end} lines {start end} file}}}"
+    static let fileFromLine =
+        "query GetExportFileFromLinePyApi($where: WhereUniqueIdInput, $streamType: TaskStreamType!, $line: UInt64!){task(where: $where){exportFileFromLine(streamType: $streamType, line: $line){offsets {start end} lines {start end} file}}}"
     static let cancel = "mutation CancelTaskPyApi($id: ID!){cancelBulkOperationJob(id: $id){success}}"
     static let taskFieldSet: Set<String> = [
         "completionPercentage", "createdAt", "errors", "metadata", "name", "result", "status", "type", "id", "updatedAt",
@@ -215,6 +217,18 @@ struct LabelboxSimulatorTests {
         return try await rowNumbers(task, on: simulator)
     }
 
+    /// A one-poll simulator cutting `boundary` chunks of `chunkSize`, and the id of a completed
+    /// export of a new `itemCount`-row project on it.
+    func completedProjectExport(
+        itemCount: Int, chunkSize: Int = 64 * 1024, boundary: LabelboxSimulator.ChunkBoundary = .line
+    ) async throws -> (sim: LabelboxSimulator, task: String) {
+        let sim = LabelboxSimulator(pollsToComplete: 1, chunkSize: chunkSize, chunkBoundary: boundary)
+        let project = sim.seedProject(named: "P", itemCount: itemCount)
+        let task = try await exportProject(project, on: sim)
+        #expect(try await finish(task, on: sim)["status"] == "COMPLETE")
+        return (sim, task)
+    }
+
     // MARK: Auth
 
     @Test func missingOrUnknownKeyIs401WithAuthenticationError() async throws {
@@ -281,6 +295,22 @@ struct LabelboxSimulatorTests {
         let zone = try await data(Self.currentUser, .null)
         #expect(zone == ["user": ["timezone": .null]])
         #expect(try await data(Self.currentUser, .null, key: sim.otherUserAPIKey)["user"]?["timezone"] == "America/New_York")
+    }
+
+    @Test func projectAndDatasetReadsReturnEverySelectedField() async throws {
+        let project = sim.seedProject(named: "Street scenes", itemCount: 3)
+        let dataset = sim.seedDataset(named: "Raw", itemCount: 3)
+        let read = try await data(
+            "query GetProjectPyApi($param_0: ID!){project(where: {id: $param_0}){id name description createdAt updatedAt mediaType autoAuditPercentage}}",
+            ["param_0": .string(project)], key: sim.otherUserAPIKey)
+        let object = try #require(read["project"]?.objectValue)
+        #expect(object.count == 7 && object["name"] == "Street scenes" && object["autoAuditPercentage"] == .null)
+        let datasetRead = try await data(
+            "query GetDatasetPyApi($param_0: ID!){dataset(where: {id: $param_0}){id name rowCount}}", ["param_0": .string(dataset)])
+        #expect(datasetRead["dataset"] == ["id": .string(dataset), "name": "Raw", "rowCount": 3])
+        let missing = try await error(
+            "query GetDatasetPyApi($param_0: ID!){dataset(where: {id: $param_0}){id}}", ["param_0": .string(project)])
+        #expect(missing.error["extensions"]?["code"] == "RESOURCE_NOT_FOUND")
     }
 
     @Test func exportMutationsCreateTasksSynchronously() async throws {
@@ -426,10 +456,7 @@ struct LabelboxSimulatorTests {
     }
 
     @Test func chunksAreFoundAtAndInsideTheirRangeAndJoinToTheStream() async throws {
-        let sim = LabelboxSimulator(pollsToComplete: 1, chunkSize: 2048)
-        let project = sim.seedProject(named: "Chunky", itemCount: 50)
-        let task = try await exportProject(project, on: sim)
-        try await finish(task, on: sim)
+        let (sim, task) = try await completedProjectExport(itemCount: 50, chunkSize: 2048)
         let header = try await header(task, on: sim)
         let (bytes, chunks) = try await stream(task, on: sim)
         #expect(chunks.count > 3)
@@ -455,15 +482,28 @@ struct LabelboxSimulatorTests {
 
     /// Exports a 30-row project cut at `boundary` into 97-byte chunks; returns each chunk file's body.
     func chunkBodies(_ boundary: LabelboxSimulator.ChunkBoundary) async throws -> [Data] {
-        let sim = LabelboxSimulator(pollsToComplete: 1, chunkSize: 97, chunkBoundary: boundary)
-        let project = sim.seedProject(named: "P", itemCount: 30)
-        let task = try await exportProject(project, on: sim)
-        try await finish(task, on: sim)
+        let (sim, task) = try await completedProjectExport(itemCount: 30, chunkSize: 97, boundary: boundary)
         let (bytes, chunks) = try await stream(task, on: sim)
         #expect(try lines(bytes).count == 30)
         var bodies: [Data] = []
         for chunk in chunks { bodies.append(try await get(try #require(chunk["file"]?.stringValue), on: sim).body) }
         return bodies
+    }
+
+    @Test func legacyLineLookupReturnsTheChunkHoldingTheLine() async throws {
+        let (sim, task) = try await completedProjectExport(itemCount: 20, chunkSize: 1000, boundary: .byte)
+        let (bytes, _) = try await stream(task, on: sim)
+        let lineStarts = [0] + bytes.indices.filter { bytes[$0] == 0x0A }.dropLast().map { $0 + 1 - bytes.startIndex }
+        for line in [0, 7, 19] {
+            let data = try await data(
+                Self.fileFromLine, ["where": ["id": .string(task)], "streamType": "RESULT", "line": .int(Int64(line))], to: sim)
+            let chunk = try #require(data["task"]?["exportFileFromLine"])
+            let start = try #require(chunk["offsets"]?["start"]?.intValue), end = try #require(chunk["offsets"]?["end"]?.intValue)
+            #expect(start <= lineStarts[line] && Int64(lineStarts[line]) <= end)
+            #expect(try #require(chunk["lines"]?["start"]?.intValue) <= line)
+        }
+        let beyond = try await error(Self.fileFromLine, ["where": ["id": .string(task)], "streamType": "RESULT", "line": 20], to: sim)
+        #expect(beyond.error["extensions"]?["code"] == "MALFORMED_REQUEST")
     }
 
     @Test func characterBoundaryCutsLinesButNeverCharacters() async throws {
@@ -483,10 +523,7 @@ struct LabelboxSimulatorTests {
     }
 
     @Test func singleBoundaryServesOneFile() async throws {
-        let sim = LabelboxSimulator(pollsToComplete: 1, chunkSize: 10, chunkBoundary: .single)
-        let project = sim.seedProject(named: "P", itemCount: 20)
-        let task = try await exportProject(project, on: sim)
-        try await finish(task, on: sim)
+        let (sim, task) = try await completedProjectExport(itemCount: 20, chunkSize: 10, boundary: .single)
         let (bytes, chunks) = try await stream(task, on: sim)
         #expect(chunks.count == 1 && chunks[0]["lines"] == ["start": 0, "end": 19])
         #expect(try lines(bytes).count == 20)

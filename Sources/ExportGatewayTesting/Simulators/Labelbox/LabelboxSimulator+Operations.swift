@@ -5,7 +5,8 @@ extension LabelboxSimulator {
     /// The operation names the simulator answers (the SDK's documents, by name).
     static let operations: Set<String> = [
         "exportDataRowsInProjectPyApi", "exportDataRowsInCatalogPyApi", "GetUserPyApi", "CurrentUserPyApi",
-        "GetUserCreatedTasksPyApi", "GetExportMetadataHeaderPyApi", "GetExportFileFromOffsetPyApi", "CancelTaskPyApi",
+        "GetUserCreatedTasksPyApi", "GetExportMetadataHeaderPyApi", "GetExportFileFromOffsetPyApi",
+        "GetExportFileFromLinePyApi", "CancelTaskPyApi", "GetProjectPyApi", "GetDatasetPyApi",
     ]
 
     /// Everything one resolution needs.
@@ -66,6 +67,8 @@ extension LabelboxSimulator {
         switch (type, field.name) {
         case ("query", "user"): return try resolveUser(field, context)
         case ("query", "task"): return try resolveTask(field, context)
+        case ("query", "project"): return try resolveSource(field, context, kind: .project)
+        case ("query", "dataset"): return try resolveSource(field, context, kind: .dataset)
         case ("mutation", "exportDataRowsInProject"): return try export(field, context, project: true)
         case ("mutation", "exportDataRowsInCatalog"): return try export(field, context, project: false)
         case ("mutation", "cancelBulkOperationJob"): return try cancel(field, context)
@@ -174,7 +177,10 @@ extension LabelboxSimulator {
                     header.selections, type: "ExportMetadataHeader")
             },
             "exportFileFromOffset": { (file: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
-                try self.fileFromOffset(file, task, context)
+                try self.file(file, task, context, by: "offset")
+            },
+            "exportFileFromLine": { (file: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
+                try self.file(file, task, context, by: "line")
             },
         ])
     }
@@ -187,17 +193,30 @@ extension LabelboxSimulator {
         return type
     }
 
-    /// The chunk file holding `offset`, registered on the storage origin as a generated
-    /// object (its bytes are built per download) and handed out as a fresh signed URL.
-    private func fileFromOffset(_ field: GraphQLDocument.Field, _ task: TaskRecord, _ context: Context) throws(GraphQLError) -> JSONValue {
+    /// The chunk file holding byte `offset` (`exportFileFromOffset`) or the first byte of
+    /// line `line` (the legacy `exportFileFromLine`), registered on the storage origin as a
+    /// generated object (its bytes are built per download) and handed out as a fresh signed URL.
+    private func file(
+        _ field: GraphQLDocument.Field, _ task: TaskRecord, _ context: Context, by argument: String
+    ) throws(GraphQLError) -> JSONValue {
         let type = try Self.streamType(field, context)
-        let raw = context.argument(field, "offset")
-        guard let offset = raw?.intValue ?? raw?.stringValue.flatMap({ Int64($0) }) else {
-            throw GraphQLError(code: "BAD_USER_INPUT", message: "offset must be a UInt64 (a number or a numeric string).", status: 400)
+        let raw = context.argument(field, argument)
+        guard let position = raw?.intValue ?? raw?.stringValue.flatMap({ Int64($0) }) else {
+            throw GraphQLError(
+                code: "BAD_USER_INPUT", message: "\(argument) must be a UInt64 (a number or a numeric string).", status: 400)
         }
         guard task.status == "COMPLETE" else { return .null }
         let stream = task.stream(type)
-        guard let chunk = stream.chunk(containing: Int(offset)) else {
+        let offset: Int
+        if argument == "line" {
+            guard position >= 0, position < stream.totalLines else {
+                throw GraphQLError(code: "MALFORMED_REQUEST", message: "line is out of range, max line is \(stream.totalLines - 1)")
+            }
+            offset = stream.offset(ofLine: Int(position))
+        } else {
+            offset = Int(clamping: position)
+        }
+        guard let chunk = stream.chunk(containing: offset) else {
             throw GraphQLError(code: "MALFORMED_REQUEST", message: "offset is out of range, max offset is \(stream.totalSize - 1)")
         }
         let name = "exports/\(task.id)/\(type.lowercased())/\(chunk.start)-\(chunk.end).ndjson"
@@ -210,7 +229,33 @@ extension LabelboxSimulator {
             "lines": ["start": .int(Int64(chunk.firstLine)), "end": .int(Int64(chunk.lastLine))],
             "file": .string(host.storage.signedURL(for: name).url.absoluteString),
         ]
-        return try project(object, field.selections, type: "ExportFileFromOffset")
+        return try project(object, field.selections, type: "ExportFileMetadata")
+    }
+
+    /// `project(where: {id})` / `dataset(where: {id})`, readable by every key of the
+    /// organization. The SDK's ORM selects every attribute its schema knows; the simulator
+    /// answers the ones below and `null` for any other selected scalar, so every selected
+    /// field is present whatever the SDK version.
+    private func resolveSource(_ field: GraphQLDocument.Field, _ context: Context, kind: Source.Kind) throws(GraphQLError) -> JSONValue {
+        let id = context.argument(field, "where")?["id"]?.stringValue
+        guard let id, let source = source(id), source.kind == kind else {
+            throw GraphQLError(code: "RESOURCE_NOT_FOUND", message: "\(kind == .project ? "Project" : "Dataset") not found.")
+        }
+        let created = Self.timestamp(SimulatedTime.start.addingTimeInterval(-86_400 * 30))
+        var object: [String: JSONValue] = [
+            "id": .string(source.id), "name": .string(source.name), "description": "", "createdAt": .string(created),
+            "updatedAt": .string(created),
+        ]
+        if kind == .project {
+            object["mediaType"] = "IMAGE"
+            object["queueMode"] = "BATCH"
+        } else {
+            object["rowCount"] = .int(Int64(source.itemCount))
+        }
+        for selection in field.selections where object[selection.name] == nil && selection.selections.isEmpty {
+            object[selection.name] = .null
+        }
+        return try project(object, field.selections, type: kind == .project ? "Project" : "Dataset")
     }
 
     /// `cancelBulkOperationJob(id)`: a running task of the caller becomes `CANCELED`.

@@ -116,6 +116,8 @@ public final class LabelboxSimulator: VendorSimulator {
             apiFaultResponse: { fault, now in LabelboxSimulator.faultResponse(fault, now: now) })
     }
 
+    /// The in-process transport: GraphQL to the simulator's operations, chunk files to its
+    /// storage origin.
     public var transport: SimulatorTransport {
         host.transport { [self] request in self.respond(to: request) }
     }
@@ -176,6 +178,8 @@ public final class LabelboxSimulator: VendorSimulator {
         state.withLock { state in state.sources.first { $0.id == id } }
     }
 
+    /// Makes the next created export follow `script` (counted in reads of the task by id)
+    /// instead of completing on read ``pollsToComplete``.
     public func scriptNextExport(_ script: ExportScript) {
         state.withLock { $0.scripts.append(script) }
     }
