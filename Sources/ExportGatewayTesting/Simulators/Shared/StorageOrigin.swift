@@ -13,7 +13,7 @@ public final class StorageOrigin: Sendable {
 
     private let time: SimulatedTime
     private let credentials: [String]
-    private let objects = Mutex<[String: (data: Data, etag: String)]>([:])
+    private let objects = Mutex<[String: StoredObject]>([:])
     private let signingSecret = "simulated-storage-signing-secret"
 
     init(baseURL: URL, time: SimulatedTime, credentials: [String], urlLifetime: TimeInterval = 3600) {
@@ -23,10 +23,28 @@ public final class StorageOrigin: Sendable {
         self.urlLifetime = urlLifetime
     }
 
+    /// One object: its size, its ETag, and how to read any byte range of it. Stored and
+    /// generated objects are served by the same code.
+    private struct StoredObject: Sendable {
+        var size: Int
+        var etag: String
+        var bytes: @Sendable (Range<Int>) -> Data
+    }
+
     /// Stores `data` under `name` (a `/`-separated object key), replacing any earlier object.
     func put(_ data: Data, at name: String) {
         let etag = "\"\(String(CRC32.checksum(data), radix: 16))\""  // once here, not per ranged read
-        objects.withLock { $0[name] = (data, etag) }
+        objects.withLock { $0[name] = StoredObject(size: data.count, etag: etag, bytes: { data.subdata(in: $0) }) }
+    }
+
+    /// Registers an object of `size` bytes under `name` whose content is computed on each
+    /// read: `bytes` returns exactly the bytes of the asked range. For results too large to
+    /// hold in memory (a 300 MB stream), so only the range a request asks for is ever built.
+    /// `bytes` must return the same bytes for the same range every time; the ETag is derived
+    /// from the name and size.
+    func put(name: String, size: Int, bytes: @escaping @Sendable (Range<Int>) -> Data) {
+        let etag = "\"g-\(String(Self.fnv1a("\(name)|\(size)"), radix: 16))\""
+        objects.withLock { $0[name] = StoredObject(size: max(0, size), etag: etag, bytes: bytes) }
     }
 
     /// Deletes the object stored under `name`, if any: signed URLs for it, even unexpired
@@ -36,7 +54,7 @@ public final class StorageOrigin: Sendable {
     }
 
     /// The stored object's size, if it exists.
-    func size(of name: String) -> Int? { objects.withLock { $0[name]?.data.count } }
+    func size(of name: String) -> Int? { objects.withLock { $0[name]?.size } }
 
     /// A URL for `name` that works until `urlLifetime` from now (simulated time).
     func signedURL(for name: String) -> (url: URL, expiresAt: Date) {
@@ -64,26 +82,31 @@ public final class StorageOrigin: Sendable {
         guard TimeInterval(expires) > time.now.timeIntervalSince1970 else {
             return Self.error(403, "AccessDenied", "Request has expired")
         }
-        guard let (object, etag) = objects.withLock({ $0[name] }) else {
+        guard let object = objects.withLock({ $0[name] }) else {
             return Self.error(404, "NoSuchKey", "The specified key does not exist.")
         }
         var headers: HTTPHeaders = [
-            "Content-Type": name.hasSuffix(".zip") ? "application/zip" : "application/octet-stream",
-            "Accept-Ranges": "bytes", "ETag": etag,
+            "Content-Type": Self.contentType(of: name), "Accept-Ranges": "bytes", "ETag": object.etag,
         ]
         var status = 200
-        var body = object
-        if let range = request.headers["Range"] {
-            guard let (start, end) = Self.parseRange(range, size: object.count) else {
-                headers["Content-Range"] = "bytes */\(object.count)"
+        var range = 0..<object.size
+        if let header = request.headers["Range"] {
+            guard let (start, end) = Self.parseRange(header, size: object.size) else {
+                headers["Content-Range"] = "bytes */\(object.size)"
                 return HTTPResponse(status: 416, headers: headers, body: Data())
             }
             status = 206
-            body = object.subdata(in: start..<(end + 1))
-            headers["Content-Range"] = "bytes \(start)-\(end)/\(object.count)"
+            range = start..<(end + 1)
+            headers["Content-Range"] = "bytes \(start)-\(end)/\(object.size)"
         }
-        headers["Content-Length"] = String(body.count)
-        return HTTPResponse(status: status, headers: headers, body: request.method == .head ? Data() : body)
+        headers["Content-Length"] = String(range.count)
+        return HTTPResponse(status: status, headers: headers, body: request.method == .head ? Data() : object.bytes(range))
+    }
+
+    private static func contentType(of name: String) -> String {
+        if name.hasSuffix(".zip") { return "application/zip" }
+        if name.hasSuffix(".ndjson") { return "application/x-ndjson" }
+        return "application/octet-stream"
     }
 
     /// An S3-style XML error.
@@ -107,10 +130,15 @@ public final class StorageOrigin: Sendable {
     }
 
     private func signature(_ name: String, _ expires: Int) -> String {
+        String(Self.fnv1a("\(signingSecret)|\(name)|\(expires)"), radix: 16)
+    }
+
+    /// 64-bit FNV-1a: a stable, cheap digest for signatures and generated ETags.
+    private static func fnv1a(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in "\(signingSecret)|\(name)|\(expires)".utf8 {
+        for byte in text.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0100_0000_01B3
         }
-        return String(hash, radix: 16)
+        return hash
     }
 }

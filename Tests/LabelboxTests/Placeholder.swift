@@ -1,1 +1,0 @@
-// Replaced by the Labelbox adapter and simulator tests.
