@@ -8,6 +8,8 @@ let conformanceTargets: [ConformanceTarget] = [
     .live(AvalaProvider()),
     .simulator(PictographProvider(), simulator: { PictographSimulator() }),
     .live(PictographProvider()),
+    .simulator(LabelboxProvider(), simulator: { LabelboxSimulator() }),
+    .live(LabelboxProvider()),
 ]
 
 @Test(arguments: ConformanceCase.all(for: conformanceTargets))
@@ -21,6 +23,10 @@ func conformance(_ check: ConformanceCase) async throws {
     let expectedSkips: [String: Set<String>] = [
         "avala": ["createWithLostAnswerIsRetriedWithoutDuplicate", "exportIsReadableByName"],
         "pictograph": ["canceledExportEndsWaitAsFailure", "itemPagingCoversDatasetExactlyOnce", "itemReadMatchesListing"],
+        "labelbox": [
+            "createWithLostAnswerIsRetriedWithoutDuplicate", "exportIsReadableByName", "itemPagingCoversDatasetExactlyOnce",
+            "itemReadMatchesListing",
+        ],
     ]
     for target in conformanceTargets where target.mode == .simulator {
         var skipped: Set<String> = []
