@@ -40,7 +40,7 @@ let package = Package(
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
         .executableTarget(
             name: "export-gateway-benchmarks",
-            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayLabelbox", "ExportGatewayTesting"]),
         .testTarget(
             name: "ExportGatewayTests",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),

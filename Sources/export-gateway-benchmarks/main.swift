@@ -3,14 +3,15 @@ import ExportGatewayAvala
 import ExportGatewayTesting
 import Foundation
 
-// Benchmarks for the two paths whose cost grows with an export's size: paging a large
-// dataset's items, and downloading a large result file. Run in release:
-//     swift run -c release export-gateway-benchmarks [items] [download-items]
+// Benchmarks for the paths whose cost grows with an export's size: paging a large dataset's
+// items, downloading a large result file, and streaming a large export's records. Run in release:
+//     swift run -c release export-gateway-benchmarks [items] [download-items] [stream-rows]
 // Figures are printed; compare them as ratios within one run.
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let pagedItemCount = arguments.first ?? 200_000
 let downloadItemCount = arguments.dropFirst().first ?? 100_000
+let streamRowCount = arguments.dropFirst(2).first ?? 1_000_000
 
 func gateway(_ avala: AvalaSimulator, chunkSize: Int = 8 << 20, pageSize: Int = 1000) -> ExportGateway {
     ExportGateway(
@@ -69,3 +70,6 @@ for chunkSize in [1 << 20, 8 << 20] {
     print(String(format: "  growth / file size: %.3f; growth / chunk size: %.2f",
                  Double(growth) / Double(file.byteCount), Double(growth) / Double(chunkSize)))
 }
+
+// 3. Record streams: memory must not grow with the rows streamed.
+try await benchmarkRecordStream(rowCount: streamRowCount)
