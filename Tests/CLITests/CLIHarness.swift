@@ -44,6 +44,15 @@ struct CLIHarness {
         transport = simulator.transport
     }
 
+    /// Configured for Labelbox with the simulator's full-access key.
+    init(labelbox simulator: LabelboxSimulator) {
+        variables = [
+            "EXPORT_GATEWAY_PROVIDER": "labelbox", "LABELBOX_API_KEY": simulator.apiKey,
+            "EXPORT_GATEWAY_BASE_URL": simulator.apiBaseURL.absoluteString,
+        ]
+        transport = simulator.transport
+    }
+
     /// Runs `export-gateway <words>`.
     func run(_ words: [String], isTerminal: Bool = false) async -> CLIRun {
         let captured = CapturedConsole(

@@ -35,6 +35,51 @@ struct GatewayCommandTests {
         #expect(simulator.requestLog.requests(to: simulator.storageBaseURL).allSatisfy { !$0.carriedCredential })
     }
 
+    @Test func labelboxCreateWaitRecordsAndDownloadStreamTheRows() async throws {
+        let simulator = LabelboxSimulator()
+        simulator.scriptNextExportErrors(count: 2)
+        let dataset = simulator.seedDataset(named: "street-scenes", itemCount: 25)
+        let cli = CLIHarness(labelbox: simulator)
+
+        let created = await cli.run(["exports", "create", dataset, "--option", "data_row_details=true", "--quiet"])
+        #expect(created.status == .success, "stderr: \(created.errors)")
+        let id = try #require(created.lines.first)
+        let waited = await cli.run(["exports", "wait", id, "--timeout", "10m"])
+        #expect(waited.status == .success, "stderr: \(waited.errors)")
+
+        let records = await cli.run(["exports", "records", id, "--json"])
+        #expect(records.status == .success, "stderr: \(records.errors)")
+        let rows = try records.lines.map { try JSONValue(parsing: Data($0.utf8)) }
+        #expect(rows.count == 25)
+        #expect(Set(rows.compactMap { $0["id"]?.stringValue }).count == 25)
+        #expect(rows.allSatisfy { $0["providerFields"]?["data_row"]?["details"] != nil })
+
+        let limited = await cli.run(["exports", "records", id, "--limit", "3"])
+        #expect(limited.output.contains("3 items (--limit reached)"), "\(limited.output)")
+
+        let errors = await cli.run(["exports", "records", id, "--errors"])
+        #expect(errors.status == .success)
+        #expect(errors.lines.count == 2 && errors.errors.contains("2 error records"))
+
+        let file = CLIHarness.temporaryFile("labelbox.ndjson")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let downloaded = await cli.run(["exports", "download", id, "--output", file.path])
+        #expect(downloaded.status == .success, "stderr: \(downloaded.errors)")
+        #expect(try String(contentsOf: file, encoding: .utf8).split(separator: "\n").count == 25)
+        #expect(simulator.requestLog.requests(to: simulator.storageBaseURL).allSatisfy { !$0.carriedCredential })
+    }
+
+    @Test func recordsOfAProviderThatDoesNotStreamSaysSo() async throws {
+        let simulator = AvalaSimulator()
+        let dataset = simulator.seedDataset(named: "street-scenes", itemCount: 3)
+        let cli = CLIHarness(avala: simulator)
+        let created = await cli.run(["exports", "create", dataset, "--quiet"])
+        let id = try #require(created.lines.first)
+        let records = await cli.run(["exports", "records", id])
+        #expect(records.status.rawValue == 3)
+        #expect(records.errors.contains("streaming records"))
+    }
+
     @Test func pictographCreateWaitDownloadHonorsFormatFiltersAndOptions() async throws {
         let simulator = PictographSimulator()
         let dataset = simulator.seedDataset(named: "street scenes", itemCount: 12)

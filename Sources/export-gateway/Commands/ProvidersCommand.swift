@@ -129,6 +129,7 @@ struct ProviderReport {
                 ["formats", capabilities.formats.map(\.rawValue).sorted().joined(separator: ", ")],
                 ["filters", capabilities.filters.isEmpty ? "none" : capabilities.filters.sorted().joined(separator: ", ")],
                 ["items", items.isEmpty ? "not listed" : items.joined(separator: ", ")],
+                ["records", capabilities.streamsRecords ? "streamed ('exports records')" : "not streamed (one result file)"],
                 ["downloads", capabilities.resumableDownloads ? "resumable (ranged)" : "whole file"],
             ]
             Format.table(lines, indent: 2).forEach { console.line($0) }

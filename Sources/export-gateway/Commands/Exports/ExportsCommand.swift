@@ -15,9 +15,48 @@ extension Commands {
             "export-gateway exports wait <export-id>",
             "export-gateway exports download <export-id> --output street-scenes.zip",
         ],
-        subcommands: [exportsList, exportsCreate, exportsGet, exportsWait, exportsDownload, exportsDelete])
+        subcommands: [exportsList, exportsCreate, exportsGet, exportsWait, exportsDownload, exportsRecords, exportsDelete])
 
     static let exportID = ArgumentSpec("export-id", help: "The export's id, as 'exports create' or 'exports list' print it.")
+
+    static let exportsRecords: CommandSpec = CommandSpec(
+        name: "records",
+        summary: "Print a finished export's records (data rows) as they are read, where the vendor streams them.",
+        discussion: """
+            Labelbox delivers an export as a stream of records rather than one file: they are \
+            read piece by piece and printed as they arrive, so a million rows need no more \
+            memory than a few. With --json, one JSON object per line (NDJSON), each with the \
+            vendor's whole row under providerFields. --errors prints the vendor's error records \
+            (rows it could not export) instead, each as the vendor's JSON on one line.
+            """,
+        examples: [
+            "export-gateway --provider labelbox exports records <export-id> --limit 10",
+            "export-gateway --provider labelbox exports records <export-id> --json > rows.ndjson",
+            "export-gateway --provider labelbox exports records <export-id> --errors",
+        ],
+        options: [
+            OptionSpec("errors", help: "Print the error records instead of the exported ones."),
+            Listing<Item>.options[0],
+        ],
+        arguments: [exportID]
+    ) { arguments, console in
+        let session = GatewaySession(arguments, console: console)
+        let gateway = try session.makeGateway()
+        let export = try await gateway.export(ExportID(rawValue: arguments.positionals[0]))
+        guard arguments.flag("errors") else {
+            return try await itemListing.print(gateway.records(of: export), session: session)
+        }
+        let limit = try arguments.integer("limit", default: .max, in: 1...Int.max)
+        var count = 0
+        for try await record in gateway.errors(of: export) {
+            session.emit(record)
+            count += 1
+            if count >= limit { break }
+        }
+        if !session.json && !session.quiet {
+            session.progress("\(Format.grouped(count)) error record\(count == 1 ? "" : "s").")
+        }
+    }
 
     static let exportsList: CommandSpec = CommandSpec(
         name: "list",

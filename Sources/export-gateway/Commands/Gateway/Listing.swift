@@ -32,7 +32,8 @@ struct Listing<Element: Sendable>: Sendable {
     }
 
     /// Prints `sequence` (stopping after `--limit`) in the session's form.
-    func print(_ sequence: PagedSequence<Element>, session: GatewaySession) async throws {
+    func print<Elements: AsyncSequence>(_ sequence: Elements, session: GatewaySession) async throws
+    where Elements.Element == Element {
         let limit = try session.arguments.integer("limit", default: .max, in: 1...Int.max)
         let console = session.console
         let table = !session.json && !session.quiet
