@@ -176,6 +176,33 @@ struct LabelboxProviderTests {
             #expect(try await gateway.exports().collect().isEmpty)
         }
 
+        @Test func aCreateWhoseFollowUpReadFailsStillReturnsTheExportID() async throws {
+            let labelbox = LabelboxFixture()
+            let gateway = labelbox.gateway()
+            let dataset = labelbox.simulator.seedDataset(named: "follow-up", itemCount: 4)
+            // The mutation and the user lookup pass; every attempt at the task read fails.
+            labelbox.simulator.injectFault(.serverError, method: .post, count: 4, after: 2)
+            let created = try await gateway.createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
+            #expect(created.status == .pending && !created.id.rawValue.isEmpty)
+            let ready = try await gateway.wait(for: created, timeout: .seconds(60))
+            #expect(ready.id == created.id && ready.status == .completed)
+            #expect(try await gateway.exports().collect().map(\.id) == [created.id])
+        }
+
+        @Test func unclassifiedErrorsOutsideA200FollowTheHTTPStatus() async throws {
+            let labelbox = LabelboxFixture()
+            let gateway = labelbox.gateway()
+            _ = try await gateway.exports().collect()
+            labelbox.simulator.injectAnswer(.json(400, ["errors": [["message": "Variable $where is invalid"]]]))
+            do {
+                _ = try await gateway.export("some-task")
+                Issue.record("an error answer read as an export")
+            } catch let error as GatewayError {
+                #expect(error.kind == .invalidRequest(fieldErrors: [:]))
+                #expect(error.message.contains("Variable $where is invalid"))
+            }
+        }
+
         @Test func rateLimitMessageIsRateLimitedAndReadsWaitItOut() async throws {
             let labelbox = LabelboxFixture()
             let gateway = labelbox.gateway()

@@ -141,6 +141,14 @@ struct LabelboxRecordTests {
         }
         #expect(try await gateway.lines(of: export, startingAt: all[119].nextOffset).collect().isEmpty)
         do {
+            _ = try await gateway.lines(of: export, startingAt: all[5].offset + 3).collect()
+            Issue.record("an offset inside a line was accepted")
+        } catch let error as GatewayError {
+            guard case .invalidRequest(let fields) = error.kind else { throw error }
+            #expect(fields["offset"] != nil)
+            #expect(error.provider == .labelbox)
+        }
+        do {
             _ = try await gateway.lines(of: export, startingAt: all[119].nextOffset + 1).collect()
             Issue.record("an offset past the end was accepted")
         } catch let error as GatewayError {

@@ -248,7 +248,7 @@ public struct ExportGateway: Sendable {
     private func recordSource(of export: Export, stream: RecordStream, startingAt offset: Int64) -> RecordSource {
         let adapter = self.adapter, api = self.api
         return RecordSource(
-            stream: stream, startOffset: offset, pieceSize: options.downloadChunkSize, client: api.client,
+            provider: api.provider, stream: stream, startOffset: offset, pieceSize: options.downloadChunkSize, client: api.client,
             info: {
                 guard adapter.capabilities.streamsRecords else { throw adapter.unsupported("streaming records") }
                 guard export.status == .completed else {

@@ -32,6 +32,15 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
         var finished = false
 
         public mutating func next() async throws -> Element? {
+            do {
+                return try await nextRecord()
+            } catch var error as GatewayError {
+                error.provider = error.provider ?? source.provider
+                throw error
+            }
+        }
+
+        private mutating func nextRecord() async throws -> Element? {
             while lineIndex == lines.count {
                 if finished { return nil }
                 try await refill()
@@ -64,15 +73,25 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                         .invalidRequest(fieldErrors: ["offset": ["must be between 0 and \(info.totalBytes)"]]),
                         message: "Offset \(source.startOffset) lies outside the \(source.stream.rawValue) stream of \(info.totalBytes) bytes.")
                 }
+                // A resumed stream starts one byte early, to see that the byte before is a newline.
+                let readFrom = source.startOffset > 0 && source.startOffset < info.totalBytes ? source.startOffset - 1 : source.startOffset
                 reader = StreamByteReader(
-                    stream: source.stream, totalBytes: info.totalBytes, startingAt: source.startOffset,
+                    stream: source.stream, totalBytes: info.totalBytes, startingAt: readFrom,
                     pieceSize: source.pieceSize, client: source.client, locate: source.locate)
             }
             guard var current = reader else {
                 finished = true
                 return
             }
-            if let piece = try await current.next() {
+            if var piece = try await current.next() {
+                if piece.offset == source.startOffset - 1 {
+                    guard piece.bytes.first == 0x0A else {
+                        throw GatewayError(
+                            .invalidRequest(fieldErrors: ["offset": ["must be where a line starts: 0 or a line's nextOffset"]]),
+                            message: "Offset \(source.startOffset) of the \(source.stream.rawValue) stream is inside a line; resume from a RecordLine's nextOffset.")
+                    }
+                    piece = (piece.offset + 1, piece.bytes.dropFirst())
+                }
                 lines = try splitter.lines(in: piece.bytes, at: piece.offset)
             } else {
                 if let last = splitter.finish(at: current.offset) { lines = [last] }
@@ -95,6 +114,7 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
 /// Everything the iterator needs to start reading: the stream's size (nil when empty),
 /// and how to find the chunk holding an offset.
 struct RecordSource: Sendable {
+    var provider: ProviderID
     var stream: RecordStream
     var startOffset: Int64
     var pieceSize: Int

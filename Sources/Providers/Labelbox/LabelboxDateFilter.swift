@@ -25,8 +25,9 @@ struct DateFilter {
 
     /// The normalized activity interval: both bounds exact instants.
     init(interval: DateInterval) {
-        start = .utc(Self.utcText(interval.start))
-        end = .utc(Self.utcText(interval.end))
+        // Whole seconds on the wire: widen, never narrow, the interval asked for.
+        start = .utc(Self.utcText(Date(timeIntervalSince1970: interval.start.timeIntervalSince1970.rounded(.down))))
+        end = .utc(Self.utcText(Date(timeIntervalSince1970: interval.end.timeIntervalSince1970.rounded(.up))))
     }
 
     /// A `[start, end]` option; `nil` when both bounds are null (no filter at all).

@@ -26,13 +26,11 @@ enum LabelboxErrors {
         return GatewayError.standard(for: response, message: message, requestID: requestID, provider: .labelbox)
     }
 
-    /// A clean answer has no `errors` member with content and no top-level `message`; skip
-    /// parsing twice when neither word appears.
+    /// A clean answer needs no second parse unless it mentions `errors` or a `message` at all
+    /// (spacing and layout vary, so only the member name is looked for).
     private static func mayCarryError(_ response: HTTPResponse) -> Bool {
         guard response.isSuccess else { return true }
-        return response.body.range(of: Data("\"errors\":[".utf8)) != nil
-            || response.body.range(of: Data("\"errors\": [".utf8)) != nil
-            || response.body.range(of: Data("\"message\"".utf8)) != nil
+        return response.body.range(of: Data("\"errors\"".utf8)) != nil || response.body.range(of: Data("\"message\"".utf8)) != nil
     }
 
     private static func graphQLError(_ errors: [JSONValue], response: HTTPResponse, requestID: String?) -> GatewayError {
@@ -78,6 +76,11 @@ enum LabelboxErrors {
             return error(.rateLimited(retryAfter: RetryAfter.parse(response.headers["Retry-After"])), text(errors[index]))
         }
         let described = zip(errors, codes).map { item, code in "\(code ?? "no code"): \(text(item))" }.joined(separator: "; ")
+        guard response.isSuccess else {
+            // An error without a known code says no more than its HTTP status does.
+            return GatewayError.standard(
+                for: response, message: "Labelbox: \(described)", requestID: requestID, provider: .labelbox)
+        }
         return error(.server, "Labelbox reported an error it did not classify: \(described)")
     }
 }

@@ -51,7 +51,8 @@ struct LabelboxExportRequest {
     /// the user's profile timezone.
     static func make(_ request: ExportRequest, timezone: () async throws -> String) async throws -> LabelboxExportRequest {
         try checkSupported(request)
-        let options = request.providerOptions
+        // JSON null means "not set", as for every adapter.
+        let options = request.providerOptions.filter { !$0.value.isNull }
         var errors = FieldErrors()
         let isProject: Bool
         let sourceID: String

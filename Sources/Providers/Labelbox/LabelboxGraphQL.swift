@@ -23,14 +23,14 @@ enum LabelboxGraphQL {
     static let streamChunk =
         "query GetExportFileFromOffsetPyApi($where: WhereUniqueIdInput, $streamType: TaskStreamType!, $offset: UInt64!){task(where: $where){exportFileFromOffset(streamType: $streamType, offset: $offset){offsets {start end} lines {start end} file}}}"
 
-    /// The caller's tasks, newest first, `first` of them after skipping `skip` (the SDK's
-    /// relationship paging writes both into the document).
+    /// The caller's tasks, `first` of them after skipping `skip`, in the server's order (the
+    /// SDK's relationship paging writes both numbers into the document).
     static func tasksPage(skip: Int, first: Int) -> String {
         "query GetUserCreatedTasksPyApi($param_0: ID!){user(where: {id: $param_0}){createdTasks(skip: \(skip) first: \(first)){\(taskFields)}}}"
     }
 
-    /// Sends one operation and returns its `data` member. `variables` is `null` for
-    /// operations without parameters, as the SDK sends them.
+    /// Sends one operation and returns its `data` member. `variables` is whatever the SDK
+    /// sends for that operation (`null` for `CurrentUserPyApi`, `{}` for `GetUserPyApi`).
     static func send(_ document: String, variables: JSONValue, api: VendorAPI, retry: VendorAPI.Retry) async throws -> JSONValue {
         let request = api.request(.post, "/graphql", json: ["query": .string(document), "variables": variables])
         let response = try await api.send(request, retry: retry)

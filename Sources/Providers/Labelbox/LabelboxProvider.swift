@@ -34,10 +34,13 @@ public struct LabelboxProvider: ExportProvider {
     /// Creates the adapter.
     public init() {}
 
+    /// The most tasks asked for per listing page, as the SDK asks.
+    static let maxPageSize = 100
+
     public var capabilities: ProviderCapabilities {
         ProviderCapabilities(
             listsExports: true, deletesExports: false, exportsDatasets: true, exportsProjects: true,
-            formats: [.ndjson], filters: ["filters.itemIDs", "filters.activity"], itemKinds: [],
+            formats: [.ndjson, .native], filters: ["filters.itemIDs", "filters.activity"], itemKinds: [],
             streamsRecords: true, resumableDownloads: true)
     }
 
@@ -57,7 +60,15 @@ public struct LabelboxProvider: ExportProvider {
         guard let taskID = created?["taskId"]?.stringValue else {
             throw GatewayError(.decoding, provider: .labelbox, message: "Labelbox started an export but sent no `taskId`.")
         }
-        return try await task(ExportID(rawValue: taskID), source: request.source, api: api)
+        let id = ExportID(rawValue: taskID)
+        do {
+            return try await task(id, source: request.source, api: api)
+        } catch let error as GatewayError where error.isTransient {
+            // The export exists: hand back its id rather than an error that would lose it
+            // (a create is never repeated); the first wait reads the rest.
+            return Export(id: id, provider: .labelbox, name: request.name, status: .pending, rawStatus: nil,
+                          format: .ndjson, source: request.source)
+        }
     }
 
     public func export(_ id: ExportID, api: VendorAPI) async throws -> Export {
@@ -66,6 +77,9 @@ public struct LabelboxProvider: ExportProvider {
 
     public func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export> {
         let skip = cursor?.offset ?? 0
+        // The SDK pages by 100; a larger `first` may be capped by the server, and a capped page
+        // would read as the last one.
+        let pageSize = min(pageSize, Self.maxPageSize)
         let user = try await LabelboxGraphQL.userID(api: api)
         let data = try await LabelboxGraphQL.send(
             LabelboxGraphQL.tasksPage(skip: skip, first: pageSize), variables: ["param_0": .string(user)], api: api,
@@ -117,6 +131,11 @@ public struct LabelboxProvider: ExportProvider {
             throw GatewayError(
                 .notFound, provider: .labelbox,
                 message: "Labelbox has no export \(id) created by this API key's user. Check the id, and that the same key created it.")
+        }
+        if let type = task["type"]?.stringValue, type != LabelboxMapping.exportTaskType {
+            throw GatewayError(
+                .notFound, provider: .labelbox,
+                message: "Labelbox task \(id) is a \(type) task, not an export.")
         }
         return try LabelboxMapping.export(from: task, source: source)
     }
