@@ -87,6 +87,16 @@ struct LabelboxExportRequestTests {
         ])
     }
 
+    @Test func fractionalBoundsWidenToWholeSeconds() async throws {
+        let labelbox = LabelboxFixture()
+        let dataset = labelbox.simulator.seedDataset(named: "fractions", itemCount: 3)
+        _ = try await labelbox.gateway().createExport(ExportRequest(
+            source: .dataset(DatasetRef(rawValue: dataset)),
+            providerOptions: ["label_created_at": ["2023-05-23T14:30:00.750Z", "2023-05-23T15:00:00.250+01:00"]]))
+        let query = try #require(try sentInput(labelbox)["filters"]?["searchQuery"]?["query"]?.arrayValue)
+        #expect(query.first?["value"]?["value"] == ["min": "2023-05-23T14:30:00+0000", "max": "2023-05-23T14:00:01+0000"])
+    }
+
     @Test func plainDatesUseTheUsersTimezoneAskedOnce() async throws {
         let labelbox = LabelboxFixture()
         let gateway = labelbox.gateway()

@@ -25,9 +25,8 @@ struct DateFilter {
 
     /// The normalized activity interval: both bounds exact instants.
     init(interval: DateInterval) {
-        // Whole seconds on the wire: widen, never narrow, the interval asked for.
-        start = .utc(Self.utcText(Date(timeIntervalSince1970: interval.start.timeIntervalSince1970.rounded(.down))))
-        end = .utc(Self.utcText(Date(timeIntervalSince1970: interval.end.timeIntervalSince1970.rounded(.up))))
+        start = .utc(Self.utcText(Self.wholeSecond(interval.start, roundingUp: false)))
+        end = .utc(Self.utcText(Self.wholeSecond(interval.end, roundingUp: true)))
     }
 
     /// A `[start, end]` option; `nil` when both bounds are null (no filter at all).
@@ -35,10 +34,10 @@ struct DateFilter {
         guard let pair = value.arrayValue, pair.count == 2 else {
             throw Problem(message: "expects [start, end], each a date string or null")
         }
-        let bounds = try pair.map { item -> Bound? in
+        let bounds = try pair.enumerated().map { position, item -> Bound? in
             if item.isNull { return nil }
             guard let text = item.stringValue else { throw Problem(message: "expects [start, end], each a date string or null") }
-            return try Self.bound(text)
+            return try Self.bound(text, isEnd: position == 1)
         }
         guard bounds[0] != nil || bounds[1] != nil else { return nil }
         start = bounds[0]
@@ -67,7 +66,7 @@ struct DateFilter {
         }
     }
 
-    private static func bound(_ text: String) throws -> Bound {
+    private static func bound(_ text: String, isEnd: Bool) throws -> Bound {
         let digits = text.unicodeScalars.map { CharacterSet.decimalDigits.contains($0) }
         func shaped(_ pattern: String) -> Bool {
             guard text.count >= pattern.count else { return false }
@@ -80,7 +79,7 @@ struct DateFilter {
             return .plain(text)
         }
         if shaped("9999-99-99T99:99:99"), let instant = isoInstant(text) {
-            return .utc(utcText(instant))
+            return .utc(utcText(wholeSecond(instant, roundingUp: isEnd)))
         }
         throw Problem(message: "\"\(text)\" is not a date: use YYYY-MM-DD, YYYY-MM-DD hh:mm:ss, or ISO 8601 with an offset (YYYY-MM-DDThh:mm:ss±hhmm or Z)")
     }
@@ -94,8 +93,12 @@ struct DateFilter {
     private static func isoInstant(_ text: String) -> Date? {
         let local = String(text.prefix(19))
         var offset = Substring(text.dropFirst(19))
-        if let dot = offset.first, dot == "." {  // fractional seconds carry no offset information
-            offset = offset.drop { $0 == "." || $0.isNumber }
+        var fraction: TimeInterval = 0
+        if offset.first == "." {
+            let digits = offset.dropFirst().prefix { $0.isNumber }
+            guard !digits.isEmpty, let value = TimeInterval("0." + digits) else { return nil }
+            fraction = value
+            offset = offset.dropFirst(1 + digits.count)
         }
         let seconds: Int
         if offset == "Z" {
@@ -108,7 +111,13 @@ struct DateFilter {
             seconds = (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
         }
         guard let wallClock = formatter("yyyy-MM-dd'T'HH:mm:ss").date(from: local) else { return nil }
-        return wallClock.addingTimeInterval(TimeInterval(-seconds))
+        return wallClock.addingTimeInterval(fraction - TimeInterval(seconds))
+    }
+
+    /// Whole seconds on the wire: an end rounds up and a start down, so the range sent
+    /// widens, never narrows, the one asked for.
+    private static func wholeSecond(_ date: Date, roundingUp: Bool) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(roundingUp ? .up : .down))
     }
 
     static func utcText(_ date: Date) -> String {

@@ -51,7 +51,7 @@ struct LabelboxExportRequest {
     /// the user's profile timezone.
     static func make(_ request: ExportRequest, timezone: () async throws -> String) async throws -> LabelboxExportRequest {
         try checkSupported(request)
-        // JSON null means "not set", as for every adapter.
+        // JSON null means "not set" for a known key (an unknown key was refused above, null or not).
         let options = request.providerOptions.filter { !$0.value.isNull }
         var errors = FieldErrors()
         let isProject: Bool

@@ -63,9 +63,10 @@ public struct LabelboxProvider: ExportProvider {
         let id = ExportID(rawValue: taskID)
         do {
             return try await task(id, source: request.source, api: api)
-        } catch let error as GatewayError where error.isTransient {
+        } catch let error as GatewayError where error.isTransient || error.kind == .notFound {
             // The export exists: hand back its id rather than an error that would lose it
-            // (a create is never repeated); the first wait reads the rest.
+            // (a create is never repeated), even if the new task is not visible yet; the first
+            // wait reads the rest.
             return Export(id: id, provider: .labelbox, name: request.name, status: .pending, rawStatus: nil,
                           format: .ndjson, source: request.source)
         }

@@ -29,7 +29,9 @@ struct ExportDownload {
     /// `output` when it names a file; inside it when it is a folder (or ends in `/`); the
     /// current folder otherwise. The file name is the vendor's, made safe, else the id's.
     static func destination(for export: Export, output: String?) -> URL {
-        let name = FileNames.safe(export.downloadLocation?.fileName ?? "\(export.id.rawValue).zip")
+        // A streamed result (Labelbox) is NDJSON; other vendors hand over an archive.
+        let fallback = "\(export.id.rawValue).\(export.format == .ndjson ? "ndjson" : "zip")"
+        let name = FileNames.safe(export.downloadLocation?.fileName ?? fallback)
         guard let output else { return URL(fileURLWithPath: name) }
         var isFolder: ObjCBool = false
         if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {

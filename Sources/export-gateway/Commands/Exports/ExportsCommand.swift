@@ -54,7 +54,7 @@ extension Commands {
             if count >= limit { break }
         }
         if !session.json && !session.quiet {
-            session.progress("\(Format.grouped(count)) error record\(count == 1 ? "" : "s").")
+            await session.withProgress { session.progress("\(Format.grouped(count)) error record\(count == 1 ? "" : "s").") }
         }
     }
 
@@ -88,7 +88,7 @@ extension Commands {
         arguments: [
             ArgumentSpec(
                 "dataset",
-                help: "The dataset, as the vendor names it (Avala: owner/slug or a uid; Pictograph: its name). Leave it out with --project.",
+                help: "The dataset, as the vendor names it (Avala: owner/slug or a uid; Pictograph: its name; Labelbox: its id). Leave it out with --project.",
                 isOptional: true)
         ]
     ) { arguments, console in
