@@ -189,6 +189,16 @@ struct LabelboxProviderTests {
             #expect(try await gateway.exports().collect().map(\.id) == [created.id])
         }
 
+        @Test func aCreatedTaskNotYetVisibleStillReturnsTheExportID() async throws {
+            let labelbox = LabelboxFixture()
+            let gateway = labelbox.gateway()
+            let dataset = labelbox.simulator.seedDataset(named: "not-yet", itemCount: 4)
+            labelbox.simulator.injectGraphQLError(code: "RESOURCE_NOT_FOUND", message: "Task not found", count: 1, after: 2)
+            let created = try await gateway.createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
+            #expect(created.status == .pending)
+            #expect(try await gateway.wait(for: created, timeout: .seconds(60)).status == .completed)
+        }
+
         @Test func unclassifiedErrorsOutsideA200FollowTheHTTPStatus() async throws {
             let labelbox = LabelboxFixture()
             let gateway = labelbox.gateway()

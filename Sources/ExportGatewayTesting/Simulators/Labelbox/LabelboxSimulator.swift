@@ -190,15 +190,17 @@ public final class LabelboxSimulator: VendorSimulator {
         state.withLock { $0.errorCounts.append(max(0, count)) }
     }
 
-    /// Answers the next `count` GraphQL requests with HTTP 200 and one GraphQL error carrying
+    /// Answers the next `count` GraphQL requests (after letting `passes` through) with HTTP 200 and one GraphQL error carrying
     /// `extensions.code` = `code` (and `extensions.exception.status` when given), the way
     /// Labelbox reports failures inside a successful HTTP answer; for adapter tests of codes
     /// the simulator never produces on its own (such as `INTERNAL_SERVER_ERROR` with 503,
     /// which the SDK retries, or `RESOURCE_CONFLICT`).
-    public func injectGraphQLError(code: String, message: String, exceptionStatus: Int? = nil, count: Int = 1) {
+    public func injectGraphQLError(
+        code: String, message: String, exceptionStatus: Int? = nil, count: Int = 1, after passes: Int = 0
+    ) {
         var error = GraphQLError(code: code, message: message)
         if let exceptionStatus { error.extensions["exception"] = ["status": .int(Int64(exceptionStatus))] }
-        host.injectAnswer(error.response(status: 200), method: .post, pathPrefix: graphQLPath, count: count)
+        host.injectAnswer(error.response(status: 200), method: .post, pathPrefix: graphQLPath, count: count, after: passes)
     }
 
     // MARK: State
