@@ -11,7 +11,8 @@ struct HardeningTests {
     /// Small limits, so each bound is crossed with few bytes and little waiting (the idle
     /// timeout is the server's own socket timer: the one real wait in this suite).
     static let limits = LoopbackServerLimits(
-        maxHeaderBytes: 1024, maxBodyBytes: 4096, idleTimeout: .milliseconds(150), requestTimeout: .seconds(5))
+        maxHeaderBytes: 1024, maxBodyBytes: 4096, idleTimeout: .milliseconds(150), keepAliveTimeout: .milliseconds(150),
+        requestTimeout: .seconds(5))
 
     static let garbage: [(name: String, bytes: [UInt8], status: Int)] = {
         var generator = SeededGenerator(seed: 7)

@@ -34,7 +34,9 @@ struct HTTPConnection: Sendable {
                 input.removeFirst(start)
                 start = 0
             }
-            let deadline = ContinuousClock.now + limits.requestTimeout
+            // The request's clock starts with its first byte: before that the connection is
+            // merely idle between requests, and only the keep-alive timeout applies.
+            var deadline: ContinuousClock.Instant?
             let head: RequestHead
             readingHead: while true {
                 switch RequestHead.parse(input, from: start, maxBytes: limits.maxHeaderBytes) {
@@ -43,10 +45,14 @@ struct HTTPConnection: Sendable {
                     start = bodyStart
                     break readingHead
                 case .needMore:
-                    switch await fill(&input, scratch, deadline: deadline) {
+                    let begun = input.contains { $0 != 13 && $0 != 10 }
+                    if begun, deadline == nil { deadline = ContinuousClock.now + limits.requestTimeout }
+                    let outcome = begun
+                        ? await fill(&input, scratch, idle: limits.idleTimeout, deadline: deadline)
+                        : await fill(&input, scratch, idle: limits.keepAliveTimeout, deadline: nil)
+                    switch outcome {
                     case .more: continue
-                    case .timedOut where input.contains(where: { $0 != 13 && $0 != 10 }):
-                        return await refuse(408, "the request did not arrive in time")
+                    case .timedOut where begun: return await refuse(408, "the request did not arrive in time")
                     case .timedOut, .closed: return
                     }
                 case .tooLarge:
@@ -56,6 +62,7 @@ struct HTTPConnection: Sendable {
                 }
             }
 
+            let bodyDeadline = deadline ?? ContinuousClock.now + limits.requestTimeout
             let framing: BodyFraming
             do {
                 framing = try BodyFraming(of: head, maxBodyBytes: limits.maxBodyBytes)
@@ -72,7 +79,7 @@ struct HTTPConnection: Sendable {
                 body = nil
             case .length(let length):
                 while input.count - start < length {
-                    switch await fill(&input, scratch, deadline: deadline) {
+                    switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
                     case .more: continue
                     case .timedOut: return await refuse(408, "the request body did not arrive in time")
                     case .closed: return
@@ -87,7 +94,7 @@ struct HTTPConnection: Sendable {
                     case .done:
                         break decoding
                     case .needMore:
-                        switch await fill(&input, scratch, deadline: deadline) {
+                        switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
                         case .more: continue
                         case .timedOut: return await refuse(408, "the request body did not arrive in time")
                         case .closed: return
@@ -141,8 +148,11 @@ struct HTTPConnection: Sendable {
         case closed
     }
 
-    /// Reads what has arrived into `input`, waiting (idle timeout, request deadline) when nothing has.
-    private func fill(_ input: inout [UInt8], _ scratch: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) async -> Fill {
+    /// Reads what has arrived into `input`, waiting when nothing has: at most `idle`, and
+    /// never past `deadline`.
+    private func fill(
+        _ input: inout [UInt8], _ scratch: UnsafeMutableRawBufferPointer, idle: Duration, deadline: ContinuousClock.Instant?
+    ) async -> Fill {
         while true {
             switch socket.read(into: scratch) {
             case .bytes(let count):
@@ -151,16 +161,16 @@ struct HTTPConnection: Sendable {
             case .closed:
                 return .closed
             case .wouldBlock:
-                let remaining = deadline - ContinuousClock.now
+                let remaining = deadline.map { $0 - ContinuousClock.now } ?? idle
                 guard remaining > .zero else { return .timedOut }
-                guard await socket.waitUntilReady(timeout: min(limits.idleTimeout, remaining), queue: queue) else {
+                guard await socket.waitUntilReady(timeout: min(idle, remaining), queue: queue) else {
                     return .timedOut
                 }
             }
         }
     }
 
-    /// Writes all of `bytes`; `false` when the client went away or stopped reading for the idle timeout.
+    /// Writes all of `bytes`; `false` when the client went away or stopped reading for too long.
     private func write(_ bytes: Data) async -> Bool {
         var offset = 0
         while offset < bytes.count {
@@ -169,7 +179,10 @@ struct HTTPConnection: Sendable {
             case .bytes(let count):
                 offset += count
             case .wouldBlock:
-                guard await socket.waitUntilReady(writing: true, timeout: limits.idleTimeout, queue: queue) else { return false }
+                // A reader pausing between chunks is normal (a client writing to disk): hold it
+                // to the longer of the two idle bounds.
+                let patience = max(limits.idleTimeout, limits.keepAliveTimeout)
+                guard await socket.waitUntilReady(writing: true, timeout: patience, queue: queue) else { return false }
             case .closed:
                 return false
             }

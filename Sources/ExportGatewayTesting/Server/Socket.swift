@@ -137,18 +137,23 @@ struct Socket: Sendable {
     /// Returns `false` on timeout.
     ///
     /// A one-shot DispatchSource resumes the continuation, so no thread waits in a syscall;
-    /// the timer and the source race for one resume, and the loser is cancelled.
+    /// the timer and the source race, and the loser is cancelled. The wait returns only from
+    /// the source's cancel handler, once Dispatch has let go of the descriptor: closing it
+    /// earlier lets the system hand the same number to a new socket (libcurl's, say) while
+    /// Dispatch still watches the old registration, and that new socket's events go missing.
     func waitUntilReady(writing: Bool = false, timeout: Duration?, queue: DispatchQueue) async -> Bool {
         await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let source: any DispatchSourceProtocol = writing
                 ? DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: queue)
                 : DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
             let timer = timeout.map { _ in DispatchSource.makeTimerSource(queue: queue) }
-            // Both sources exist before either can fire, so `finish` only ever runs on `queue`.
+            // Both sources exist before either can fire, so the wait's state is only ever
+            // touched on `queue`.
             let wait = ReadinessWait(source: source, timer: timer, continuation: continuation)
-            source.setEventHandler { wait.finish(ready: true) }
+            source.setEventHandler { wait.fire(ready: true) }
+            source.setCancelHandler { wait.finish() }
             if let timer, let timeout {
-                timer.setEventHandler { wait.finish(ready: false) }
+                timer.setEventHandler { wait.fire(ready: false) }
                 timer.schedule(deadline: .now() + timeout.timeInterval)
                 timer.resume()
             }
@@ -157,15 +162,17 @@ struct Socket: Sendable {
     }
 }
 
-/// The state of one ``Socket/waitUntilReady(writing:timeout:queue:)``: whichever of the
-/// readiness source and the timer fires first resumes the continuation and cancels both.
+/// The state of one ``Socket/waitUntilReady(writing:timeout:queue:)``: the first of the
+/// readiness source and the timer to fire decides the outcome and cancels both; the
+/// source's cancel handler then resumes the waiter.
 ///
 /// Every access happens on the one serial queue the sources were created on, which is what
 /// makes the unchecked `Sendable` sound.
 private final class ReadinessWait: @unchecked Sendable {
-    private let source: any DispatchSourceProtocol
-    private let timer: (any DispatchSourceTimer)?
+    private var source: (any DispatchSourceProtocol)?
+    private var timer: (any DispatchSourceTimer)?
     private var continuation: CheckedContinuation<Bool, Never>?
+    private var ready = false
 
     init(source: any DispatchSourceProtocol, timer: (any DispatchSourceTimer)?, continuation: CheckedContinuation<Bool, Never>) {
         self.source = source
@@ -173,12 +180,20 @@ private final class ReadinessWait: @unchecked Sendable {
         self.continuation = continuation
     }
 
-    func finish(ready: Bool) {
-        guard let continuation else { return }
-        self.continuation = nil
-        source.cancel()
+    /// The source or the timer fired: keep the first outcome, cancel both.
+    func fire(ready: Bool) {
+        guard let source else { return }
+        self.ready = ready
+        self.source = nil
         timer?.cancel()
-        continuation.resume(returning: ready)
+        timer = nil
+        source.cancel()
+    }
+
+    /// The source is cancelled and Dispatch no longer watches the descriptor.
+    func finish() {
+        continuation?.resume(returning: ready)
+        continuation = nil
     }
 }
 
