@@ -4,5 +4,5 @@ enum Commands {
     static let root: CommandSpec = CommandSpec(
         name: Usage.programName,
         summary: "export-gateway: one command line over annotation vendors' export APIs (Avala today).",
-        subcommands: [demo, version, help])
+        subcommands: [demo, simulate, version, help])
 }
