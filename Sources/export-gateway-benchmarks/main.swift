@@ -3,8 +3,9 @@ import ExportGatewayAvala
 import ExportGatewayTesting
 import Foundation
 
-// Benchmarks for the two paths whose cost grows with an export's size: paging a large
-// dataset's items, and downloading a large result file. Run in release:
+// Benchmarks for the two paths whose cost grows with an export's size (paging a large
+// dataset's items, downloading a large result file) and for the loopback server's request
+// rate. Run in release:
 //     swift run -c release export-gateway-benchmarks [items] [download-items]
 // Figures are printed; compare them as ratios within one run.
 
