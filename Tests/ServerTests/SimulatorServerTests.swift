@@ -123,33 +123,16 @@ struct SimulatorServerTests {
     @Test(arguments: ["avala", "pictograph"])
     func loopbackAnswersEqualInProcessAnswers(_ vendor: String) async throws {
         let recorder = RecordingTransport(URLSessionTransport())
-        let twinTransport: SimulatorTransport
-        let gateway: ExportGateway
-        let dataset: DatasetRef
-        let stop: @Sendable () async -> Void
-        let options = GatewayOptions(pageSize: 7, downloadChunkSize: 4096, clock: VirtualClock())
-        if vendor == "avala" {
-            let server = try avalaServer()
-            let twin = AvalaSimulator(apiBaseURL: server.simulator.apiBaseURL, storageBaseURL: server.storageOrigin)
-            dataset = DatasetRef(rawValue: server.simulator.seedDataset(named: "parity", itemCount: 30))
-            twin.seedDataset(named: "parity", itemCount: 30)
-            twinTransport = twin.transport
-            gateway = ExportGateway(
-                provider: AvalaProvider(), apiKey: APIKey(server.simulator.apiKey), baseURL: server.simulator.apiBaseURL,
-                transport: recorder, options: options)
-            stop = { await server.stop() }
+        let rig = if vendor == "avala" {
+            try ParityRig(server: avalaServer(), provider: AvalaProvider(), transport: recorder) {
+                AvalaSimulator(apiBaseURL: $0.apiBaseURL, storageBaseURL: $0.storageBaseURL)
+            }
         } else {
-            let server = try pictographServer()
-            let twin = PictographSimulator(apiBaseURL: server.apiOrigin, storageBaseURL: server.storageOrigin)
-            dataset = DatasetRef(rawValue: server.simulator.seedDataset(named: "parity", itemCount: 30))
-            twin.seedDataset(named: "parity", itemCount: 30)
-            twinTransport = twin.transport
-            gateway = ExportGateway(
-                provider: PictographProvider(), apiKey: APIKey(server.simulator.apiKey), baseURL: server.simulator.apiBaseURL,
-                transport: recorder, options: options)
-            stop = { await server.stop() }
+            try ParityRig(server: pictographServer(), provider: PictographProvider(), transport: recorder) {
+                PictographSimulator(apiBaseURL: $0.apiBaseURL, storageBaseURL: $0.storageBaseURL)
+            }
         }
-
+        let (gateway, dataset, twinTransport) = (rig.gateway, rig.dataset, rig.twin)
         let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "parity"))
         let ready = try await gateway.wait(for: created, timeout: .seconds(60), pollInterval: .seconds(1))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eg-parity-\(UUID().uuidString)")
@@ -158,7 +141,7 @@ struct SimulatorServerTests {
         _ = try await gateway.exports(pageSize: 2).collect()
         if gateway.capabilities.itemKinds.contains(.item) { _ = try await gateway.items(in: dataset).collect() }
         _ = try? await gateway.export("00000000-0000-4000-8000-00000000dead")
-        await stop()
+        await rig.stop()
 
         let exchanges = recorder.recorded
         #expect(exchanges.count > 6, "the flow made only \(exchanges.count) requests")
@@ -173,5 +156,28 @@ struct SimulatorServerTests {
             }
             #expect(overLoopback.headers["Content-Length"] == String(inProcess.body.count), "\(what)")
         }
+    }
+}
+
+/// A simulator over loopback with a gateway on it, and an in-process twin on the same base
+/// URLs seeded the same way, so every exchange can be replayed and compared.
+struct ParityRig {
+    let gateway: ExportGateway
+    let dataset: DatasetRef
+    let twin: SimulatorTransport
+    let stop: @Sendable () async -> Void
+
+    init<Simulator: VendorSimulator, Provider: ExportProvider>(
+        server: SimulatorServer<Simulator>, provider: Provider, transport: any HTTPTransport,
+        twin makeTwin: (Simulator) -> Simulator
+    ) {
+        let twin = makeTwin(server.simulator)
+        dataset = DatasetRef(rawValue: server.simulator.seedDataset(named: "parity", itemCount: 30))
+        twin.seedDataset(named: "parity", itemCount: 30)
+        self.twin = twin.transport
+        gateway = ExportGateway(
+            provider: provider, apiKey: APIKey(server.simulator.apiKey), baseURL: server.simulator.apiBaseURL,
+            transport: transport, options: GatewayOptions(pageSize: 7, downloadChunkSize: 4096, clock: VirtualClock()))
+        stop = { await server.stop() }
     }
 }
