@@ -3,8 +3,9 @@ import ExportGatewayAvala
 import ExportGatewayTesting
 import Foundation
 
-// Benchmarks for the paths whose cost grows with an export's size: paging a large dataset's
-// items, downloading a large result file, and streaming a large export's records. Run in release:
+// Benchmarks for the paths whose cost grows with an export's size (paging a large dataset's
+// items, downloading a large result file, streaming a large export's records) and for the
+// loopback server's request rate. Run in release:
 //     swift run -c release export-gateway-benchmarks [items] [download-items] [stream-rows]
 // Figures are printed; compare them as ratios within one run.
 
@@ -73,3 +74,45 @@ for chunkSize in [1 << 20, 8 << 20] {
 
 // 3. Record streams: memory must not grow with the rows streamed.
 try await benchmarkRecordStream(rowCount: streamRowCount)
+
+// 4. Loopback server: requests per second an Avala simulator sustains behind SimulatorServer,
+// keep-alive, through URLSessionTransport (the client shares the machine's cores with the
+// server, so this is a lower bound on the server alone).
+do {
+    let server = try SimulatorServer.start { api, storage in
+        AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage)
+    }
+    let transport = URLSessionTransport()
+    let request = HTTPRequest(
+        url: server.simulator.apiBaseURL.appendingPathComponent("exports/"), headers: ["X-Avala-Api-Key": server.simulator.apiKey])
+    let requestCount = 6000
+    for concurrency in [1, 8, 32] {
+        _ = try await transport.send(request)  // warm the connection pool
+        let clock = ContinuousClock()
+        let started = clock.now
+        let failures = try await sendConcurrently(request, count: requestCount, concurrency: concurrency, through: transport)
+        let elapsed = seconds(clock.now - started)
+        print("")
+        print("loopback server: \(requestCount) GET /api/v1/exports/ from \(concurrency) concurrent client(s), keep-alive")
+        print(String(format: "  %.2f s, %.0f requests/s, %d non-200", elapsed, Double(requestCount) / elapsed, failures))
+    }
+    await server.stop()
+}
+
+/// Sends `request` `count` times from `concurrency` workers; returns how many answers were not 200.
+nonisolated func sendConcurrently(
+    _ request: HTTPRequest, count: Int, concurrency: Int, through transport: URLSessionTransport
+) async throws -> Int {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        for worker in 0..<concurrency {
+            group.addTask {
+                var failed = 0
+                for _ in stride(from: worker, to: count, by: concurrency) {
+                    if try await transport.send(request).status != 200 { failed += 1 }
+                }
+                return failed
+            }
+        }
+        return try await group.reduce(0, +)
+    }
+}

@@ -44,6 +44,13 @@ struct CLIHarness {
         transport = simulator.transport
     }
 
+    /// Configured by hand: environment `variables`, requests through `transport` (such as a
+    /// `URLSessionTransport` to a loopback `simulate`).
+    init(variables: [String: String], transport: any HTTPTransport) {
+        self.variables = variables
+        self.transport = transport
+    }
+
     /// Configured for Labelbox with the simulator's full-access key.
     init(labelbox simulator: LabelboxSimulator) {
         variables = [

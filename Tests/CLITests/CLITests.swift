@@ -34,7 +34,7 @@ struct CLITests {
         let captured = CapturedConsole()
         let status = await Tool.run(["export-gateway", "--help"], console: captured.console)
         #expect(status == .success)
-        for command in ["demo", "version", "help"] { #expect(captured.output.contains("  \(command) ")) }
+        for command in ["demo", "simulate", "version", "help"] { #expect(captured.output.contains("  \(command) ")) }
     }
 
     @Test(arguments: [

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -34,7 +36,7 @@ public final class URLSessionTransport: HTTPTransport {
         urlRequest.httpMethod = request.method.rawValue
         urlRequest.httpBody = request.body
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
-        let (data, response) = try await session.data(for: urlRequest)
+        let (data, response) = try await data(for: urlRequest)
         guard let http = response as? HTTPURLResponse else {
             throw URLError(.badServerResponse)
         }
@@ -43,6 +45,61 @@ public final class URLSessionTransport: HTTPTransport {
             headers.add(name: name, value: value)
         }
         return HTTPResponse(status: http.statusCode, headers: headers, body: data)
+    }
+
+    /// `session.data(for:)`, but safe to cancel on Linux.
+    ///
+    /// FoundationNetworking's own `data(for:)` cancels its task synchronously (a
+    /// `DispatchQueue.sync` onto the session's work queue) from inside the Swift task's
+    /// cancellation handler, which runs holding that task's status lock. When the transfer
+    /// completes at the same moment, the work queue waits for the same lock to resume the
+    /// task: both sides wait forever, and the whole process stops. Here the cancel hops to
+    /// another queue first, so the handler returns at once.
+    private func data(for request: URLRequest) async throws -> (Data, URLResponse) {
+        let pending = PendingTask()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+                let task = session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let data, let response {
+                        continuation.resume(returning: (data, response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                pending.start(task)
+            }
+        } onCancel: {
+            pending.cancel()
+        }
+    }
+
+    /// The data task of one request, and whether its Swift task was cancelled (possibly
+    /// before the data task existed).
+    private final class PendingTask: Sendable {
+        private let state = Mutex<(task: URLSessionDataTask?, canceled: Bool)>((nil, false))
+
+        func start(_ task: URLSessionDataTask) {
+            let canceled = state.withLock { state in
+                state.task = task
+                return state.canceled
+            }
+            task.resume()
+            if canceled { Self.cancelLater(task) }
+        }
+
+        func cancel() {
+            let task = state.withLock { state in
+                state.canceled = true
+                return state.task
+            }
+            if let task { Self.cancelLater(task) }
+        }
+
+        private static func cancelLater(_ task: URLSessionDataTask) {
+            DispatchQueue.global().async { task.cancel() }
+        }
     }
 
     /// Hands every redirect back to the caller as a response.

@@ -47,19 +47,27 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
     }
 
     /// Runs the check. Returns the skip reason when it did not apply (and prints it),
-    /// `nil` when it passed; throws when it failed.
+    /// `nil` when it passed; throws when it failed. The environment is torn down (a
+    /// loopback server stopped) before it returns, whatever the outcome.
     @discardableResult
     public func run() async throws -> ConformanceSkip? {
         let environment: ConformanceEnvironment
-        switch target.makeEnvironment() {
+        switch try target.makeEnvironment() {
         case .success(let made): environment = made
         case .failure(let skip): return report(skip)
         }
+        let outcome: Result<Void, any Error>
         do {
             try await check.body(environment)
-            return nil
-        } catch let skip as ConformanceSkip {
-            return report(skip)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await environment.teardown()
+        switch outcome {
+        case .success: return nil
+        case .failure(let skip as ConformanceSkip): return report(skip)
+        case .failure(let error): throw error
         }
     }
 

@@ -2,7 +2,7 @@ import ExportGateway
 import Foundation
 
 /// What one conformance check works with: gateways with good and bad keys, and, in
-/// simulator mode, the simulator to script and inspect.
+/// simulator and loopback modes, the simulator to script and inspect.
 public struct ConformanceEnvironment: Sendable {
     /// A gateway with a valid key.
     public let gateway: ExportGateway
@@ -10,14 +10,31 @@ public struct ConformanceEnvironment: Sendable {
     public let gatewayWithWrongKey: ExportGateway
     /// A gateway whose valid key lacks access to the test data, when the mode has one.
     public let gatewayWithRestrictedKey: ExportGateway?
-    /// The simulator, in simulator mode.
+    /// The simulator, in simulator and loopback modes.
     public let simulator: (any VendorSimulator)?
     /// The clock the gateways wait and retry on.
     public let clock: any GatewayClock
     /// A dataset to read in live mode (`EXPORT_GATEWAY_LIVE_DATASET`).
     let liveDataset: DatasetRef?
-    /// Whether checks may create exports (always in simulator mode; opt-in live).
+    /// Whether checks may create exports (always against a simulator; opt-in live).
     let allowsWrites: Bool
+    /// Releases what the environment holds (a loopback server) once the check is over.
+    let teardown: @Sendable () async -> Void
+
+    init(
+        gateway: ExportGateway, gatewayWithWrongKey: ExportGateway, gatewayWithRestrictedKey: ExportGateway?,
+        simulator: (any VendorSimulator)?, clock: any GatewayClock, liveDataset: DatasetRef?, allowsWrites: Bool,
+        teardown: @escaping @Sendable () async -> Void = {}
+    ) {
+        self.gateway = gateway
+        self.gatewayWithWrongKey = gatewayWithWrongKey
+        self.gatewayWithRestrictedKey = gatewayWithRestrictedKey
+        self.simulator = simulator
+        self.clock = clock
+        self.liveDataset = liveDataset
+        self.allowsWrites = allowsWrites
+        self.teardown = teardown
+    }
 
     /// The simulator, or a skip saying the check needs one.
     public func requireSimulator(_ why: String) throws -> any VendorSimulator {

@@ -27,8 +27,9 @@ public enum ConformanceSuite {
             try Expect.that(file.byteCount > 0 && size == file.byteCount, "downloaded file is \(size ?? -1) bytes, reported \(file.byteCount)")
             try Expect.that(!FileManager.default.fileExists(atPath: destination.path + ".part"), "a .part file was left behind")
             if let simulator = env.simulator {
-                let storageHost = simulator.storageBaseURL.host
-                let storageRequests = simulator.requestLog.requests.filter { $0.url.host == storageHost }
+                // By origin (scheme, host, port), not host: over loopback both origins are
+                // 127.0.0.1 and only the port tells storage from the API.
+                let storageRequests = simulator.requestLog.requests(to: simulator.storageBaseURL)
                 try Expect.that(!storageRequests.isEmpty, "the download made no request to the storage origin")
                 try Expect.that(storageRequests.allSatisfy { !$0.carriedCredential }, "the API key was sent to the storage origin")
             }

@@ -1,12 +1,15 @@
 import ExportGateway
 import Foundation
 
-/// A provider under test, and where it runs: against its simulator, or against the real
-/// vendor when the vendor's API key is in the environment.
+/// A provider under test, and where it runs: against its simulator in-process or over
+/// loopback HTTP, or against the real vendor when the vendor's API key is in the environment.
 ///
 /// ```swift
 /// let targets: [ConformanceTarget] = [
 ///     .simulator(AvalaProvider(), simulator: { AvalaSimulator() }),
+///     .loopback(AvalaProvider()) { api, storage in
+///         AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage)
+///     },
 ///     .live(AvalaProvider()),          // skipped with a reason unless AVALA_API_KEY is set
 /// ]
 /// ```
@@ -15,6 +18,9 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     public enum Mode: String, Sendable {
         /// In-process, against the vendor's simulator.
         case simulator
+        /// Against the vendor's simulator behind a ``SimulatorServer``, through
+        /// `URLSessionTransport`: real sockets, real HTTP framing, same checks.
+        case loopback
         /// Against the vendor's real API.
         case live
     }
@@ -24,8 +30,9 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     /// Where the checks run.
     public let mode: Mode
     /// Builds a fresh environment for one check (a new simulator each time, so checks never
-    /// see each other's state), or `nil` with the reason it cannot run here.
-    let makeEnvironment: @Sendable () -> Result<ConformanceEnvironment, ConformanceSkip>
+    /// see each other's state), or the reason it cannot run here; throws when it should run
+    /// and cannot (a loopback port that will not bind).
+    let makeEnvironment: @Sendable () throws -> Result<ConformanceEnvironment, ConformanceSkip>
 
     public var description: String { "\(provider) (\(mode.rawValue))" }
 
@@ -48,6 +55,42 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
                 liveDataset: nil, allowsWrites: true))
         }
     }
+
+    /// Runs checks against `provider` talking HTTP over loopback, through
+    /// `URLSessionTransport`, to a new simulator per check served by a ``SimulatorServer``
+    /// (stopped when the check ends).
+    ///
+    /// `makeSimulator` receives the API and storage origins (`http://127.0.0.1:<port>`, two
+    /// ports) and must build the simulator on them. Waits and retries still run on a
+    /// ``VirtualClock``, so no check sleeps for real.
+    ///
+    /// The server refuses a request whose bytes stall for 200 ms (408). That bound is met
+    /// for real in one place: after a simulated dropped connection on a reused keep-alive
+    /// connection, libcurl (under URLSession on Linux) resends the request on a new
+    /// connection without its body, and only the server's timeout ends that stall.
+    public static func loopback<Provider: ExportProvider, Simulator: VendorSimulator>(
+        _ provider: Provider,
+        simulator makeSimulator: @escaping @Sendable (_ apiOrigin: URL, _ storageOrigin: URL) -> Simulator
+    ) -> ConformanceTarget {
+        ConformanceTarget(provider: Provider.id, mode: .loopback) {
+            let server = try SimulatorServer.start(limits: loopbackLimits, simulator: makeSimulator)
+            let simulator = server.simulator
+            let clock = VirtualClock()
+            let transport = URLSessionTransport()
+            func gateway(_ key: String) -> ExportGateway {
+                ExportGateway(
+                    provider: provider, apiKey: APIKey(key), baseURL: simulator.apiBaseURL, transport: transport,
+                    options: GatewayOptions(pageSize: 20, clock: clock))
+            }
+            return .success(ConformanceEnvironment(
+                gateway: gateway(simulator.apiKey), gatewayWithWrongKey: gateway("wrong-key-for-conformance"),
+                gatewayWithRestrictedKey: gateway(simulator.restrictedAPIKey), simulator: simulator, clock: clock,
+                liveDataset: nil, allowsWrites: true, teardown: { await server.stop() }))
+        }
+    }
+
+    /// The loopback server's bounds in conformance runs: a stalled request ends fast.
+    static let loopbackLimits = LoopbackServerLimits(idleTimeout: .milliseconds(200))
 
     /// Runs the read-only checks (and, with `EXPORT_GATEWAY_LIVE_WRITES=1`, the ones that
     /// create exports) against the real vendor, when its key variable is set.

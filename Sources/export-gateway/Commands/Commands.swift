@@ -8,5 +8,5 @@ enum Commands {
         examples: GlobalOptions.examples,
         options: GlobalOptions.options,
         refusedOptions: GlobalOptions.refused,
-        subcommands: [providers, exports, items, demo, version, help])
+        subcommands: [providers, exports, items, demo, simulate, version, help])
 }

@@ -1,0 +1,216 @@
+import Dispatch
+import ExportGateway
+import Foundation
+
+/// One accepted client connection: reads requests one after another (keep-alive, pipelined
+/// bytes kept for the next request), answers each through the handler, and closes on the
+/// client's word, on a protocol error, on a timeout, or when the server stops.
+///
+/// Every wait is a DispatchSource readiness wait, bounded by the idle timeout, so a
+/// connection costs no thread while it waits, and a silent client costs nothing for long.
+struct HTTPConnection: Sendable {
+    let socket: Socket
+    let origin: URL
+    let limits: LoopbackServerLimits
+    let queue: DispatchQueue
+    let handler: LoopbackHTTPServer.Handler
+
+    /// Hop-by-hop and framing fields: they describe this connection, not the request, and an
+    /// in-process transport never carries them, so the handler does not see them either.
+    private static let connectionFields: Set<String> = [
+        "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "expect", "content-length",
+        "proxy-connection",
+    ]
+
+    /// Serves requests until the connection ends. Never throws: every failure ends in a close.
+    func serve() async {
+        var input: [UInt8] = []
+        var start = 0
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+        defer { scratch.deallocate() }
+
+        while true {
+            if start > 0 {
+                input.removeFirst(start)
+                start = 0
+            }
+            // The request's clock starts with its first byte: before that the connection is
+            // merely idle between requests, and only the keep-alive timeout applies.
+            var deadline: ContinuousClock.Instant?
+            let head: RequestHead
+            readingHead: while true {
+                switch RequestHead.parse(input, from: start, maxBytes: limits.maxHeaderBytes) {
+                case .head(let parsed, let bodyStart):
+                    head = parsed
+                    start = bodyStart
+                    break readingHead
+                case .needMore:
+                    let begun = input.contains { $0 != 13 && $0 != 10 }
+                    if begun, deadline == nil { deadline = ContinuousClock.now + limits.requestTimeout }
+                    let outcome = begun
+                        ? await fill(&input, scratch, idle: limits.idleTimeout, deadline: deadline)
+                        : await fill(&input, scratch, idle: limits.keepAliveTimeout, deadline: nil)
+                    switch outcome {
+                    case .more: continue
+                    case .timedOut where begun: return await refuse(408, "the request did not arrive in time")
+                    case .timedOut, .closed: return
+                    }
+                case .tooLarge:
+                    return await refuse(431, "the request head is larger than \(limits.maxHeaderBytes) bytes")
+                case .invalid(let reason):
+                    return await refuse(400, reason)
+                }
+            }
+
+            let bodyDeadline = deadline ?? ContinuousClock.now + limits.requestTimeout
+            let framing: BodyFraming
+            do {
+                framing = try BodyFraming(of: head, maxBodyBytes: limits.maxBodyBytes)
+            } catch {
+                return await refuse(error.status, error.reason)
+            }
+            if framing != .none, head.expectsContinue, input.count == start {
+                guard await write(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+            }
+
+            var body: Data?
+            switch framing {
+            case .none:
+                body = nil
+            case .length(let length):
+                while input.count - start < length {
+                    switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
+                    case .more: continue
+                    case .timedOut: return await refuse(408, "the request body did not arrive in time")
+                    case .closed: return
+                    }
+                }
+                body = Data(input[start..<(start + length)])
+                start += length
+            case .chunked:
+                var decoder = ChunkedDecoder(maxBodyBytes: limits.maxBodyBytes, maxLineBytes: limits.maxHeaderBytes)
+                decoding: while true {
+                    switch decoder.decode(input, from: &start) {
+                    case .done:
+                        break decoding
+                    case .needMore:
+                        switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
+                        case .more: continue
+                        case .timedOut: return await refuse(408, "the request body did not arrive in time")
+                        case .closed: return
+                        }
+                    case .invalid: return await refuse(400, "malformed chunked body")
+                    case .tooLarge: return await refuse(413, "body larger than \(limits.maxBodyBytes) bytes")
+                    }
+                }
+                body = Data(decoder.body)
+            }
+
+            guard let request = makeRequest(head, body: body) else {
+                return await refuse(400, "the request target is not a path on this origin")
+            }
+            let response: HTTPResponse
+            do {
+                response = try await handler(request)
+            } catch {
+                // The handler said "no answer" (a simulated dropped connection, a lost
+                // response): the client must see exactly that, a connection closed unanswered.
+                return
+            }
+            let keepAlive = head.wantsKeepAlive
+            let bytes = ResponseHead.serialize(
+                response, isHead: head.method == "HEAD", keepAlive: keepAlive, date: ResponseHead.httpDate())
+            guard await write(bytes), keepAlive else { return }
+        }
+    }
+
+    /// The request the handler sees: the origin's URL plus the target as sent, every field
+    /// but the connection's own.
+    private func makeRequest(_ head: RequestHead, body: Data?) -> HTTPRequest? {
+        var target = head.target
+        if !target.hasPrefix("/") {
+            // Absolute form (`GET http://host/path`), as proxies send it: keep path and query.
+            guard let absolute = URLComponents(string: target), absolute.scheme != nil else { return nil }
+            target = (absolute.percentEncodedPath.isEmpty ? "/" : absolute.percentEncodedPath)
+                + (absolute.percentEncodedQuery.map { "?" + $0 } ?? "")
+        }
+        guard let url = URL(string: origin.absoluteString + target) else { return nil }
+        var headers = HTTPHeaders()
+        for field in head.fields where !Self.connectionFields.contains(field.name.lowercased()) {
+            headers.add(name: field.name, value: field.value)
+        }
+        return HTTPRequest(method: HTTPMethod(rawValue: head.method), url: url, headers: headers, body: body)
+    }
+
+    private enum Fill {
+        case more
+        case timedOut
+        case closed
+    }
+
+    /// Reads what has arrived into `input`, waiting when nothing has: at most `idle`, and
+    /// never past `deadline`.
+    private func fill(
+        _ input: inout [UInt8], _ scratch: UnsafeMutableRawBufferPointer, idle: Duration, deadline: ContinuousClock.Instant?
+    ) async -> Fill {
+        while true {
+            switch socket.read(into: scratch) {
+            case .bytes(let count):
+                input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+                return .more
+            case .closed:
+                return .closed
+            case .wouldBlock:
+                let remaining = deadline.map { $0 - ContinuousClock.now } ?? idle
+                guard remaining > .zero else { return .timedOut }
+                guard await socket.waitUntilReady(timeout: min(idle, remaining), queue: queue) else {
+                    return .timedOut
+                }
+            }
+        }
+    }
+
+    /// Writes all of `bytes`; `false` when the client went away or stopped reading for too long.
+    private func write(_ bytes: Data) async -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let transfer = bytes.withUnsafeBytes { socket.write(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+            switch transfer {
+            case .bytes(let count):
+                offset += count
+            case .wouldBlock:
+                // A reader pausing between chunks is normal (a client writing to disk): hold it
+                // to the longer of the two idle bounds.
+                let patience = max(limits.idleTimeout, limits.keepAliveTimeout)
+                guard await socket.waitUntilReady(writing: true, timeout: patience, queue: queue) else { return false }
+            case .closed:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Answers `status` and closes. The close lingers: the write side shuts first and what
+    /// the client still sends (the rest of a refused body) is drained for a moment, because
+    /// closing with unread bytes makes the kernel send a reset that can destroy the answer
+    /// before the client reads it.
+    private func refuse(_ status: Int, _ reason: String) async {
+        guard await write(ResponseHead.serverError(status, reason, date: ResponseHead.httpDate())) else { return }
+        socket.shutdownWrite()
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
+        defer { scratch.deallocate() }
+        let deadline = ContinuousClock.now + min(limits.idleTimeout, .seconds(2))
+        var drained = 0
+        while drained < limits.maxBodyBytes + limits.maxHeaderBytes {
+            switch socket.read(into: scratch) {
+            case .bytes(let count):
+                drained += count
+            case .closed:
+                return
+            case .wouldBlock:
+                let remaining = deadline - ContinuousClock.now
+                guard remaining > .zero, await socket.waitUntilReady(timeout: remaining, queue: queue) else { return }
+            }
+        }
+    }
+}

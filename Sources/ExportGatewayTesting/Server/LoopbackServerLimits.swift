@@ -1,0 +1,46 @@
+/// The bounds a ``LoopbackHTTPServer`` puts on every connection, so that no client (a fuzzer,
+/// a stalled test, a slowloris) can exhaust memory or hold a connection forever.
+///
+/// What happens past each bound:
+/// - request line and headers larger than ``maxHeaderBytes``: `431 Request Header Fields Too Large`, then close;
+/// - a body larger than ``maxBodyBytes`` (declared or chunked): `413 Content Too Large`, then close;
+/// - no byte for ``idleTimeout`` in the middle of a request (a slowloris, a body that never
+///   comes), or a request not complete within ``requestTimeout``: `408 Request Timeout`, then
+///   close;
+/// - a keep-alive connection with no request for ``keepAliveTimeout``: closed silently.
+///
+/// The two idle bounds are apart on purpose: a stalled half request is an attack or a bug
+/// and should end fast, while a quiet connection between requests is normal and closing it
+/// early races the client reusing it.
+///
+/// ```swift
+/// // Tests shorten the timeouts; the server's own socket timer does the waiting.
+/// let limits = LoopbackServerLimits(idleTimeout: .milliseconds(150))
+/// let server = try LoopbackHTTPServer(port: 0, limits: limits)
+/// ```
+public struct LoopbackServerLimits: Sendable, Hashable {
+    /// The largest request head (request line, headers, final blank line) accepted, in bytes.
+    public var maxHeaderBytes: Int
+    /// The largest request body accepted, in bytes.
+    public var maxBodyBytes: Int
+    /// How long a request that has begun may go without a byte before it is refused (408).
+    public var idleTimeout: Duration
+    /// How long a kept-alive connection may wait for its next request before it is closed.
+    public var keepAliveTimeout: Duration
+    /// How long one request may take to arrive in full, however steadily it trickles in.
+    public var requestTimeout: Duration
+
+    /// Creates limits; the defaults suit a simulator serving a real client (32 KiB of
+    /// headers, 16 MiB bodies, 30 s idle within a request and between requests, 60 s per request).
+    public init(
+        maxHeaderBytes: Int = 32 * 1024, maxBodyBytes: Int = 16 * 1024 * 1024,
+        idleTimeout: Duration = .seconds(30), keepAliveTimeout: Duration = .seconds(30),
+        requestTimeout: Duration = .seconds(60)
+    ) {
+        self.maxHeaderBytes = max(1, maxHeaderBytes)
+        self.maxBodyBytes = max(0, maxBodyBytes)
+        self.idleTimeout = idleTimeout
+        self.keepAliveTimeout = keepAliveTimeout
+        self.requestTimeout = requestTimeout
+    }
+}

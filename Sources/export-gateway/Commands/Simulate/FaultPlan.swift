@@ -1,0 +1,87 @@
+import ExportGateway
+import ExportGatewayTesting
+import Foundation
+
+/// The faults `simulate --faults FILE` injects: a small JSON file, one entry per rule.
+///
+/// ```json
+/// {"faults": [
+///   {"vendor": "avala", "fault": "rateLimited", "retryAfter": 7, "origin": "api", "method": "GET",
+///    "pathPrefix": "/api/v1/exports/", "count": 2, "after": 1},
+///   {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage", "count": 1}
+/// ]}
+/// ```
+/// A bare array of entries is accepted too. Only `vendor` and `fault` are required.
+struct FaultPlan: Sendable {
+    /// One rule: which simulator, which fault, on which requests.
+    struct Entry: Sendable, Decodable {
+        var vendor: String
+        var fault: String
+        var retryAfter: Int?
+        var origin: String?
+        var method: String?
+        var pathPrefix: String?
+        var count: Int?
+        var after: Int?
+    }
+
+    /// The fault names the file may use, as help lists them.
+    static let faultNames = ["rateLimited", "serverError", "badGateway", "serviceUnavailable", "dropConnection", "loseResponse"]
+
+    /// The rules, in file order.
+    var entries: [Entry]
+
+    /// An empty plan.
+    init(entries: [Entry] = []) { self.entries = entries }
+
+    /// Reads and checks the file at `path`.
+    /// - Throws: ``UsageError`` naming the file and what is wrong with it.
+    init(contentsOf path: String, vendors: [SimulatedVendor]) throws {
+        func refuse(_ problem: String) -> UsageError {
+            UsageError("The faults file '\(path)' \(problem)", command: ["simulate"])
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw refuse("cannot be read.") }
+        let decoder = JSONDecoder()
+        struct Wrapped: Decodable { var faults: [Entry] }
+        if let wrapped = try? decoder.decode(Wrapped.self, from: data) {
+            entries = wrapped.faults
+        } else if let bare = try? decoder.decode([Entry].self, from: data) {
+            entries = bare
+        } else {
+            throw refuse("is not a JSON list of faults: each needs at least \"vendor\" and \"fault\" (see --help).")
+        }
+        for (index, entry) in entries.enumerated() {
+            let what = "entry \(index + 1)"
+            guard vendors.contains(where: { $0.rawValue == entry.vendor }) else {
+                throw refuse("names vendor \"\(entry.vendor)\" in \(what); simulated here: \(vendors.map(\.rawValue).joined(separator: ", ")).")
+            }
+            guard Self.faultNames.contains(entry.fault) else {
+                throw refuse("names fault \"\(entry.fault)\" in \(what); known faults: \(Self.faultNames.joined(separator: ", ")).")
+            }
+            guard entry.origin == nil || entry.origin == "api" || entry.origin == "storage" else {
+                throw refuse("has origin \"\(entry.origin ?? "")\" in \(what); use \"api\" or \"storage\".")
+            }
+            guard (entry.count ?? 1) > 0, (entry.after ?? 0) >= 0, (entry.retryAfter ?? 1) >= 0 else {
+                throw refuse("has a negative or zero count, or a negative after or retryAfter, in \(what).")
+            }
+        }
+    }
+
+    /// Injects every rule meant for `vendor` into `simulator`.
+    func inject(into simulator: any VendorSimulator, vendor: SimulatedVendor) {
+        for entry in entries where entry.vendor == vendor.rawValue {
+            let fault: SimulatedFault
+            switch entry.fault {
+            case "rateLimited": fault = .rateLimited(retryAfterSeconds: entry.retryAfter ?? 1)
+            case "serverError": fault = .serverError
+            case "badGateway": fault = .badGateway
+            case "serviceUnavailable": fault = .serviceUnavailable
+            case "dropConnection": fault = .dropConnection
+            default: fault = .loseResponse
+            }
+            simulator.injectFault(
+                fault, on: entry.origin == "storage" ? .storage : .api, method: entry.method.map(HTTPMethod.init(rawValue:)),
+                pathPrefix: entry.pathPrefix, count: entry.count ?? 1, after: entry.after ?? 0)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Dispatch
+import ExportGateway
+import ExportGatewayProviders
+import ExportGatewayTesting
+import Foundation
+
+/// A vendor `simulate` can serve.
+enum SimulatedVendor: String, Sendable, CaseIterable {
+    case avala
+    case pictograph
+    case labelbox
+
+    /// How a client sends the key.
+    var keyHeader: String {
+        switch self {
+        case .avala: "X-Avala-Api-Key"
+        case .pictograph: "X-API-Key"
+        case .labelbox: "Authorization: Bearer"
+        }
+    }
+
+    /// The provider's descriptor: environment variable names for the printed hints.
+    var descriptor: ProviderDescriptor {
+        switch self {
+        case .avala: AvalaProvider.descriptor
+        case .pictograph: PictographProvider.descriptor
+        case .labelbox: LabelboxProvider.descriptor
+        }
+    }
+}
+
+/// What `simulate` was asked for, already checked.
+struct SimulationOptions: Sendable {
+    /// First port (0 = any free ports): API ports first, one per vendor, then storage ports.
+    var port: Int = 0
+    var vendors: [SimulatedVendor] = SimulatedVendor.allCases
+    var items: Int = 100
+    var exportPolls: Int = 3
+    var faults = FaultPlan()
+}
+
+/// The simulators `simulate` runs, each behind a ``SimulatorServer``: started by
+/// ``start(_:)`` (the part tests drive), served by ``serveUntilInterrupted()``.
+struct Simulation: Sendable {
+    /// One running vendor.
+    struct Vendor: Sendable {
+        var vendor: SimulatedVendor
+        var apiBaseURL: URL
+        var storageURL: URL
+        var apiKey: String
+        var dataset: String
+        /// The dataset's uid, where the wire names datasets by uid (Avala's create body).
+        var datasetUID: String?
+        var stop: @Sendable () async -> Void
+    }
+
+    /// The running vendors, in the order asked for.
+    let vendors: [Vendor]
+    let items: Int
+
+    /// Binds every vendor's two ports, builds and seeds its simulator, injects the faults.
+    /// - Throws: ``LoopbackServerError`` when a port is taken (what was started is stopped).
+    static func start(_ options: SimulationOptions) async throws -> Simulation {
+        var running: [Vendor] = []
+        let count = options.vendors.count
+        do {
+            for (index, vendor) in options.vendors.enumerated() {
+                let apiPort = options.port == 0 ? 0 : options.port + index
+                let storagePort = options.port == 0 ? 0 : options.port + count + index
+                running.append(try start(vendor, apiPort: apiPort, storagePort: storagePort, options: options))
+            }
+        } catch {
+            for vendor in running { await vendor.stop() }
+            throw error
+        }
+        return Simulation(vendors: running, items: options.items)
+    }
+
+    private static func start(_ vendor: SimulatedVendor, apiPort: Int, storagePort: Int, options: SimulationOptions) throws -> Vendor {
+        func running(_ simulator: any VendorSimulator, stop: @escaping @Sendable () async -> Void) -> Vendor {
+            let dataset = simulator.seedDataset(named: "sim-dataset", itemCount: options.items)
+            options.faults.inject(into: simulator, vendor: vendor)
+            return Vendor(
+                vendor: vendor, apiBaseURL: simulator.apiBaseURL, storageURL: simulator.storageBaseURL,
+                apiKey: simulator.apiKey, dataset: dataset, datasetUID: (simulator as? AvalaSimulator)?.datasetUID(for: dataset),
+                stop: stop)
+        }
+        switch vendor {
+        case .avala:
+            let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
+                AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage, pollsToComplete: options.exportPolls)
+            }
+            return running(server.simulator) { await server.stop() }
+        case .pictograph:
+            let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
+                PictographSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: options.exportPolls)
+            }
+            return running(server.simulator) { await server.stop() }
+        case .labelbox:
+            let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
+                LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: options.exportPolls)
+            }
+            return running(server.simulator) { await server.stop() }
+        }
+    }
+
+    /// What to point a client at, vendor by vendor.
+    func describe(on console: Console) {
+        for vendor in vendors {
+            let descriptor = vendor.vendor.descriptor
+            console.line("\(descriptor.displayName) (\(vendor.vendor.rawValue))")
+            console.line("  base URL:     \(vendor.apiBaseURL.absoluteString)")
+            console.line("  storage URL:  \(vendor.storageURL.absoluteString)")
+            console.line("  API key:      \(vendor.apiKey)   (header \(vendor.vendor.keyHeader))")
+            console.line("  dataset:      \(vendor.dataset)   (\(items) items)")
+            if let uid = vendor.datasetUID { console.line("  dataset uid:  \(uid)") }
+            console.line("  environment:  \(descriptor.apiKeyEnvironmentVariable)=\(vendor.apiKey) \(descriptor.baseURLEnvironmentVariable)=\(vendor.apiBaseURL.absoluteString)")
+            console.line()
+        }
+    }
+
+    /// Stops every vendor's listeners and waits for their connections to close.
+    func stop() async {
+        for vendor in vendors { await vendor.stop() }
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops cleanly.
+    func serveUntilInterrupted(console: Console) async {
+        let signal = await Self.interruption()
+        console.line("Received \(signal); stopping.")
+        await stop()
+    }
+
+    /// Waits for the first SIGINT or SIGTERM, handled by DispatchSource signal sources
+    /// (the default action would end the process without closing the sockets).
+    private static func interruption() async -> String {
+        let queue = DispatchQueue(label: "export-gateway.simulate.signals")
+        return await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let once = SignalOnce(continuation)
+            let sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler { once.fire(name) }
+                return source
+            }
+            once.keep(sources)  // before either can fire
+            sources.forEach { $0.resume() }
+        }
+    }
+
+    /// Resumes the signal wait once, and keeps the signal sources alive until then. Used
+    /// only on the signal queue after setup, hence the unchecked `Sendable`.
+    private final class SignalOnce: @unchecked Sendable {
+        private var continuation: CheckedContinuation<String, Never>?
+        private var sources: [any DispatchSourceSignal] = []
+
+        init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
+
+        func keep(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
+
+        func fire(_ name: String) {
+            continuation?.resume(returning: name)
+            continuation = nil
+            sources.forEach { $0.cancel() }
+            sources = []
+        }
+    }
+}

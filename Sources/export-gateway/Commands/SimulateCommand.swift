@@ -1,0 +1,70 @@
+import Foundation
+
+extension Commands {
+    /// `export-gateway simulate`: every vendor simulator on loopback HTTP until Ctrl-C.
+    static let simulate: CommandSpec = CommandSpec(
+        name: "simulate",
+        summary: "Serve the built-in vendor simulators over loopback HTTP, for curl, SDKs and your own pipelines.",
+        discussion: """
+            Starts each vendor's simulator on 127.0.0.1 with two ports, one for its API and one for \
+            its storage host (result files), seeds a deterministic dataset of --items items, prints \
+            the base URL, storage URL, fake API key and dataset reference to use, then serves until \
+            Ctrl-C. With --port N the API ports are N, N+1, ... and the storage ports follow; without \
+            it (or with 0) any free ports are used.
+
+            --faults FILE injects faults from a JSON file: {"faults": [ENTRY, ...]} or a bare list. \
+            Each ENTRY has "vendor" (\(SimulatedVendor.allCases.map(\.rawValue).joined(separator: " or "))) and "fault" \
+            (\(FaultPlan.faultNames.joined(separator: ", "))), and optionally "retryAfter" (seconds, for rateLimited), \
+            "origin" ("api", the default, or "storage"), "method" ("GET"...), "pathPrefix", "count" \
+            (default 1) and "after" (matching requests let through first, default 0). For example:
+
+            {"faults": [{"vendor": "avala", "fault": "rateLimited", "retryAfter": 7, "method": "GET", "pathPrefix": "/api/v1/exports/", "count": 2}, {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage"}]}
+            """,
+        examples: [
+            "export-gateway simulate --port 8800 --items 50",
+            "curl -H 'X-Avala-Api-Key: avk_sim_fake_full_access' http://127.0.0.1:8800/api/v1/exports/",
+            "export-gateway simulate --vendors labelbox --faults faults.json",
+        ],
+        options: [
+            OptionSpec("port", .value(placeholder: "N"), help: "First port to listen on (default: 0, any free ports)."),
+            OptionSpec(
+                "vendors", .value(placeholder: "LIST"),
+                help: "Comma-separated vendors to simulate (default: \(SimulatedVendor.allCases.map(\.rawValue).joined(separator: ",")))."),
+            OptionSpec("items", .value(placeholder: "N"), help: "Items in each vendor's seeded dataset (default: 100)."),
+            OptionSpec("export-polls", .value(placeholder: "K"), help: "Reads an export takes to complete (default: 3)."),
+            OptionSpec("faults", .value(placeholder: "FILE"), help: "JSON file of faults to inject (format above)."),
+        ]
+    ) { arguments, console in
+        let simulation = try await Simulation.start(try SimulationOptions(arguments))
+        simulation.describe(on: console)
+        console.line("Serving; press Ctrl-C to stop.")
+        await simulation.serveUntilInterrupted(console: console)
+    }
+}
+
+extension SimulationOptions {
+    /// The options `simulate` was typed with.
+    /// - Throws: ``UsageError`` for a bad number, an unknown vendor or a bad faults file.
+    init(_ arguments: ParsedArguments) throws {
+        port = try arguments.integer("port", default: 0, in: 0...65_535)
+        items = try arguments.integer("items", default: 100, in: 0...Int.max)
+        exportPolls = try arguments.integer("export-polls", default: 3, in: 1...1_000_000)
+        if let list = arguments.value("vendors") {
+            vendors = try list.split(separator: ",").map { word in
+                let name = word.trimmingCharacters(in: .whitespaces).lowercased()
+                guard let vendor = SimulatedVendor(rawValue: name) else {
+                    let known = SimulatedVendor.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw UsageError("Unknown vendor '\(name)' in --vendors. Simulated vendors: \(known).", command: ["simulate"])
+                }
+                return vendor
+            }
+            guard !vendors.isEmpty else { throw UsageError("Option '--vendors' names no vendor.", command: ["simulate"]) }
+        }
+        if let path = arguments.value("faults") {
+            faults = try FaultPlan(contentsOf: path, vendors: vendors)
+        }
+        if port != 0 && port + 2 * vendors.count - 1 > 65_535 {
+            throw UsageError("Option '--port' \(port) leaves no room for \(2 * vendors.count) ports below 65536.", command: ["simulate"])
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import ExportGateway
+import ExportGatewayProviders
+import ExportGatewayTesting
+import Foundation
+import Testing
+
+@testable import export_gateway
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("export-gateway simulate")
+struct SimulateCommandTests {
+    /// The printed value after `label:` in the block of `vendor`.
+    private func printed(_ label: String, of vendor: String, in output: String) throws -> String {
+        let block = try #require(output.components(separatedBy: "\n\n").first { $0.contains("(\(vendor))") })
+        let line = try #require(block.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label + ":") })
+        let value = line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
+        return String(value.split(separator: " ")[0])
+    }
+
+    @Test func setupServesEveryVendorToAGatewayOverLoopback() async throws {
+        let simulation = try await Simulation.start(SimulationOptions(items: 12, exportPolls: 1))
+        let captured = CapturedConsole()
+        simulation.describe(on: captured.console)
+        let output = captured.output
+
+        let avala = ExportGateway(
+            provider: AvalaProvider(), apiKey: APIKey(try printed("API key", of: "avala", in: output)),
+            baseURL: URL(string: try printed("base URL", of: "avala", in: output)), transport: URLSessionTransport(),
+            options: GatewayOptions(clock: VirtualClock()))
+        let avalaDataset = DatasetRef(rawValue: try printed("dataset", of: "avala", in: output))
+        #expect(try await avala.items(in: avalaDataset).collect().count == 12)
+        let created = try await avala.createExport(ExportRequest(source: .dataset(avalaDataset)))
+        #expect(try await avala.wait(for: created, timeout: .seconds(60)).status == .completed)
+
+        let pictograph = ExportGateway(
+            provider: PictographProvider(), apiKey: APIKey(try printed("API key", of: "pictograph", in: output)),
+            baseURL: URL(string: try printed("base URL", of: "pictograph", in: output)), transport: URLSessionTransport(),
+            options: GatewayOptions(clock: VirtualClock()))
+        let pictographDataset = DatasetRef(rawValue: try printed("dataset", of: "pictograph", in: output))
+        let export = try await pictograph.createExport(ExportRequest(source: .dataset(pictographDataset), name: "from-cli-test"))
+        #expect(try await pictograph.exports().collect().map(\.id) == [export.id])
+        #expect(try printed("storage URL", of: "pictograph", in: output) != (try printed("base URL", of: "pictograph", in: output)))
+        await simulation.stop()
+    }
+
+    @Test(arguments: [("avala", "result.zip"), ("pictograph", "result.zip"), ("labelbox", "rows.ndjson")])
+    func cliCreateWaitDownloadAgainstSimulateOverHTTP(vendor: String, fileName: String) async throws {
+        let simulation = try await Simulation.start(
+            SimulationOptions(vendors: [try #require(SimulatedVendor(rawValue: vendor))], items: 9, exportPolls: 2))
+        let captured = CapturedConsole()
+        simulation.describe(on: captured.console)
+        let output = captured.output
+        let descriptor = try #require(SimulatedVendor(rawValue: vendor)).descriptor
+        // Exactly what a user copies from simulate's output into their shell.
+        let cli = CLIHarness(
+            variables: [
+                "EXPORT_GATEWAY_PROVIDER": vendor,
+                descriptor.apiKeyEnvironmentVariable: try printed("API key", of: vendor, in: output),
+                descriptor.baseURLEnvironmentVariable: try printed("base URL", of: vendor, in: output),
+            ],
+            transport: URLSessionTransport())
+        let dataset = try printed("dataset", of: vendor, in: output)
+
+        let created = await cli.run(["exports", "create", dataset, "--quiet"])
+        #expect(created.status == .success, "stderr: \(created.errors)")
+        let id = try #require(created.lines.first)
+        let waited = await cli.run(["exports", "wait", id, "--timeout", "5m", "--poll", "1s"])
+        #expect(waited.status == .success, "stderr: \(waited.errors)")
+        let file = CLIHarness.temporaryFile(fileName)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let downloaded = await cli.run(["exports", "download", id, "--output", file.path])
+        #expect(downloaded.status == .success, "stderr: \(downloaded.errors)")
+        let bytes = try Data(contentsOf: file)
+        if vendor == "labelbox" {
+            #expect(String(decoding: bytes, as: UTF8.self).split(separator: "\n").count == 9)
+        } else {
+            #expect(ZipArchive.entries(of: bytes)?.isEmpty == false)
+        }
+        await simulation.stop()
+    }
+
+    @Test func curlStyleRequestWithThePrintedKeyListsAvalaExports() async throws {
+        let simulation = try await Simulation.start(SimulationOptions(vendors: [.avala], items: 3))
+        let captured = CapturedConsole()
+        simulation.describe(on: captured.console)
+        let base = try printed("base URL", of: "avala", in: captured.output)
+        let key = try printed("API key", of: "avala", in: captured.output)
+        // What `curl -H 'X-Avala-Api-Key: <key>' <base URL>/exports/` sends: one header, nothing else of ours.
+        var request = URLRequest(url: try #require(URL(string: base + "/exports/")))
+        request.setValue(key, forHTTPHeaderField: "X-Avala-Api-Key")
+        let (body, response) = try await URLSession(configuration: .ephemeral).data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let listing = try JSONValue(parsing: body)
+        #expect(listing["results"]?.arrayValue?.isEmpty == true)
+        var wrongKey = request
+        wrongKey.setValue("not-the-key", forHTTPHeaderField: "X-Avala-Api-Key")
+        #expect((try await URLSession(configuration: .ephemeral).data(for: wrongKey).1 as? HTTPURLResponse)?.statusCode == 401)
+        await simulation.stop()
+    }
+
+    @Test func faultsFileInjectsFaultsForTheNamedVendor() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eg-faults-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"faults": [{"vendor": "pictograph", "fault": "rateLimited", "retryAfter": 9, "method": "GET", "count": 1}]}"#.utf8)
+            .write(to: file)
+        let faults = try FaultPlan(contentsOf: file.path, vendors: [.pictograph])
+        let simulation = try await Simulation.start(SimulationOptions(vendors: [.pictograph], faults: faults))
+        let vendor = try #require(simulation.vendors.first)
+        let request = HTTPRequest(
+            url: vendor.apiBaseURL.appendingPathComponent("api/v1/developer/exports"), headers: ["X-API-Key": vendor.apiKey])
+        let limited = try await URLSessionTransport().send(request)
+        #expect(limited.status == 429 && limited.headers["Retry-After"] == "9")
+        #expect(try await URLSessionTransport().send(request).status == 200)
+        await simulation.stop()
+    }
+
+    @Test(arguments: [
+        (#"{"faults": [{"vendor": "avala", "fault": "meteorStrike"}]}"#, "known faults"),
+        (#"{"faults": [{"vendor": "scale", "fault": "serverError"}]}"#, "vendor \"scale\""),
+        (#"{"faults": [{"vendor": "avala", "fault": "serverError", "origin": "moon"}]}"#, "\"api\" or \"storage\""),
+        ("not json", "not a JSON list of faults"),
+    ])
+    func badFaultsFileIsAUsageErrorSayingWhy(contents: String, says: String) async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eg-faults-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(contents.utf8).write(to: file)
+        let captured = CapturedConsole()
+        let status = await Tool.run(["export-gateway", "simulate", "--faults", file.path], console: captured.console)
+        #expect(status == .usage)
+        #expect(captured.errors.contains(says), "stderr was: \(captured.errors)")
+    }
+
+    @Test func unknownVendorIsAUsageError() async {
+        let captured = CapturedConsole()
+        #expect(await Tool.run(["export-gateway", "simulate", "--vendors", "avala,labelbx"], console: captured.console) == .usage)
+        #expect(captured.errors.contains("Unknown vendor 'labelbx'"))
+    }
+
+    @Test func helpDocumentsTheFaultsFormatWithAnExample() async {
+        let captured = CapturedConsole()
+        #expect(await Tool.run(["export-gateway", "simulate", "--help"], console: captured.console) == .success)
+        for text in ["--faults FILE", "\"vendor\"", "rateLimited", "Examples:", "curl"] {
+            #expect(captured.output.contains(text), "help lacks \(text)")
+        }
+    }
+}
