@@ -60,7 +60,8 @@ struct HardeningTests {
         #expect(response.status == 408)
         #expect(try await slowloris.isClosedByServer())
         let waited = ContinuousClock.now - started
-        #expect(waited >= .milliseconds(100) && waited < .seconds(3), "closed after \(waited)")
+        // Not before the idle timeout; the upper bound only catches "never" (the suite is busy).
+        #expect(waited >= .milliseconds(100) && waited < .seconds(20), "closed after \(waited)")
         slowloris.close()
         try await expectServing(server)
         await server.stop()

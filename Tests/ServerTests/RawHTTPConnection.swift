@@ -28,8 +28,10 @@ struct RawHTTPConnection: Sendable {
     private let socket: Socket
     private let queue = DispatchQueue(label: "RawHTTPConnection")
     private let buffer = ByteBuffer()
-    /// How long any one wait may last before the test gives up (a hang is a failure, not a stall).
-    private let patience: Duration = .seconds(5)
+    /// How long any one wait may last before the test gives up (a hang is a failure, not a
+    /// stall). Generous, because the whole suite shares two cooperative threads: under that
+    /// load a prompt answer can still wait seconds for its turn to run.
+    private let patience: Duration = .seconds(30)
 
     /// Connects to 127.0.0.1:`port`.
     static func open(port: Int) async throws -> RawHTTPConnection {
@@ -46,7 +48,7 @@ struct RawHTTPConnection: Sendable {
         if result != 0 {
             let code = errno
             guard code == EINPROGRESS,
-                  await connection.socket.waitUntilReady(writing: true, timeout: .seconds(5), queue: connection.queue)
+                  await connection.socket.waitUntilReady(writing: true, timeout: .seconds(30), queue: connection.queue)
             else {
                 connection.close()
                 throw RawError("connect failed: errno \(code)")

@@ -137,28 +137,48 @@ struct Socket: Sendable {
     /// Returns `false` on timeout.
     ///
     /// A one-shot DispatchSource resumes the continuation, so no thread waits in a syscall;
-    /// the timer and the source race, and the loser is cancelled. The wait returns only from
-    /// the source's cancel handler, once Dispatch has let go of the descriptor: closing it
-    /// earlier lets the system hand the same number to a new socket (libcurl's, say) while
-    /// Dispatch still watches the old registration, and that new socket's events go missing.
+    /// the wait returns only from the source's cancel handler, once Dispatch has let go of the
+    /// descriptor: closing it earlier lets the system hand the same number to a new socket
+    /// (libcurl's, say) while Dispatch still watches the old registration, and that new
+    /// socket's events go missing. Because another part of the process (FoundationNetworking
+    /// watches libcurl's sockets the same way) can make that mistake with a number we then
+    /// reuse, a ticking timer also asks the kernel directly (`poll` with no wait), so a lost
+    /// event costs one tick instead of the whole timeout.
     func waitUntilReady(writing: Bool = false, timeout: Duration?, queue: DispatchQueue) async -> Bool {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+        let descriptor = self.descriptor
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let source: any DispatchSourceProtocol = writing
                 ? DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: queue)
                 : DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
-            let timer = timeout.map { _ in DispatchSource.makeTimerSource(queue: queue) }
+            let timer = DispatchSource.makeTimerSource(queue: queue)
             // Both sources exist before either can fire, so the wait's state is only ever
             // touched on `queue`.
             let wait = ReadinessWait(source: source, timer: timer, continuation: continuation)
             source.setEventHandler { wait.fire(ready: true) }
             source.setCancelHandler { wait.finish() }
-            if let timer, let timeout {
-                timer.setEventHandler { wait.fire(ready: false) }
-                timer.schedule(deadline: .now() + timeout.timeInterval)
-                timer.resume()
+            let deadline = timeout.map { DispatchTime.now() + $0.timeInterval }
+            let tick = max(.milliseconds(1), min(timeout ?? Self.readinessTick, Self.readinessTick))
+            timer.setEventHandler {
+                if Self.isReady(descriptor, writing: writing) {
+                    wait.fire(ready: true)
+                } else if let deadline, DispatchTime.now() >= deadline {
+                    wait.fire(ready: false)
+                }
             }
+            timer.schedule(deadline: .now() + tick.timeInterval, repeating: tick.timeInterval)
+            timer.resume()
             source.resume()
         }
+    }
+
+    /// How often a readiness wait asks the kernel itself, in case an event went missing.
+    static let readinessTick: Duration = .milliseconds(50)
+
+    /// Whether the kernel reports the descriptor ready now (an error or hang-up counts:
+    /// the next read or write then says what happened).
+    private static func isReady(_ descriptor: Int32, writing: Bool) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(writing ? POLLOUT : POLLIN), revents: 0)
+        return Glibc.poll(&entry, 1, 0) > 0 && entry.revents != 0
     }
 }
 
@@ -174,7 +194,7 @@ private final class ReadinessWait: @unchecked Sendable {
     private var continuation: CheckedContinuation<Bool, Never>?
     private var ready = false
 
-    init(source: any DispatchSourceProtocol, timer: (any DispatchSourceTimer)?, continuation: CheckedContinuation<Bool, Never>) {
+    init(source: any DispatchSourceProtocol, timer: any DispatchSourceTimer, continuation: CheckedContinuation<Bool, Never>) {
         self.source = source
         self.timer = timer
         self.continuation = continuation
