@@ -1,7 +1,6 @@
 import ExportGateway
 import ExportGatewayTesting
 import Foundation
-import Synchronization
 
 @testable import export_gateway
 
@@ -72,24 +71,5 @@ struct CLIHarness {
     /// A fresh file path in the temporary folder.
     static func temporaryFile(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("eg-cli-\(UUID().uuidString)-\(name)")
-    }
-}
-
-/// Passes requests on to a simulator and keeps their bodies, which the simulators' request
-/// logs do not record, so a test can check what a command sent.
-final class BodyRecordingTransport: HTTPTransport {
-    private let next: any HTTPTransport
-    private let bodies = Mutex<[(method: HTTPMethod, body: Data?)]>([])
-
-    init(_ next: any HTTPTransport) { self.next = next }
-
-    /// The body of the first request sent with `method`.
-    func firstBody(of method: HTTPMethod) -> Data? {
-        bodies.withLock { $0.first { $0.method == method }?.body }
-    }
-
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        bodies.withLock { $0.append((request.method, request.body)) }
-        return try await next.send(request)
     }
 }

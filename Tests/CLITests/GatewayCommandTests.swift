@@ -83,9 +83,7 @@ struct GatewayCommandTests {
     @Test func pictographCreateWaitDownloadHonorsFormatFiltersAndOptions() async throws {
         let simulator = PictographSimulator()
         let dataset = simulator.seedDataset(named: "street scenes", itemCount: 12)
-        var cli = CLIHarness(pictograph: simulator)
-        let recorder = BodyRecordingTransport(simulator.transport)
-        cli.transport = recorder
+        let cli = CLIHarness(pictograph: simulator)
 
         let created = await cli.run([
             "exports", "create", dataset, "--name", "nightly", "--format", "coco", "--class", "car",
@@ -93,7 +91,7 @@ struct GatewayCommandTests {
         ])
         #expect(created.status == .success, "stderr: \(created.errors)")
         let id = try #require(created.lines.first)
-        let body = try #require(recorder.firstBody(of: .post))
+        let body = try #require(simulator.requestLog.requests.first { $0.method == .post }?.body)
         let sent = try JSONValue(parsing: body)
         #expect(sent["format"]?.stringValue == "coco")
         #expect(sent["class_filter"] == ["car"])

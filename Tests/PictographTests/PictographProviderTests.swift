@@ -7,9 +7,9 @@ import Testing
 
 // MARK: - Helpers
 
-/// Forwards to another transport and keeps every exchange, so tests can read the exact
-/// bodies the adapter sent and the headers the server answered with (the simulator's log
-/// keeps neither bodies nor response headers).
+/// Forwards to another transport and keeps every exchange, so tests can read the headers
+/// the server answered with and the exact, unredacted bodies sent (the simulator's log keeps
+/// request bodies with keys redacted, but no responses).
 private final class Recorder: HTTPTransport {
     struct Exchange: Sendable {
         var request: HTTPRequest

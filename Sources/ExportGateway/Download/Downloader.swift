@@ -84,16 +84,11 @@ struct Downloader: Sendable {
         var total: Int64?
         while total.map({ offset < $0 }) ?? true {
             try Task.checkCancellation()
-            var request = HTTPRequest(method: .get, url: location.url)
-            request.headers["Range"] = "bytes=\(offset)-\(offset + Int64(chunkSize) - 1)"
-            request.headers["Accept-Encoding"] = "identity"  // ranges must count stored bytes, not gzip output
-            request.headers["User-Agent"] = UserAgent.value
+            let request = RangedRead.request(location.url, from: offset, through: offset + Int64(chunkSize) - 1)
             let response = try await client.send(request, repeatable: true)
             switch response.status {
             case 206:
-                guard let range = ContentRange(response.headers["Content-Range"]), range.first == offset,
-                    range.count == Int64(response.body.count)
-                else {
+                guard let range = RangedRead.checkedRange(of: response, startingAt: offset) else {
                     throw GatewayError(
                         .integrity, httpStatus: 206,
                         message: "The storage host answered range \(offset)- with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to write a corrupt file.")

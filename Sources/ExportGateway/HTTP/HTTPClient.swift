@@ -41,7 +41,8 @@ struct HTTPClient: Sendable {
                 guard RetryPolicy.isRetryable(status: response.status) || isTransient?(response) == true else {
                     return response
                 }
-                reason = "HTTP \(response.status)"
+                reason = RetryPolicy.isRetryable(status: response.status)
+                    ? "HTTP \(response.status)" : "HTTP \(response.status) reporting a passing failure"
                 retryAfter = RetryAfter.parse(response.headers["Retry-After"])
                 if attempt >= retryPolicy.maxAttempts || !repeatable { return response }
                 // A vendor asking for a longer pause than the policy allows would only refuse

@@ -64,15 +64,11 @@ struct StreamByteReader: Sendable {
     private func fetch(from chunk: RecordChunk) async throws -> Data {
         let first = offset - chunk.byteRange.lowerBound
         let last = min(chunk.byteRange.upperBound, offset + Int64(pieceSize) - 1) - chunk.byteRange.lowerBound
-        var request = HTTPRequest(method: .get, url: chunk.url)
-        request.headers["Range"] = "bytes=\(first)-\(last)"
-        request.headers["Accept-Encoding"] = "identity"  // offsets count stored bytes, not gzip output
-        request.headers["User-Agent"] = UserAgent.value
-        let response = try await client.send(request, repeatable: true)
+        let response = try await client.send(RangedRead.request(chunk.url, from: first, through: last), repeatable: true)
         switch response.status {
         case 206:
-            guard let range = ContentRange(response.headers["Content-Range"]), range.first == first,
-                range.count == Int64(response.body.count), range.size.map({ $0 == chunk.byteCount }) ?? true
+            guard let range = RangedRead.checkedRange(of: response, startingAt: first),
+                range.size.map({ $0 == chunk.byteCount }) ?? true
             else {
                 throw GatewayError(
                     .integrity, httpStatus: 206,

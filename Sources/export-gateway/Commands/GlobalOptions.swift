@@ -7,7 +7,7 @@ enum GlobalOptions {
     static let options: [OptionSpec] = [
         OptionSpec(
             "provider", .value(placeholder: "NAME"),
-            help: "The vendor to talk to, such as avala or pictograph (default: EXPORT_GATEWAY_PROVIDER, then \"provider\" in the config file)."),
+            help: "The vendor to talk to, such as avala, pictograph or labelbox (default: EXPORT_GATEWAY_PROVIDER, then \"provider\" in the config file)."),
         OptionSpec(
             "config", .value(placeholder: "FILE"),
             help: "A JSON configuration file, such as {\"provider\": \"avala\"}; the environment overrides it."),
