@@ -41,9 +41,10 @@ let package = Package(
         .executableTarget(
             name: "export-gateway-benchmarks",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayLabelbox", "ExportGatewayTesting"]),
+        .target(name: "ClashingHTTPTypes", path: "Tests/Support/ClashingHTTPTypes"),
         .testTarget(
             name: "ExportGatewayTests",
-            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting", "ClashingHTTPTypes"]),
         .testTarget(
             name: "AvalaTests",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),

@@ -5,6 +5,6 @@
 
 extension ProviderSet {
     /// Every adapter this package ships, so a pipeline can choose the vendor by
-    /// configuration alone: `ExportGateway(configuration: .environment(), providers: .standard)`.
+    /// configuration alone: `Gateway(configuration: .environment(), providers: .standard)`.
     public static var standard: ProviderSet { .avala + .pictograph + .labelbox }
 }

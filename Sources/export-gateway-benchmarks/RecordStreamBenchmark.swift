@@ -9,7 +9,7 @@ import Foundation
 func benchmarkRecordStream(rowCount: Int, pieceSize: Int = 1 << 20) async throws {
     let labelbox = LabelboxSimulator(pollsToComplete: 1, chunkSize: 16 << 20)
     let dataset = DatasetRef(rawValue: labelbox.seedDataset(named: "stream", itemCount: rowCount))
-    let gateway = ExportGateway(
+    let gateway = Gateway(
         provider: LabelboxProvider(), apiKey: APIKey(labelbox.apiKey), baseURL: labelbox.apiBaseURL,
         transport: labelbox.transport, options: GatewayOptions(downloadChunkSize: pieceSize, clock: VirtualClock()))
     let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset)))

@@ -14,8 +14,8 @@ let pagedItemCount = arguments.first ?? 200_000
 let downloadItemCount = arguments.dropFirst().first ?? 100_000
 let streamRowCount = arguments.dropFirst(2).first ?? 1_000_000
 
-func gateway(_ avala: AvalaSimulator, chunkSize: Int = 8 << 20, pageSize: Int = 1000) -> ExportGateway {
-    ExportGateway(
+func gateway(_ avala: AvalaSimulator, chunkSize: Int = 8 << 20, pageSize: Int = 1000) -> Gateway {
+    Gateway(
         provider: AvalaProvider(), apiKey: APIKey(avala.apiKey), baseURL: avala.apiBaseURL, transport: avala.transport,
         options: GatewayOptions(pageSize: pageSize, downloadChunkSize: chunkSize, clock: VirtualClock()))
 }

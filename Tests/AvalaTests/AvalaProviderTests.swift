@@ -19,8 +19,8 @@ private struct Avala {
     /// A gateway with the simulator's full-access key unless `key` says otherwise.
     func gateway(
         key: String? = nil, retryPolicy: RetryPolicy = .standard, pageSize: Int = 100, downloadChunkSize: Int = 8 << 20
-    ) -> ExportGateway {
-        ExportGateway(
+    ) -> Gateway {
+        Gateway(
             provider: AvalaProvider(), apiKey: APIKey(key ?? simulator.apiKey), baseURL: simulator.apiBaseURL,
             transport: simulator.transport,
             options: GatewayOptions(

@@ -26,7 +26,7 @@ struct SimulateCommandTests {
         simulation.describe(on: captured.console)
         let output = captured.output
 
-        let avala = ExportGateway(
+        let avala = Gateway(
             provider: AvalaProvider(), apiKey: APIKey(try printed("API key", of: "avala", in: output)),
             baseURL: URL(string: try printed("base URL", of: "avala", in: output)), transport: URLSessionTransport(),
             options: GatewayOptions(clock: VirtualClock()))
@@ -35,7 +35,7 @@ struct SimulateCommandTests {
         let created = try await avala.createExport(ExportRequest(source: .dataset(avalaDataset)))
         #expect(try await avala.wait(for: created, timeout: .seconds(60)).status == .completed)
 
-        let pictograph = ExportGateway(
+        let pictograph = Gateway(
             provider: PictographProvider(), apiKey: APIKey(try printed("API key", of: "pictograph", in: output)),
             baseURL: URL(string: try printed("base URL", of: "pictograph", in: output)), transport: URLSessionTransport(),
             options: GatewayOptions(clock: VirtualClock()))

@@ -41,7 +41,7 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
 @Suite struct ConfigurationTests {
     @Test func environmentNamesProviderAndKey() throws {
         let environment = ["EXPORT_GATEWAY_PROVIDER": "Sample", "SAMPLE_API_KEY": "k-123"]
-        let gateway = try ExportGateway(configuration: .environment(environment), providers: [sampleDescriptor])
+        let gateway = try Gateway(configuration: .environment(environment), providers: [sampleDescriptor])
         #expect(gateway.provider == "sample")
         #expect(gateway.baseURL == sampleDescriptor.defaultBaseURL)
     }
@@ -53,7 +53,7 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
 
     @Test func unknownProviderListsKnownOnes() {
         let error = configurationError {
-            try ExportGateway(
+            try Gateway(
                 configuration: .environment(["EXPORT_GATEWAY_PROVIDER": "nope", "SAMPLE_API_KEY": "k"]),
                 providers: [sampleDescriptor])
         }
@@ -63,14 +63,14 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
 
     @Test func missingKeyNamesTheVariable() {
         let error = configurationError {
-            try ExportGateway(configuration: .environment(["EXPORT_GATEWAY_PROVIDER": "sample"]), providers: [sampleDescriptor])
+            try Gateway(configuration: .environment(["EXPORT_GATEWAY_PROVIDER": "sample"]), providers: [sampleDescriptor])
         }
         #expect(error?.message.contains("SAMPLE_API_KEY") == true)
     }
 
     @Test func blankKeyCountsAsMissing() {
         let error = configurationError {
-            try ExportGateway(
+            try Gateway(
                 configuration: .environment(["EXPORT_GATEWAY_PROVIDER": "sample", "SAMPLE_API_KEY": "  "]),
                 providers: [sampleDescriptor])
         }
@@ -84,7 +84,7 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
         let fromFile = try GatewayConfiguration.load(from: file, environment: ["MY_KEY": "secret"])
         #expect(fromFile.baseURL?.absoluteString == "https://file.example/v1")
         #expect(fromFile.pageSize == 7)
-        let gateway = try ExportGateway(configuration: fromFile, providers: [sampleDescriptor])
+        let gateway = try Gateway(configuration: fromFile, providers: [sampleDescriptor])
         #expect(gateway.options.pageSize == 7)
 
         let overridden = try GatewayConfiguration.load(
@@ -97,12 +97,12 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
         let file = try writeTemporaryFile(#"{"provider": "sample", "pageSize": 0}"#)
         defer { try? FileManager.default.removeItem(at: file) }
         let configuration = try GatewayConfiguration.load(from: file, environment: ["SAMPLE_API_KEY": "k"])
-        let error = configurationError { try ExportGateway(configuration: configuration, providers: [sampleDescriptor]) }
+        let error = configurationError { try Gateway(configuration: configuration, providers: [sampleDescriptor]) }
         #expect(error?.message.contains("pageSize") == true)
     }
 
     @Test func providerBaseURLVariableIsUsedWhenNothingElseIsSet() throws {
-        let gateway = try ExportGateway(
+        let gateway = try Gateway(
             configuration: .environment([
                 "EXPORT_GATEWAY_PROVIDER": "sample", "SAMPLE_API_KEY": "k", "SAMPLE_BASE_URL": "https://eu.sample.example/v1",
             ]),

@@ -9,8 +9,8 @@ struct SimulatedAvala {
     let simulator = AvalaSimulator()
     let clock = VirtualClock()
 
-    func gateway(retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, pageSize: Int = 100) -> ExportGateway {
-        ExportGateway(
+    func gateway(retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, pageSize: Int = 100) -> Gateway {
+        Gateway(
             provider: AvalaProvider(), apiKey: APIKey(simulator.apiKey), baseURL: simulator.apiBaseURL,
             transport: simulator.transport,
             options: GatewayOptions(
@@ -19,7 +19,7 @@ struct SimulatedAvala {
     }
 
     /// Creates an export of a new dataset, scripted as given.
-    func export(_ script: ExportScript, items: Int = 12, gateway: ExportGateway? = nil) async throws -> Export {
+    func export(_ script: ExportScript, items: Int = 12, gateway: Gateway? = nil) async throws -> Export {
         let dataset = simulator.seedDataset(named: "core-\(UUID().uuidString.prefix(8).lowercased())", itemCount: items)
         simulator.scriptNextExport(script)
         return try await (gateway ?? self.gateway()).createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))

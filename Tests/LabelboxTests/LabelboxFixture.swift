@@ -14,8 +14,8 @@ struct LabelboxFixture {
     }
 
     /// A gateway with the full-access key, or `key`.
-    func gateway(key: String? = nil, downloadChunkSize: Int = 8 << 20) -> ExportGateway {
-        ExportGateway(
+    func gateway(key: String? = nil, downloadChunkSize: Int = 8 << 20) -> Gateway {
+        Gateway(
             provider: LabelboxProvider(), apiKey: APIKey(key ?? simulator.apiKey), baseURL: simulator.apiBaseURL,
             transport: simulator.transport,
             options: GatewayOptions(pageSize: 20, downloadChunkSize: downloadChunkSize, clock: clock))
@@ -23,7 +23,7 @@ struct LabelboxFixture {
 
     /// A completed export of a new dataset of `rows` data rows.
     func completedExport(
-        rows: Int, options: [String: JSONValue] = [:], gateway: ExportGateway? = nil
+        rows: Int, options: [String: JSONValue] = [:], gateway: Gateway? = nil
     ) async throws -> (export: Export, dataset: String) {
         let gateway = gateway ?? self.gateway()
         let dataset = simulator.seedDataset(named: "rows-\(rows)", itemCount: rows)

@@ -50,8 +50,8 @@ private struct Pictograph {
     }
 
     /// A gateway with the simulator's owner key unless `key` says otherwise.
-    func gateway(key: String? = nil, retryPolicy: RetryPolicy = .standard, pageSize: Int = 100) -> ExportGateway {
-        ExportGateway(
+    func gateway(key: String? = nil, retryPolicy: RetryPolicy = .standard, pageSize: Int = 100) -> Gateway {
+        Gateway(
             provider: PictographProvider(), apiKey: APIKey(key ?? simulator.apiKey), baseURL: simulator.apiBaseURL,
             transport: recorder,
             options: GatewayOptions(

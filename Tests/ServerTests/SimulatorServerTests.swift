@@ -162,7 +162,7 @@ struct SimulatorServerTests {
 /// A simulator over loopback with a gateway on it, and an in-process twin on the same base
 /// URLs seeded the same way, so every exchange can be replayed and compared.
 struct ParityRig {
-    let gateway: ExportGateway
+    let gateway: Gateway
     let dataset: DatasetRef
     let twin: SimulatorTransport
     let stop: @Sendable () async -> Void
@@ -175,7 +175,7 @@ struct ParityRig {
         dataset = DatasetRef(rawValue: server.simulator.seedDataset(named: "parity", itemCount: 30))
         twin.seedDataset(named: "parity", itemCount: 30)
         self.twin = twin.transport
-        gateway = ExportGateway(
+        gateway = Gateway(
             provider: provider, apiKey: APIKey(server.simulator.apiKey), baseURL: server.simulator.apiBaseURL,
             transport: transport, options: GatewayOptions(pageSize: 7, downloadChunkSize: 4096, clock: VirtualClock()))
         stop = { await server.stop() }

@@ -2,8 +2,8 @@ import Foundation
 
 /// One export job at one vendor, in normalized words.
 ///
-/// Returned by ``ExportGateway/createExport(_:)``, ``ExportGateway/export(_:)`` and
-/// ``ExportGateway/exports(pageSize:)``. Nothing the vendor said is lost: ``rawStatus``
+/// Returned by ``Gateway/createExport(_:)``, ``Gateway/export(_:)`` and
+/// ``Gateway/exports(pageSize:)``. Nothing the vendor said is lost: ``rawStatus``
 /// keeps its status word and ``providerFields`` its whole object.
 public struct Export: Sendable, Hashable, Identifiable {
     /// The vendor's id.

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Adapters describe; the core executes. An adapter builds requests and maps responses,
 /// status words and errors. It never retries, sleeps, loops over pages, polls, writes files
-/// or logs: ``VendorAPI`` and ``ExportGateway`` do those once, for every vendor.
+/// or logs: ``VendorAPI`` and ``Gateway`` do those once, for every vendor.
 ///
 /// Methods a vendor lacks keep their default implementation, which throws
 /// ``GatewayError/Kind/unsupported(feature:)``; ``capabilities`` says so up front.

@@ -15,7 +15,7 @@ public struct ProviderCapabilities: Sendable, Hashable {
     public var filters: Set<String>
     /// Which kinds of dataset members can be listed; empty when items cannot be listed.
     public var itemKinds: Set<ItemKind>
-    /// Whether exported records can be streamed one by one (``ExportGateway/records(of:)``).
+    /// Whether exported records can be streamed one by one (``Gateway/records(of:)``).
     public var streamsRecords: Bool
     /// Whether a result download can be resumed with HTTP ranges.
     public var resumableDownloads: Bool
@@ -24,7 +24,7 @@ public struct ProviderCapabilities: Sendable, Hashable {
     /// send creates with `retry: .never`, so a lost answer is reported, not repeated.
     public var idempotentCreate: Bool
     /// Whether an export can be read by its name within a dataset
-    /// (``ExportGateway/export(named:in:)``).
+    /// (``Gateway/export(named:in:)``).
     public var readsExportsByName: Bool
 
     /// Creates capabilities.

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// ```swift
 /// let clock = VirtualClock()
-/// let gateway = ExportGateway(provider: ..., options: GatewayOptions(clock: clock))
+/// let gateway = Gateway(provider: ..., options: GatewayOptions(clock: clock))
 /// // after a wait: clock.sleeps lists every pause the gateway asked for
 /// ```
 public final class VirtualClock: GatewayClock, Sendable {

@@ -5,11 +5,11 @@ import Foundation
 /// simulator and loopback modes, the simulator to script and inspect.
 public struct ConformanceEnvironment: Sendable {
     /// A gateway with a valid key.
-    public let gateway: ExportGateway
+    public let gateway: Gateway
     /// A gateway whose key the vendor does not know.
-    public let gatewayWithWrongKey: ExportGateway
+    public let gatewayWithWrongKey: Gateway
     /// A gateway whose valid key lacks access to the test data, when the mode has one.
-    public let gatewayWithRestrictedKey: ExportGateway?
+    public let gatewayWithRestrictedKey: Gateway?
     /// The simulator, in simulator and loopback modes.
     public let simulator: (any VendorSimulator)?
     /// The clock the gateways wait and retry on.
@@ -22,7 +22,7 @@ public struct ConformanceEnvironment: Sendable {
     let teardown: @Sendable () async -> Void
 
     init(
-        gateway: ExportGateway, gatewayWithWrongKey: ExportGateway, gatewayWithRestrictedKey: ExportGateway?,
+        gateway: Gateway, gatewayWithWrongKey: Gateway, gatewayWithRestrictedKey: Gateway?,
         simulator: (any VendorSimulator)?, clock: any GatewayClock, liveDataset: DatasetRef?, allowsWrites: Bool,
         teardown: @escaping @Sendable () async -> Void = {}
     ) {

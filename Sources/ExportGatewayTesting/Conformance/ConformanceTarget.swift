@@ -43,8 +43,8 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
         ConformanceTarget(provider: Provider.id, mode: .simulator) {
             let simulator = makeSimulator()
             let clock = VirtualClock()
-            func gateway(_ key: String) -> ExportGateway {
-                ExportGateway(
+            func gateway(_ key: String) -> Gateway {
+                Gateway(
                     provider: provider, apiKey: APIKey(key), baseURL: simulator.apiBaseURL,
                     transport: simulator.transport,
                     options: GatewayOptions(pageSize: 20, clock: clock))
@@ -77,8 +77,8 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
             let simulator = server.simulator
             let clock = VirtualClock()
             let transport = URLSessionTransport()
-            func gateway(_ key: String) -> ExportGateway {
-                ExportGateway(
+            func gateway(_ key: String) -> Gateway {
+                Gateway(
                     provider: provider, apiKey: APIKey(key), baseURL: simulator.apiBaseURL, transport: transport,
                     options: GatewayOptions(pageSize: 20, clock: clock))
             }
@@ -108,8 +108,8 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
             }
             let baseURL = environment[descriptor.baseURLEnvironmentVariable].flatMap(URL.init(string:))
             let clock = SystemClock()
-            func gateway(_ key: String) -> ExportGateway {
-                ExportGateway(
+            func gateway(_ key: String) -> Gateway {
+                Gateway(
                     provider: provider, apiKey: APIKey(key), baseURL: baseURL,
                     options: GatewayOptions(pageSize: 20, clock: clock))
             }

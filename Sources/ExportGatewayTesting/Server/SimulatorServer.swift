@@ -19,7 +19,7 @@ import Foundation
 /// let server = try SimulatorServer.start { apiOrigin, storageOrigin in
 ///     AvalaSimulator(apiBaseURL: apiOrigin.appendingPathComponent("api/v1"), storageBaseURL: storageOrigin)
 /// }
-/// let gateway = ExportGateway(provider: AvalaProvider(), apiKey: APIKey(server.simulator.apiKey),
+/// let gateway = Gateway(provider: AvalaProvider(), apiKey: APIKey(server.simulator.apiKey),
 ///                             baseURL: server.simulator.apiBaseURL, transport: URLSessionTransport())
 /// // ...
 /// await server.stop()

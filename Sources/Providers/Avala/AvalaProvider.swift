@@ -26,7 +26,7 @@ extension ProviderSet {
 /// ``ExportFilters`` and no `includeMedia`; asking for them throws `unsupported`.
 ///
 /// ```swift
-/// let gateway = ExportGateway(provider: AvalaProvider(), apiKey: APIKey(key))
+/// let gateway = Gateway(provider: AvalaProvider(), apiKey: APIKey(key))
 /// let export = try await gateway.createExport(ExportRequest(source: .dataset("acme/street-scenes"), format: .yolo))
 /// ```
 public struct AvalaProvider: ExportProvider {

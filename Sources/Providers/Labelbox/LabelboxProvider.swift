@@ -18,8 +18,8 @@ extension ProviderSet {
 /// by dataset id). Tasks are read through that user's `createdTasks`, so an export is visible
 /// only to the key that made it. A finished export is a RESULT stream of data rows and an
 /// ERRORS stream, both NDJSON split into chunk files on signed URLs:
-/// ``ExportGateway/records(of:)`` and ``ExportGateway/errors(of:)`` read them in bounded
-/// memory, ``ExportGateway/download(_:to:progress:)`` writes the RESULT stream to one file.
+/// ``Gateway/records(of:)`` and ``Gateway/errors(of:)`` read them in bounded
+/// memory, ``Gateway/download(_:to:progress:)`` writes the RESULT stream to one file.
 ///
 /// Labelbox cannot delete an export or read one by name, and produces only NDJSON; see
 /// ``LabelboxExportRequest`` for the filters and `providerOptions` it takes.

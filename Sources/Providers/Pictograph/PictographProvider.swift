@@ -20,7 +20,7 @@ extension ProviderSet {
 /// A ``DatasetRef`` is the dataset's **name**, exactly as Pictograph shows it
 /// (case-sensitive; spaces and `/` are fine). Pictograph exports datasets, not projects.
 /// Export names are unique within a dataset, so an export can also be read by name
-/// (``ExportGateway/export(named:in:)``); a request without a name gets a unique
+/// (``Gateway/export(named:in:)``); a request without a name gets a unique
 /// generated one, `exportgateway-<yyyyMMdd-HHmmss>-<8 hex>`.
 ///
 /// Formats: ``ExportFormat/native`` (`pictograph`), ``ExportFormat/coco``,
@@ -34,7 +34,7 @@ extension ProviderSet {
 /// Creates and bulk deletes carry an `Idempotency-Key`, so the core retries them safely.
 ///
 /// ```swift
-/// let gateway = ExportGateway(provider: PictographProvider(), apiKey: APIKey(key))
+/// let gateway = Gateway(provider: PictographProvider(), apiKey: APIKey(key))
 /// let export = try await gateway.createExport(
 ///     ExportRequest(source: .dataset("street scenes"), name: "nightly", format: .coco, includeMedia: true))
 /// ```

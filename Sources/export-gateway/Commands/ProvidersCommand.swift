@@ -45,7 +45,7 @@ struct ProviderReport {
         // Building the gateway is the one check that sees everything the library checks.
         let problem: GatewayError? = configuration.flatMap { configuration in
             do {
-                _ = try ExportGateway(
+                _ = try Gateway(
                     configuration: configuration, providers: environment.providers, transport: environment.transport)
                 return nil
             } catch let error as GatewayError {

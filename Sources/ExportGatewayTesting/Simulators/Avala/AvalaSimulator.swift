@@ -13,7 +13,7 @@ import Synchronization
 /// ```swift
 /// let avala = AvalaSimulator()
 /// let dataset = avala.seedDataset(named: "street-scenes", itemCount: 1_000)   // "sim-org/street-scenes"
-/// let gateway = ExportGateway(provider: AvalaProvider(), apiKey: APIKey(avala.apiKey),
+/// let gateway = Gateway(provider: AvalaProvider(), apiKey: APIKey(avala.apiKey),
 ///                             baseURL: avala.apiBaseURL, transport: avala.transport)
 /// ```
 public final class AvalaSimulator: VendorSimulator {

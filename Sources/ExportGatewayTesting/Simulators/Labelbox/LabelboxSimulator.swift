@@ -17,7 +17,7 @@ import Synchronization
 /// ```swift
 /// let labelbox = LabelboxSimulator(chunkBoundary: .character)
 /// let project = labelbox.seedProject(named: "Street scenes", itemCount: 1_000)
-/// let gateway = ExportGateway(provider: LabelboxProvider(), apiKey: APIKey(labelbox.apiKey),
+/// let gateway = Gateway(provider: LabelboxProvider(), apiKey: APIKey(labelbox.apiKey),
 ///                             baseURL: labelbox.apiBaseURL, transport: labelbox.transport)
 /// ```
 public final class LabelboxSimulator: VendorSimulator {

@@ -17,7 +17,7 @@ import Synchronization
 /// ```swift
 /// let pictograph = PictographSimulator()
 /// pictograph.seedDataset(named: "street scenes", itemCount: 200)   // "street scenes"
-/// let gateway = ExportGateway(provider: PictographProvider(), apiKey: APIKey(pictograph.apiKey),
+/// let gateway = Gateway(provider: PictographProvider(), apiKey: APIKey(pictograph.apiKey),
 ///                             baseURL: pictograph.apiBaseURL, transport: pictograph.transport)
 /// ```
 public final class PictographSimulator: VendorSimulator {

@@ -2,7 +2,7 @@ import ExportGateway
 import Foundation
 
 /// An ``HTTPTransport`` that answers from a simulator inside the process: no sockets, no
-/// waiting. Hand it to ``ExportGateway`` in place of `URLSessionTransport`.
+/// waiting. Hand it to ``Gateway`` in place of `URLSessionTransport`.
 ///
 /// It routes by origin (the vendor's API host or its storage host), fires injected faults,
 /// and records every request in the simulator's ``RequestLog``.

@@ -6,7 +6,7 @@ import Foundation
 public protocol VendorSimulator: AnyObject, Sendable {
     /// The shared machinery: time, log, faults, storage.
     var host: SimulatorHost { get }
-    /// The in-process transport to give ``ExportGateway``.
+    /// The in-process transport to give ``Gateway``.
     var transport: SimulatorTransport { get }
     /// A key with full access.
     var apiKey: String { get }

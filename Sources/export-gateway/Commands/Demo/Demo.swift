@@ -28,7 +28,7 @@ struct Demo {
 
         let simulator = AvalaSimulator()
         let events = DemoEvents(console: console)
-        let gateway = ExportGateway(
+        let gateway = Gateway(
             provider: AvalaProvider(), apiKey: APIKey(simulator.apiKey), baseURL: simulator.apiBaseURL,
             transport: simulator.transport,
             options: GatewayOptions(

@@ -56,7 +56,7 @@ struct GatewaySession: Sendable {
     /// A gateway for the configured provider. `observer` sees every event too, for
     /// progress; with `--verbose` requests are logged to stderr with any key removed.
     /// - Throws: ``GatewayError/Kind/configuration`` for an unknown provider or a missing key.
-    func makeGateway(observer: (@Sendable (GatewayEvent) -> Void)? = nil) throws -> ExportGateway {
+    func makeGateway(observer: (@Sendable (GatewayEvent) -> Void)? = nil) throws -> Gateway {
         let configuration = try configuration()
         let environment = console.environment
         let log: RequestLogger? =
@@ -68,7 +68,7 @@ struct GatewaySession: Sendable {
                 observer?(event)
             }
         }
-        return try ExportGateway(
+        return try Gateway(
             configuration: configuration, providers: environment.providers, transport: environment.transport,
             options: GatewayOptions(clock: environment.clock, eventHandler: handler))
     }

@@ -5,13 +5,13 @@ import Foundation
 /// Which vendor answers is configuration; the code below runs unchanged against each.
 ///
 /// ```swift
-/// let gateway = try ExportGateway(configuration: .environment(), providers: .standard)
+/// let gateway = try Gateway(configuration: .environment(), providers: .standard)
 /// let export = try await gateway.createExport(ExportRequest(source: .dataset("acme/street-scenes")))
 /// let ready = try await gateway.wait(for: export, timeout: .seconds(900))
 /// let file = try await gateway.download(ready, to: URL(filePath: "out/street-scenes.zip"))
 /// for try await item in gateway.items(in: "acme/street-scenes") { print(item.id) }
 /// ```
-public struct ExportGateway: Sendable {
+public struct Gateway: Sendable {
     /// The provider this gateway talks to.
     public var provider: ProviderID { api.provider }
     /// What that provider can do.
