@@ -27,25 +27,13 @@ enum Tool {
         } catch let error as GatewayError {
             console.error("error: \(error)")
             if let hint = hint(for: error.kind), command != ["providers"] { console.error(hint) }
-            return exitStatus(for: error.kind)
+            return ExitStatus(for: error.kind)
         } catch is CancellationError {
             console.error("error: canceled.")
             return .failure
         } catch {
             console.error("error: \(error)")
             return .failure
-        }
-    }
-
-    /// The exit status a gateway error ends the tool with: whether the vendor answered
-    /// no (3), time ran out (4), or something failed on this side (1).
-    static func exitStatus(for kind: GatewayError.Kind) -> ExitStatus {
-        switch kind {
-        case .timeout: .timeout
-        case .authentication, .permissionDenied, .notFound, .invalidRequest, .rateLimited, .server, .exportFailed,
-            .unsupported, .decoding:
-            .vendor
-        case .transport, .configuration, .integrity: .failure
         }
     }
 
@@ -59,6 +47,8 @@ enum Tool {
             "Run '\(Usage.programName) providers' to see which provider, base URL and key variable are in use."
         case .unsupported:
             "Run '\(Usage.programName) providers' to see what each provider can do."
+        case .notReady:
+            "Run '\(Usage.programName) exports wait <id>' until it completes, then try again."
         default:
             nil
         }

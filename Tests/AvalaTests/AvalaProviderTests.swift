@@ -163,7 +163,7 @@ extension AvalaProviderTests {
             let error = try await #require(throws: GatewayError.self) {
                 try await gateway.wait(for: created, timeout: .seconds(3600))
             }
-            #expect(error.kind == .exportFailed(reason: nil))
+            #expect(error.kind == .exportFailed && error.failureReason == nil)
             #expect(error.message.contains("aborted"))
             #expect(avala.clock.now < .seconds(60), "an aborted export must not be polled until the timeout")
         }
@@ -176,7 +176,7 @@ extension AvalaProviderTests {
             let error = try await #require(throws: GatewayError.self) {
                 try await gateway.wait(for: created, timeout: .seconds(30))
             }
-            #expect(error.kind == .timeout(lastStatus: .unknown("quarantined")))
+            #expect(error.kind == .timeout && error.lastStatus == .unknown("quarantined"))
         }
     }
 }
@@ -208,7 +208,7 @@ extension AvalaProviderTests {
         @Test func listedItemsCarryEveryItemWordMapped() async throws {
             let avala = Avala()
             let dataset = avala.dataset("words", items: 14, sequences: 12)
-            let items = try await avala.gateway().items(in: dataset, pageSize: 5).collect()
+            let items = try await avala.gateway().items(in: dataset, pageSize: 5).collect(upTo: 100_000)
             try #require(items.count == 14)
             for (index, item) in items.enumerated() {
                 let (word, expected) = itemWords[index % itemWords.count]
@@ -223,7 +223,7 @@ extension AvalaProviderTests {
         @Test func listedSequencesCarryEverySequenceWordMapped() async throws {
             let avala = Avala()
             let dataset = avala.dataset("words", items: 14, sequences: 12)
-            let sequences = try await avala.gateway().items(in: dataset, kind: .sequence, pageSize: 5).collect()
+            let sequences = try await avala.gateway().items(in: dataset, kind: .sequence, pageSize: 5).collect(upTo: 100_000)
             try #require(sequences.count == 12)
             for (sequence, (word, expected)) in zip(sequences, sequenceWords) {
                 #expect(sequence.rawStatus == word)
@@ -246,7 +246,7 @@ extension AvalaProviderTests {
             let avala = Avala()
             let wrongKey = "avk_0123456789abcdef0123456789abcdef01234567"
             let error = try await #require(throws: GatewayError.self) {
-                try await avala.gateway(key: wrongKey).exports().collect()
+                try await avala.gateway(key: wrongKey).exports().collect(upTo: 100_000)
             }
             #expect(error.kind == .authentication)
             #expect(error.httpStatus == 401)
@@ -261,7 +261,7 @@ extension AvalaProviderTests {
             let dataset = avala.dataset("private", items: 3)
             let gateway = avala.gateway(key: avala.simulator.restrictedAPIKey)
             for ref in [dataset, try avala.uidRef(dataset)] {
-                let error = try await #require(throws: GatewayError.self) { try await gateway.items(in: ref).collect() }
+                let error = try await #require(throws: GatewayError.self) { try await gateway.items(in: ref).collect(upTo: 100_000) }
                 #expect(error.kind == .permissionDenied, "\(ref)")
                 #expect(error.httpStatus == 403)
                 #expect(error.message.contains("You do not have permission"))
@@ -285,7 +285,7 @@ extension AvalaProviderTests {
             let error = try await #require(throws: GatewayError.self) {
                 try await avala.gateway().createExport(ExportRequest(source: .dataset(dataset), name: ""))
             }
-            guard case .invalidRequest(let fieldErrors) = error.kind else {
+            guard error.kind == .invalidRequest, case let fieldErrors = error.fieldErrors else {
                 Issue.record("expected invalidRequest, got \(error)")
                 return
             }
@@ -303,7 +303,7 @@ extension AvalaProviderTests {
                 try await avala.gateway().createExport(
                     ExportRequest(source: .dataset(dataset), format: ExportFormat(rawValue: "COCO JSON")))
             }
-            guard case .invalidRequest(let fieldErrors) = error.kind else {
+            guard error.kind == .invalidRequest, case let fieldErrors = error.fieldErrors else {
                 Issue.record("expected invalidRequest, got \(error)")
                 return
             }
@@ -319,9 +319,9 @@ extension AvalaProviderTests {
             let avala = Avala()
             avala.simulator.injectFault(.rateLimited(retryAfterSeconds: 9), method: .get, count: 10)
             let error = try await #require(throws: GatewayError.self) {
-                try await avala.gateway(retryPolicy: policy).exports().collect()
+                try await avala.gateway(retryPolicy: policy).exports().collect(upTo: 100_000)
             }
-            #expect(error.kind == .rateLimited(retryAfter: .seconds(9)))
+            #expect(error.kind == .rateLimited && error.retryAfter == .seconds(9))
             #expect(error.httpStatus == 429)
             #expect(error.message.contains("throttled"))
             #expect(avala.requests(.get, "/exports/").count == attempts)
@@ -338,7 +338,7 @@ extension AvalaProviderTests {
             let dataset = avala.dataset("faulty", items: 3)
             avala.simulator.injectFault(fault, count: 10)
             let error = try await #require(throws: GatewayError.self) {
-                try await avala.gateway(retryPolicy: .never).items(in: dataset).collect()
+                try await avala.gateway(retryPolicy: .never).items(in: dataset).collect(upTo: 100_000)
             }
             #expect(error.kind == kind)
             #expect(error.httpStatus == status)
@@ -360,23 +360,22 @@ extension AvalaProviderTests {
 
         /// Statuses and bodies the simulator cannot produce end to end (it has no 503 fault).
         @Test("Error bodies of every shape Avala and its proxies send", arguments: [
-            (503, "<html><body>Service Unavailable</body></html>", GatewayError.Kind.server, "HTTP 503"),
-            (504, "upstream timed out", .server, "HTTP 504"),
-            (500, #"{"detail": "A server error occurred."}"#, .server, "A server error occurred."),
-            (400, #"["Provide either project or dataset."]"#,
-             .invalidRequest(fieldErrors: ["non_field_errors": ["Provide either project or dataset."]]),
-             "Provide either project or dataset."),
-            (400, #"{"name": ["This field is required."], "slices": ["Expected a list of items."]}"#,
-             .invalidRequest(fieldErrors: ["name": ["This field is required."], "slices": ["Expected a list of items."]]),
-             "name: This field is required."),
-            (405, #"{"detail": "Method \"DELETE\" not allowed."}"#, .server, "Method \"DELETE\" not allowed."),
-            (429, #"{"detail": "Request was throttled."}"#, .rateLimited(retryAfter: nil), "Request was throttled."),
-        ])
-        func errorBody(status: Int, body: String, kind: GatewayError.Kind, text: String) throws {
+            (503, "<html><body>Service Unavailable</body></html>", GatewayError.Kind.server, [:], "HTTP 503"),
+            (504, "upstream timed out", .server, [:], "HTTP 504"),
+            (500, #"{"detail": "A server error occurred."}"#, .server, [:], "A server error occurred."),
+            (400, #"["Provide either project or dataset."]"#, .invalidRequest,
+             ["non_field_errors": ["Provide either project or dataset."]], "Provide either project or dataset."),
+            (400, #"{"name": ["This field is required."], "slices": ["Expected a list of items."]}"#, .invalidRequest,
+             ["name": ["This field is required."], "slices": ["Expected a list of items."]], "name: This field is required."),
+            (405, #"{"detail": "Method \"DELETE\" not allowed."}"#, .server, [:], "Method \"DELETE\" not allowed."),
+            (429, #"{"detail": "Request was throttled."}"#, .rateLimited, [:], "Request was throttled."),
+        ] as [(Int, String, GatewayError.Kind, [String: [String]], String)])
+        func errorBody(status: Int, body: String, kind: GatewayError.Kind, fieldErrors: [String: [String]], text: String) throws {
             let error = try #require(AvalaProvider().error(from: HTTPResponse(status: status, body: Data(body.utf8))))
             #expect(error.kind == kind)
+            #expect(error.fieldErrors == fieldErrors)
+            #expect(error.retryAfter == nil)
             #expect(error.httpStatus == status)
-            #expect(error.provider == .avala)
             #expect(error.message.contains(text))
         }
 
@@ -398,7 +397,7 @@ extension AvalaProviderTests {
         func itemsArePagedToTheEnd(itemCount: Int, pageSize: Int, listRequests: Int) async throws {
             let avala = Avala()
             let dataset = avala.dataset("paged", items: itemCount)
-            let items = try await avala.gateway(pageSize: pageSize).items(in: dataset).collect()
+            let items = try await avala.gateway(pageSize: pageSize).items(in: dataset).collect(upTo: 100_000)
             #expect(items.map(\.key) == (0..<itemCount).map { String(format: "image_%06d.jpg", $0) })
             #expect(Set(items.map(\.id)).count == itemCount)
             #expect(items.allSatisfy { $0.dataset == dataset })
@@ -412,7 +411,7 @@ extension AvalaProviderTests {
         @Test func sequencesArePagedToo() async throws {
             let avala = Avala()
             let dataset = avala.dataset("scenes", items: 2, sequences: 25)
-            let sequences = try await avala.gateway(pageSize: 10).items(in: dataset, kind: .sequence).collect()
+            let sequences = try await avala.gateway(pageSize: 10).items(in: dataset, kind: .sequence).collect(upTo: 100_000)
             #expect(sequences.map(\.key) == (0..<25).map { String(format: "sequence_%04d", $0) })
             #expect(Set(sequences.map(\.id)).count == 25)
             #expect(sequences.allSatisfy { $0.kind == .sequence })
@@ -426,8 +425,8 @@ extension AvalaProviderTests {
             let path = avala.dataset("two-forms", items: 23, sequences: 23)
             let uid = try avala.uidRef(path)
             let gateway = avala.gateway(pageSize: 5)
-            let byPath = try await gateway.items(in: path, kind: kind).collect()
-            let byUID = try await gateway.items(in: uid, kind: kind).collect()
+            let byPath = try await gateway.items(in: path, kind: kind).collect(upTo: 100_000)
+            let byUID = try await gateway.items(in: uid, kind: kind).collect(upTo: 100_000)
             #expect(byPath.count == 23)
             #expect(byPath.map(\.id) == byUID.map(\.id))
             #expect(byUID.allSatisfy { $0.dataset == uid })
@@ -441,9 +440,9 @@ extension AvalaProviderTests {
         func malformedReferenceIsRefusedBeforeAnyRequest(ref: String) async throws {
             let avala = Avala()
             let error = try await #require(throws: GatewayError.self) {
-                try await avala.gateway().items(in: DatasetRef(rawValue: ref)).collect()
+                try await avala.gateway().items(in: DatasetRef(rawValue: ref)).collect(upTo: 100_000)
             }
-            guard case .invalidRequest(let fieldErrors) = error.kind else {
+            guard error.kind == .invalidRequest, case let fieldErrors = error.fieldErrors else {
                 Issue.record("expected invalidRequest, got \(error)")
                 return
             }
@@ -464,7 +463,7 @@ extension AvalaProviderTests {
             let gateway = avala.gateway()
             var created: [Export] = []
             for _ in 0..<7 { created.append(try await gateway.createExport(ExportRequest(source: .dataset(dataset)))) }
-            let listed = try await gateway.exports(pageSize: 3).collect()
+            let listed = try await gateway.exports(pageSize: 3).collect(upTo: 100_000)
             #expect(listed.map(\.id) == created.reversed().map(\.id))
             #expect(Set(listed.map(\.id)).count == 7)
             let dates = listed.compactMap(\.createdAt)
@@ -475,7 +474,7 @@ extension AvalaProviderTests {
 
         @Test func noExportsIsOneEmptyPage() async throws {
             let avala = Avala()
-            #expect(try await avala.gateway().exports(pageSize: 3).collect().isEmpty)
+            #expect(try await avala.gateway().exports(pageSize: 3).collect(upTo: 100_000).isEmpty)
             #expect(avala.requests(.get, "/exports/").count == 1)
         }
     }
@@ -560,7 +559,7 @@ extension AvalaProviderTests {
             let error = try await #require(throws: GatewayError.self) {
                 try await avala.gateway().createExport(ExportRequest(source: source))
             }
-            guard case .invalidRequest(let fieldErrors) = error.kind else {
+            guard error.kind == .invalidRequest, case let fieldErrors = error.fieldErrors else {
                 Issue.record("expected invalidRequest, got \(error)")
                 return
             }
@@ -591,7 +590,7 @@ extension AvalaProviderTests {
             let avala = Avala()
             avala.simulator.seedDataset(named: "x", itemCount: 1)
             let error = try await #require(throws: GatewayError.self) { try await avala.gateway().createExport(request) }
-            #expect(error.kind == .unsupported(feature: feature))
+            #expect(error.kind == .unsupported && error.feature == feature)
             #expect(error.provider == .avala)
             #expect(avala.requestCount == 0)
         }
@@ -606,7 +605,7 @@ extension AvalaProviderTests {
             let error = try await #require(throws: GatewayError.self) {
                 try await avala.gateway().createExport(ExportRequest(source: .dataset("sim-org/x"), providerOptions: options))
             }
-            guard case .invalidRequest(let fieldErrors) = error.kind else {
+            guard error.kind == .invalidRequest, case let fieldErrors = error.fieldErrors else {
                 Issue.record("expected invalidRequest, got \(error)")
                 return
             }
@@ -627,7 +626,7 @@ extension AvalaProviderTests {
             let path = avala.dataset("single", items: 9)
             let ref = byUID ? try avala.uidRef(path) : path
             let gateway = avala.gateway()
-            let listed = try await gateway.items(in: ref).collect()
+            let listed = try await gateway.items(in: ref).collect(upTo: 100_000)
             try #require(listed.count == 9)
             for expected in [listed[0], listed[4], listed[8]] {
                 let item = try await gateway.item(expected.id, in: ref)
@@ -645,7 +644,7 @@ extension AvalaProviderTests {
             let avala = Avala()
             let dataset = avala.dataset("lidar", items: 0, sequences: 4)
             let gateway = avala.gateway()
-            let listed = try await gateway.items(in: dataset, kind: .sequence).collect()
+            let listed = try await gateway.items(in: dataset, kind: .sequence).collect(upTo: 100_000)
             let listedSequence = try #require(listed.last)
             #expect(listedSequence.providerFields["frames"] == nil, "the list view has no frames")
             let sequence = try await gateway.item(listedSequence.id, kind: .sequence, in: dataset)

@@ -31,7 +31,7 @@ struct SimulateCommandTests {
             baseURL: URL(string: try printed("base URL", of: "avala", in: output)), transport: URLSessionTransport(),
             options: GatewayOptions(clock: VirtualClock()))
         let avalaDataset = DatasetRef(rawValue: try printed("dataset", of: "avala", in: output))
-        #expect(try await avala.items(in: avalaDataset).collect().count == 12)
+        #expect(try await avala.items(in: avalaDataset).collect(upTo: 100_000).count == 12)
         let created = try await avala.createExport(ExportRequest(source: .dataset(avalaDataset)))
         #expect(try await avala.wait(for: created, timeout: .seconds(60)).status == .completed)
 
@@ -41,7 +41,7 @@ struct SimulateCommandTests {
             options: GatewayOptions(clock: VirtualClock()))
         let pictographDataset = DatasetRef(rawValue: try printed("dataset", of: "pictograph", in: output))
         let export = try await pictograph.createExport(ExportRequest(source: .dataset(pictographDataset), name: "from-cli-test"))
-        #expect(try await pictograph.exports().collect().map(\.id) == [export.id])
+        #expect(try await pictograph.exports().collect(upTo: 100_000).map(\.id) == [export.id])
         #expect(try printed("storage URL", of: "pictograph", in: output) != (try printed("base URL", of: "pictograph", in: output)))
         await simulation.stop()
     }

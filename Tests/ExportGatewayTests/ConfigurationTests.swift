@@ -18,7 +18,7 @@ private struct SampleProvider: ExportProvider {
     func authenticate(_ request: inout HTTPRequest, key: APIKey) {}
     func error(from response: HTTPResponse) -> GatewayError? { nil }
     func createExport(_ request: ExportRequest, api: VendorAPI) async throws -> Export { throw unsupported("create") }
-    func export(_ id: ExportID, api: VendorAPI) async throws -> Export { throw unsupported("read") }
+    func export(_ request: ExportReadRequest, api: VendorAPI) async throws -> Export { throw unsupported("read") }
 }
 
 private func configurationError(_ body: () throws -> Any) -> GatewayError? {

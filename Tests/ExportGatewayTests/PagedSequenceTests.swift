@@ -21,12 +21,12 @@ private final class FetchCounter: Sendable {
         var iterator = sequence.makeAsyncIterator()
         _ = try await iterator.next()
         #expect(counter.value == 1)
-        let all = try await sequence.collect()
+        let all = try await sequence.collect(upTo: 100_000)
         #expect(all == Array(0..<35))
     }
 
     @Test func emptyFirstPageEndsAtOnce() async throws {
-        let all = try await PagedSequence<Int> { _ in Page(elements: [], next: nil) }.collect()
+        let all = try await PagedSequence<Int> { _ in Page(elements: [], next: nil) }.collect(upTo: 100_000)
         #expect(all.isEmpty)
     }
 
@@ -37,12 +37,12 @@ private final class FetchCounter: Sendable {
             case "b": Page(elements: [], next: PageCursor("c"))
             default: Page(elements: [2], next: nil)
             }
-        }.collect()
+        }.collect(upTo: 100_000)
         #expect(all == [1, 2])
     }
 
     @Test func aRepeatedCursorThrowsInsteadOfLooping() async {
         let sequence = PagedSequence<Int> { _ in Page(elements: [1], next: PageCursor("same")) }
-        await #expect(throws: GatewayError.self) { try await sequence.collect() }
+        await #expect(throws: GatewayError.self) { try await sequence.collect(upTo: 100_000) }
     }
 }

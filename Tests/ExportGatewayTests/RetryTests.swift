@@ -33,7 +33,7 @@ import Testing
         await #expect {
             try await avala.gateway().export(created.id)
         } throws: { error in
-            (error as? GatewayError)?.kind == .rateLimited(retryAfter: .seconds(600))
+            (error as? GatewayError)?.kind == .rateLimited && (error as? GatewayError)?.retryAfter == .seconds(600)
         }
         #expect(avala.clock.sleeps.isEmpty)
     }
@@ -43,7 +43,7 @@ import Testing
         _ = try await avala.export(.completes(afterPolls: 1))
         avala.simulator.injectFault(.serviceUnavailable, method: .get, pathPrefix: "/api/v1/exports/", count: 1)
         await #expect {
-            try await avala.gateway(retryPolicy: .never).exports().collect()
+            try await avala.gateway(retryPolicy: .never).exports().collect(upTo: 100_000)
         } throws: { error in
             guard let error = error as? GatewayError else { return false }
             return error.kind == .server && error.httpStatus == 503 && error.message.contains("HTTP 503")
@@ -57,7 +57,7 @@ import Testing
         await #expect {
             try await avala.gateway(retryPolicy: RetryPolicy(maxAttempts: 3)).export(created.id)
         } throws: { error in
-            (error as? GatewayError)?.kind == .rateLimited(retryAfter: .seconds(3))
+            (error as? GatewayError)?.kind == .rateLimited && (error as? GatewayError)?.retryAfter == .seconds(3)
         }
         #expect(avala.clock.sleeps.count == 2)
     }
@@ -84,7 +84,7 @@ import Testing
             (error as? GatewayError)?.kind == .transport
         }
         // The vendor did create it; retrying without an idempotency key would make a second.
-        #expect(try await avala.gateway().exports().collect().count == 1)
+        #expect(try await avala.gateway().exports().collect(upTo: 100_000).count == 1)
         #expect(avala.simulator.requestLog.requests.filter { $0.method == .post }.count == 1)
     }
 

@@ -33,8 +33,8 @@ import Testing
 
     @Test func gatewayErrorRedactsSecretsFromMessageAndFields() {
         let error = GatewayError(
-            .invalidRequest(fieldErrors: ["key": ["avk_secret is wrong"]]), provider: "sample", httpStatus: 400,
-            message: "bad key avk_secret")
+            .invalidRequest, provider: "sample", httpStatus: 400, message: "bad key avk_secret",
+            fieldErrors: ["key": ["avk_secret is wrong"]])
         let redacted = error.redacting(["avk_secret"])
         #expect(!"\(redacted)".contains("avk_secret"))
         #expect("\(redacted)".contains("[redacted]"))
@@ -89,12 +89,12 @@ struct PathSegmentTests {
         (".", "%2E"), ("..", "%2E%2E"), ("...", "%2E%2E%2E"), ("..a", "..a"), ("é日本", "%C3%A9%E6%97%A5%E6%9C%AC"),
     ])
     func escapes(segment: String, escaped: String) {
-        #expect(VendorAPI.pathSegment(segment) == escaped)
+        #expect(APIPath(segment).escaped == "/" + escaped)
     }
 
     @Test func escapedDotSegmentsStayInsideTheRoute() {
         for segment in [".", ".."] {
-            let url = URL(string: "https://api.example.test/exports/\(VendorAPI.pathSegment(segment))/download")!
+            let url = URL(string: "https://api.example.test" + APIPath("exports", segment, "download").escaped)!
             #expect(url.standardized.path.hasPrefix("/exports/"), "\(segment) left the route: \(url.standardized)")
         }
     }

@@ -136,7 +136,7 @@ struct LabelboxExportRequestTests {
             _ = try await labelbox.gateway().createExport(ExportRequest(source: source, providerOptions: options))
             Issue.record("an invalid request was accepted")
         } catch let error as GatewayError {
-            guard case .invalidRequest(let fields) = error.kind else {
+            guard error.kind == .invalidRequest, case let fields = error.fieldErrors else {
                 Issue.record("expected invalidRequest, got \(error)")
                 return
             }
@@ -151,7 +151,7 @@ struct LabelboxExportRequestTests {
             _ = try await labelbox.gateway().createExport(ExportRequest(source: .dataset("d"), name: " "))
             Issue.record("an empty task name was sent")
         } catch let error as GatewayError {
-            guard case .invalidRequest(let fields) = error.kind else { throw error }
+            guard error.kind == .invalidRequest, case let fields = error.fieldErrors else { throw error }
             #expect(fields["name"]?.isEmpty == false)
         }
         #expect(labelbox.simulator.requestLog.requests.isEmpty)
@@ -170,7 +170,7 @@ struct LabelboxExportRequestTests {
             _ = try await labelbox.gateway().createExport(request)
             Issue.record("an unsupported request was sent")
         } catch let error as GatewayError {
-            #expect(error.kind == .unsupported(feature: feature))
+            #expect(error.kind == .unsupported && error.feature == feature)
         }
         #expect(labelbox.simulator.requestLog.requests.isEmpty)
     }
@@ -187,7 +187,7 @@ struct LabelboxExportRequestTests {
             _ = try await gateway.createExport(ExportRequest(source: .dataset(dataset)))
             Issue.record("an eleventh running export was accepted")
         } catch let error as GatewayError {
-            #expect(error.kind == .invalidRequest(fieldErrors: [:]))
+            #expect(error.kind == .invalidRequest)
             #expect(error.message.contains("OPERATION_NOT_ALLOWED"))
         }
     }
@@ -198,8 +198,8 @@ struct LabelboxExportRequestTests {
         let dataset = DatasetRef(rawValue: labelbox.simulator.seedDataset(named: "list", itemCount: 2))
         var created: [ExportID] = []
         for _ in 0..<7 { created.append(try await gateway.createExport(ExportRequest(source: .dataset(dataset))).id) }
-        let listed = try await gateway.exports(pageSize: 3).collect().map(\.id)
+        let listed = try await gateway.exports(pageSize: 3).collect(upTo: 100_000).map(\.id)
         #expect(listed.count == 7 && Set(listed) == Set(created))
-        #expect(try await gateway.exports(pageSize: 7).collect().count == 7)
+        #expect(try await gateway.exports(pageSize: 7).collect(upTo: 100_000).count == 7)
     }
 }

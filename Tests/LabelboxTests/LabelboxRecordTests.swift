@@ -13,7 +13,7 @@ struct LabelboxRecordTests {
         let labelbox = LabelboxFixture(chunkSize: 777, chunkBoundary: boundary)
         let gateway = labelbox.gateway(downloadChunkSize: 500)
         let (export, _) = try await labelbox.completedExport(rows: 300, gateway: gateway)
-        let records = try await gateway.records(of: export).collect()
+        let records = try await gateway.records(of: export).collect(upTo: 100_000)
         #expect(records.count == 300)
         #expect(Set(records.map(\.id)).count == 300)
         // Every row carries a non-ASCII character; a chunk cut inside it must not corrupt it.
@@ -62,10 +62,10 @@ struct LabelboxRecordTests {
         labelbox.simulator.scriptNextExportErrors(count: 3)
         let gateway = labelbox.gateway()
         let (export, _) = try await labelbox.completedExport(rows: 10, gateway: gateway)
-        let errors = try await gateway.errors(of: export).collect()
+        let errors = try await gateway.errors(of: export).collect(upTo: 100_000)
         #expect(errors.count == 3)
         #expect(errors.allSatisfy { $0.objectValue != nil })
-        #expect(try await gateway.records(of: export).collect().count == 10)
+        #expect(try await gateway.records(of: export).collect(upTo: 100_000).count == 10)
         #expect(try await gateway.recordStreamInfo(of: export, stream: .errors)?.totalLines == 3)
     }
 
@@ -74,7 +74,7 @@ struct LabelboxRecordTests {
         let gateway = labelbox.gateway()
         let (export, _) = try await labelbox.completedExport(rows: 5, gateway: gateway)
         #expect(try await gateway.recordStreamInfo(of: export, stream: .errors) == nil)
-        #expect(try await gateway.errors(of: export).collect().isEmpty)
+        #expect(try await gateway.errors(of: export).collect(upTo: 100_000).isEmpty)
     }
 
     @Test func exportThatMatchedNothingIsAValidEmptyResult() async throws {
@@ -82,7 +82,7 @@ struct LabelboxRecordTests {
         let gateway = labelbox.gateway()
         let (export, _) = try await labelbox.completedExport(rows: 5, options: ["global_keys": ["no-such-key"]], gateway: gateway)
         #expect(try await gateway.recordStreamInfo(of: export) == nil)
-        #expect(try await gateway.records(of: export).collect().isEmpty)
+        #expect(try await gateway.records(of: export).collect(upTo: 100_000).isEmpty)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lb-empty-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = try await gateway.download(export, to: folder.appendingPathComponent("empty.ndjson"))
@@ -94,11 +94,11 @@ struct LabelboxRecordTests {
         let labelbox = LabelboxFixture()
         let gateway = labelbox.gateway()
         let (all, dataset) = try await labelbox.completedExport(rows: 50, gateway: gateway)
-        let picked = Array(try await gateway.records(of: all).collect().map(\.id).shuffled().prefix(7))
+        let picked = Array(try await gateway.records(of: all).collect(upTo: 100_000).map(\.id).shuffled().prefix(7))
         let created = try await gateway.createExport(ExportRequest(
             source: .dataset(DatasetRef(rawValue: dataset)), filters: ExportFilters(itemIDs: picked)))
         let ready = try await gateway.wait(for: created, timeout: .seconds(60))
-        #expect(Set(try await gateway.records(of: ready).collect().map(\.id)) == Set(picked))
+        #expect(Set(try await gateway.records(of: ready).collect(upTo: 100_000).map(\.id)) == Set(picked))
     }
 
     @Test func aConnectionThatStaysDownResumesFromTheLastOffset() async throws {
@@ -106,12 +106,12 @@ struct LabelboxRecordTests {
         let gateway = labelbox.gateway(downloadChunkSize: 1024)
         let (export, _) = try await labelbox.completedExport(rows: 200, gateway: gateway)
         let lookups = { labelbox.operations.filter { $0 == "GetExportFileFromOffsetPyApi" }.count }
-        let expected = try await gateway.lines(of: export).collect()
+        let expected = try await gateway.lines(of: export).collect(upTo: 100_000)
         let firstPassLookups = lookups()
         // More drops in a row than the retry policy's attempts: the piece is located afresh
         // and read from the same offset, not from the start.
         labelbox.simulator.injectFault(.dropConnection, on: .storage, count: 4, after: 3)
-        let lines = try await gateway.lines(of: export).collect()
+        let lines = try await gateway.lines(of: export).collect(upTo: 100_000)
         #expect(lines == expected)
         #expect(labelbox.storageRequests.filter { $0.status == nil }.count == 4)
         #expect(lookups() - firstPassLookups == firstPassLookups + 1)
@@ -134,25 +134,25 @@ struct LabelboxRecordTests {
         let labelbox = LabelboxFixture(chunkSize: 1000, chunkBoundary: .character)
         let gateway = labelbox.gateway(downloadChunkSize: 333)
         let (export, _) = try await labelbox.completedExport(rows: 120, gateway: gateway)
-        let all = try await gateway.lines(of: export).collect()
+        let all = try await gateway.lines(of: export).collect(upTo: 100_000)
         for index in [1, 37, 119] {
-            let rest = try await gateway.lines(of: export, startingAt: all[index].offset).collect()
+            let rest = try await gateway.lines(of: export, startingAt: all[index].offset).collect(upTo: 100_000)
             #expect(rest == Array(all[index...]))
         }
-        #expect(try await gateway.lines(of: export, startingAt: all[119].nextOffset).collect().isEmpty)
+        #expect(try await gateway.lines(of: export, startingAt: all[119].nextOffset).collect(upTo: 100_000).isEmpty)
         do {
-            _ = try await gateway.lines(of: export, startingAt: all[5].offset + 3).collect()
+            _ = try await gateway.lines(of: export, startingAt: all[5].offset + 3).collect(upTo: 100_000)
             Issue.record("an offset inside a line was accepted")
         } catch let error as GatewayError {
-            guard case .invalidRequest(let fields) = error.kind else { throw error }
+            guard error.kind == .invalidRequest, case let fields = error.fieldErrors else { throw error }
             #expect(fields["offset"] != nil)
             #expect(error.provider == .labelbox)
         }
         do {
-            _ = try await gateway.lines(of: export, startingAt: all[119].nextOffset + 1).collect()
+            _ = try await gateway.lines(of: export, startingAt: all[119].nextOffset + 1).collect(upTo: 100_000)
             Issue.record("an offset past the end was accepted")
         } catch let error as GatewayError {
-            guard case .invalidRequest(let fields) = error.kind else { throw error }
+            guard error.kind == .invalidRequest, case let fields = error.fieldErrors else { throw error }
             #expect(fields["offset"] != nil)
         }
     }
@@ -163,10 +163,12 @@ struct LabelboxRecordTests {
         let dataset = labelbox.simulator.seedDataset(named: "early", itemCount: 3)
         let created = try await gateway.createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
         do {
-            _ = try await gateway.records(of: created).collect()
+            _ = try await gateway.records(of: created).collect(upTo: 100_000)
             Issue.record("records of a running export were read")
         } catch let error as GatewayError {
-            #expect(error.kind == .invalidRequest(fieldErrors: [:]))
+            #expect(error.kind == .notReady)
+            #expect(error.lastStatus == created.status)
+            #expect(error.operation == .recordStreamInfo && error.resource == .export(created.id))
             #expect(error.message.contains("Wait"))
         }
     }
@@ -194,7 +196,7 @@ struct LabelboxRecordTests {
         let project = labelbox.simulator.seedProject(named: "labeled", itemCount: 12)
         let created = try await gateway.createExport(ExportRequest(source: .project(project), providerOptions: ["project_details": true]))
         let ready = try await gateway.wait(for: created, timeout: .seconds(60))
-        let records = try await gateway.records(of: ready).collect()
+        let records = try await gateway.records(of: ready).collect(upTo: 100_000)
         #expect(records.count == 12)
         #expect(records.allSatisfy { $0.annotations?[project]?["labels"] != nil })
         #expect(records.allSatisfy { $0.rawStatus != nil && $0.status != nil })

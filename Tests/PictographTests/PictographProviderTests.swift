@@ -112,7 +112,7 @@ private func isIdempotencyKey(_ text: String?) -> Bool {
 
 /// The field errors of an `invalidRequest`, or `nil` (recording an issue) for another kind.
 private func fieldErrors(of error: GatewayError, sourceLocation: SourceLocation = #_sourceLocation) -> [String: [String]]? {
-    guard case .invalidRequest(let fieldErrors) = error.kind else {
+    guard error.kind == .invalidRequest, case let fieldErrors = error.fieldErrors else {
         Issue.record("expected invalidRequest, got \(error)", sourceLocation: sourceLocation)
         return nil
     }
@@ -143,7 +143,7 @@ extension PictographProviderTests {
             #expect(capabilities.listsExports && capabilities.deletesExports)
             #expect(capabilities.exportsDatasets && !capabilities.exportsProjects)
             #expect(capabilities.formats == [.native, .coco, .yolo, .pascalVOC, .csv])
-            #expect(capabilities.filters == ["filters.classes", "filters.itemStatuses"])
+            #expect(capabilities.filters == [.classes, .itemStatuses])
             #expect(capabilities.itemKinds.isEmpty && !capabilities.streamsRecords)
             #expect(capabilities.resumableDownloads && capabilities.idempotentCreate && capabilities.readsExportsByName)
         }
@@ -153,7 +153,7 @@ extension PictographProviderTests {
             let gateway = pictograph.gateway()
             let created = try await gateway.createExport(ExportRequest(source: .dataset(pictograph.dataset("keyed"))))
             _ = try await gateway.export(created.id)
-            _ = try await gateway.exports().collect()
+            _ = try await gateway.exports().collect(upTo: 100_000)
             let sent = pictograph.recorder.exchanges.map(\.request)
             try #require(sent.count == 3)
             for request in sent {
@@ -229,7 +229,7 @@ extension PictographProviderTests {
             let odd = try await gateway.createExport(ExportRequest(source: .dataset(dataset)))
             let plain = try await gateway.createExport(ExportRequest(source: .dataset(dataset)))
             _ = try await gateway.export(odd.id)
-            let listed = try await gateway.exports().collect()
+            let listed = try await gateway.exports().collect(upTo: 100_000)
             #expect(Set(listed.map(\.id)) == [odd.id, plain.id])
             #expect(listed.first { $0.id == odd.id }?.status == .unknown("quarantined"))
         }
@@ -242,7 +242,7 @@ extension PictographProviderTests {
             let error = try await #require(throws: GatewayError.self) {
                 try await gateway.wait(for: created, timeout: .seconds(600))
             }
-            #expect(error.kind == .exportFailed(reason: "annotation store unavailable"))
+            #expect(error.kind == .exportFailed && error.failureReason == "annotation store unavailable")
         }
 
         @Test func waitOnAnUnknownWordTimesOutCarryingIt() async throws {
@@ -253,7 +253,7 @@ extension PictographProviderTests {
             let error = try await #require(throws: GatewayError.self) {
                 try await gateway.wait(for: created, timeout: .seconds(30))
             }
-            #expect(error.kind == .timeout(lastStatus: .unknown("quarantined")))
+            #expect(error.kind == .timeout && error.lastStatus == .unknown("quarantined"))
         }
     }
 }
@@ -464,7 +464,7 @@ extension PictographProviderTests {
             let pictograph = Pictograph()
             pictograph.simulator.seedDataset(named: "d", itemCount: 1)
             let error = try await #require(throws: GatewayError.self) { try await pictograph.gateway().createExport(request) }
-            #expect(error.kind == .unsupported(feature: feature))
+            #expect(error.kind == .unsupported && error.feature == feature)
             #expect(error.provider == .pictograph)
             #expect("\(error)".contains(feature))
             #expect(pictograph.requestCount == 0)
@@ -628,7 +628,7 @@ extension PictographProviderTests {
     struct ExportListing {
         @Test func noExportsIsOneEmptyPage() async throws {
             let pictograph = Pictograph()
-            #expect(try await pictograph.gateway().exports(pageSize: 3).collect().isEmpty)
+            #expect(try await pictograph.gateway().exports(pageSize: 3).collect(upTo: 100_000).isEmpty)
             let lists = pictograph.requests(.get, "/")
             #expect(lists.count == 1)
             #expect(lists.first?.url.query == "limit=3&offset=0")
@@ -649,7 +649,7 @@ extension PictographProviderTests {
             for index in 0..<count {
                 created.append(try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
             }
-            let listed = try await gateway.exports(pageSize: pageSize).collect()
+            let listed = try await gateway.exports(pageSize: pageSize).collect(upTo: 100_000)
             #expect(listed.count == count)
             #expect(Set(listed.map(\.id)) == Set(created))
             #expect(listed.allSatisfy { $0.provider == .pictograph && $0.source == .dataset(dataset) })
@@ -666,13 +666,13 @@ extension PictographProviderTests {
                 pictograph.simulator.advanceTime(by: 60)
                 created.append(try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
             }
-            #expect(try await gateway.exports(pageSize: 2).collect().map(\.id) == created.reversed())
+            #expect(try await gateway.exports(pageSize: 2).collect(upTo: 100_000).map(\.id) == created.reversed())
         }
 
         @Test("Page size is clamped to Pictograph's 1...1000", arguments: [(5000, 1000), (1000, 1000), (0, 1), (-4, 1)])
         func pageSizeIsClamped(pageSize: Int, limit: Int) async throws {
             let pictograph = Pictograph()
-            _ = try await pictograph.gateway().exports(pageSize: pageSize).collect()
+            _ = try await pictograph.gateway().exports(pageSize: pageSize).collect(upTo: 100_000)
             #expect(pictograph.requests(.get, "/").map { $0.url.query } == ["limit=\(limit)&offset=0"])
         }
     }
@@ -710,7 +710,7 @@ extension PictographProviderTests {
             let shapes: [PictographSimulator.Listing.HasMore] = [.absent, .always("yes"), .always(1), .always(.null)]
             for shape in shapes {
                 let (pictograph, expected) = try await Self.exports(total, listing: .init(hasMore: shape))
-                let listed = try await pictograph.gateway().exports(pageSize: pageSize).collect()
+                let listed = try await pictograph.gateway().exports(pageSize: pageSize).collect(upTo: 100_000)
                 #expect(listed.map(\.id) == expected)
                 #expect(Self.pages(pictograph).map(\.offset) == offsets.map(String.init), "has_more \(shape)")
             }
@@ -718,7 +718,7 @@ extension PictographProviderTests {
 
         @Test func hasMoreFalseStopsEvenAfterAFullPage() async throws {
             let (pictograph, expected) = try await Self.exports(10, listing: .init(hasMore: .always(false)))
-            let listed = try await pictograph.gateway().exports(pageSize: 4).collect()
+            let listed = try await pictograph.gateway().exports(pageSize: 4).collect(upTo: 100_000)
             #expect(listed.map(\.id) == Array(expected.prefix(4)))
             #expect(Self.pages(pictograph).count == 1)
         }
@@ -726,7 +726,7 @@ extension PictographProviderTests {
         @Test func hasMoreTrueOnAShortPageKeepsGoingByTheCountReceived() async throws {
             // The server caps pages at 2 whatever the limit: the offset must advance by 2, not 5.
             let (pictograph, expected) = try await Self.exports(7, listing: .init(pageCap: 2))
-            let listed = try await pictograph.gateway().exports(pageSize: 5).collect()
+            let listed = try await pictograph.gateway().exports(pageSize: 5).collect(upTo: 100_000)
             #expect(listed.map(\.id) == expected)
             #expect(Self.pages(pictograph).map(\.offset) == ["0", "2", "4", "6"])
             #expect(Self.pages(pictograph).allSatisfy { $0.limit == "5" })
@@ -734,7 +734,7 @@ extension PictographProviderTests {
 
         @Test func emptyPageStopsEvenWhenHasMoreIsTrue() async throws {
             let (pictograph, expected) = try await Self.exports(3, listing: .init(hasMore: .always(true)))
-            let listed = try await pictograph.gateway().exports(pageSize: 3).collect()
+            let listed = try await pictograph.gateway().exports(pageSize: 3).collect(upTo: 100_000)
             #expect(listed.map(\.id) == expected)
             #expect(Self.pages(pictograph).count == 2)
         }
@@ -743,14 +743,14 @@ extension PictographProviderTests {
         func missingOrNullDataIsAnEmptyLastPage(body: JSONValue) async throws {
             let (pictograph, _) = try await Self.exports(3, listing: .init())
             pictograph.simulator.injectAnswer(.json(200, body), method: .get)
-            #expect(try await pictograph.gateway().exports().collect().isEmpty)
+            #expect(try await pictograph.gateway().exports().collect(upTo: 100_000).isEmpty)
             #expect(Self.pages(pictograph).count == 1)
         }
 
         @Test func docsShapedBareArrayIsRead() async throws {
             // Two exports, one page: a pager that ignored the short page would ask again.
             let (pictograph, expected) = try await Self.exports(2, listing: .init(bareArray: true))
-            let listed = try await pictograph.gateway().exports(pageSize: 10).collect()
+            let listed = try await pictograph.gateway().exports(pageSize: 10).collect(upTo: 100_000)
             #expect(listed.map(\.id) == expected && listed.allSatisfy { $0.status == .pending })
             #expect(Self.pages(pictograph).count == 1)
         }
@@ -758,7 +758,7 @@ extension PictographProviderTests {
         @Test func exportWithoutIDIsADecodingErrorNamingIt() async throws {
             let pictograph = Pictograph()
             pictograph.simulator.injectAnswer(.json(200, ["data": [["name": "x", "status": "completed"]]]), method: .get)
-            let error = try await #require(throws: GatewayError.self) { try await pictograph.gateway().exports().collect() }
+            let error = try await #require(throws: GatewayError.self) { try await pictograph.gateway().exports().collect(upTo: 100_000) }
             #expect(error.kind == .decoding)
             #expect(error.message.contains("`id`"))
         }
@@ -951,7 +951,7 @@ extension PictographProviderTests {
             #expect(try pictograph.bodies(.post, "/bulk-delete") == [
                 ["export_ids": [.string(first.id.rawValue), .string(second.id.rawValue), .string(unknownID)]],
             ])
-            #expect(try await gateway.exports().collect().map(\.id) == [kept.id])
+            #expect(try await gateway.exports().collect(upTo: 100_000).map(\.id) == [kept.id])
 
             let again = try await gateway.deleteExports([first.id])
             #expect(again.deleted.isEmpty && again.notFound == [first.id], "a re-run succeeds, reporting the id")
@@ -1005,7 +1005,7 @@ extension PictographProviderTests {
             #expect(posts[0].status != nil, "the server handled the first attempt")
             #expect(pictograph.clock.sleeps.count == 1)
 
-            let listed = try await gateway.exports().collect()
+            let listed = try await gateway.exports().collect(upTo: 100_000)
             #expect(listed.map(\.id) == [created.id], "a retried create must not make a second export")
             #expect(created.name == "exactly once")
         }
@@ -1018,7 +1018,7 @@ extension PictographProviderTests {
             let posts = pictograph.requests(.post, "/")
             #expect(posts.map(\.status) == [500, 500, 201] || posts.map(\.status) == [500, 500, 200])
             #expect(Set(posts.map { $0.headers["Idempotency-Key"] }).count == 1)
-            #expect(try await pictograph.gateway().exports().collect().map(\.id) == [created.id])
+            #expect(try await pictograph.gateway().exports().collect(upTo: 100_000).map(\.id) == [created.id])
         }
 
         @Test func lostBulkDeleteAnswerIsRetriedWithTheSameKey() async throws {
@@ -1044,7 +1044,7 @@ extension PictographProviderTests {
         @Test func wrongKeyIsAuthenticationWithRequestIDAndNoKey() async throws {
             let pictograph = Pictograph()
             let error = try await #require(throws: GatewayError.self) {
-                try await pictograph.gateway(key: "pk_live_wrong_key_123").exports().collect()
+                try await pictograph.gateway(key: "pk_live_wrong_key_123").exports().collect(upTo: 100_000)
             }
             #expect(error.kind == .authentication && error.httpStatus == 401 && error.provider == .pictograph)
             #expect(error.requestID != nil && error.requestID == pictograph.lastRequestID)
@@ -1060,7 +1060,7 @@ extension PictographProviderTests {
             }
             #expect(error.kind == .permissionDenied && error.httpStatus == 403)
             #expect(error.requestID == pictograph.lastRequestID)
-            #expect(try await viewer.exports().collect().isEmpty)
+            #expect(try await viewer.exports().collect(upTo: 100_000).isEmpty)
             let member = pictograph.gateway(key: pictograph.simulator.memberAPIKey)
             let created = try await member.createExport(ExportRequest(source: .dataset(dataset)))
             #expect(try await viewer.export(created.id).id == created.id)
@@ -1120,9 +1120,9 @@ extension PictographProviderTests {
             let pictograph = Pictograph()
             pictograph.simulator.injectFault(.rateLimited(retryAfterSeconds: 9), method: .get, count: 10)
             let error = try await #require(throws: GatewayError.self) {
-                try await pictograph.gateway(retryPolicy: .never).exports().collect()
+                try await pictograph.gateway(retryPolicy: .never).exports().collect(upTo: 100_000)
             }
-            #expect(error.kind == .rateLimited(retryAfter: .seconds(9)) && error.httpStatus == 429)
+            #expect(error.kind == .rateLimited && error.retryAfter == .seconds(9) && error.httpStatus == 429)
             #expect(error.requestID != nil && error.requestID == pictograph.lastRequestID)
             #expect(error.message.contains("Rate limit"))
         }
@@ -1180,29 +1180,30 @@ extension PictographProviderTests {
                 """#
             let error = try #require(PictographProvider().error(from: HTTPResponse(
                 status: 422, headers: ["X-Request-Id": "req_abc"], body: Data(envelope.utf8))))
-            #expect(error.kind == .invalidRequest(fieldErrors: [
+            #expect(error.kind == .invalidRequest && error.fieldErrors == [
                 "name": ["Field required", "String too long"], "class_filter.0": ["Input should be a valid string"],
                 "limit": ["Input should be less than or equal to 1000"], "export_id": ["bad id"], "body": ["Invalid JSON"],
-            ]))
+            ])
             #expect(error.requestID == "req_abc")
             #expect(error.message.hasPrefix("Request validation failed"))
 
             let legacy = #"{"detail": [{"loc": ["body", "format"], "msg": "Input should be 'coco' or 'yolo'"}]}"#
             let legacyError = try #require(PictographProvider().error(from: HTTPResponse(status: 400, body: Data(legacy.utf8))))
-            #expect(legacyError.kind == .invalidRequest(fieldErrors: ["format": ["Input should be 'coco' or 'yolo'"]]))
+            #expect(legacyError.kind == .invalidRequest && legacyError.fieldErrors == ["format": ["Input should be 'coco' or 'yolo'"]])
             #expect(legacyError.requestID == nil)
         }
 
         @Test("Statuses map to kinds", arguments: [
             (401, GatewayError.Kind.authentication), (403, .permissionDenied), (404, .notFound),
-            (409, .invalidRequest(fieldErrors: [:])), (422, .invalidRequest(fieldErrors: [:])),
-            (429, .rateLimited(retryAfter: .seconds(3))), (500, .server), (503, .server),
+            (409, .invalidRequest), (422, .invalidRequest),
+            (429, .rateLimited), (500, .server), (503, .server),
         ])
         func statusKinds(status: Int, kind: GatewayError.Kind) throws {
             let body = #"{"error": {"code": "c", "message": "Vendor says no", "details": {}}, "detail": "Vendor says no"}"#
             let error = try #require(PictographProvider().error(from: HTTPResponse(
                 status: status, headers: ["X-Request-Id": "req_\(status)", "Retry-After": "3"], body: Data(body.utf8))))
             #expect(error.kind == kind)
+            #expect(error.retryAfter == (kind == .rateLimited ? .seconds(3) : nil))
             #expect(error.requestID == "req_\(status)")
             #expect(error.message.hasPrefix("Vendor says no"))
         }

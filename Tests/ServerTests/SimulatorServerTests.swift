@@ -138,8 +138,8 @@ struct SimulatorServerTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eg-parity-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         try await gateway.download(ready, to: folder.appendingPathComponent("result.zip"))
-        _ = try await gateway.exports(pageSize: 2).collect()
-        if gateway.capabilities.itemKinds.contains(.item) { _ = try await gateway.items(in: dataset).collect() }
+        _ = try await gateway.exports(pageSize: 2).collect(upTo: 100_000)
+        if gateway.capabilities.itemKinds.contains(.item) { _ = try await gateway.items(in: dataset).collect(upTo: 100_000) }
         _ = try? await gateway.export("00000000-0000-4000-8000-00000000dead")
         await rig.stop()
 

@@ -57,7 +57,7 @@ struct Downloader: Sendable {
         to destination: URL, _ write: (PartFile) async throws -> Int64
     ) async throws -> DownloadedFile {
         guard destination.isFileURL else {
-            throw GatewayError(.invalidRequest(fieldErrors: [:]), message: "Download destination \(destination) is not a file URL.")
+            throw GatewayError(.localFile, message: "Download destination \(destination) is not a file URL; give a path on this machine.")
         }
         let partURL = destination.appendingPathExtension("part")
         let file = try PartFile(creating: partURL, for: destination)
@@ -159,16 +159,19 @@ private final class PartFile: @unchecked Sendable {  // used by one task at a ti
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw GatewayError(.invalidRequest(fieldErrors: [:]), message: "Cannot create folder \(directory.path): \(error.localizedDescription)")
+            throw GatewayError(
+                .localFile, message: "Cannot create folder \(directory.path): \(error.localizedDescription) Choose a writable folder.",
+                underlying: error)
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw GatewayError(.invalidRequest(fieldErrors: [:]), message: "Download destination \(destination.path) is a folder; give a file path.")
+            throw GatewayError(.localFile, message: "Download destination \(destination.path) is a folder; give a file path.")
         }
         guard FileManager.default.createFile(atPath: url.path, contents: nil),
             let handle = FileHandle(forWritingAtPath: url.path)
         else {
-            throw GatewayError(.invalidRequest(fieldErrors: [:]), message: "Cannot write \(url.path): check the folder's permissions.")
+            throw GatewayError(
+                .localFile, message: "Cannot create \(url.path): \(String(cString: strerror(errno))). Check the folder's permissions and free space.")
         }
         self.handle = handle
         self.url = url
@@ -176,13 +179,17 @@ private final class PartFile: @unchecked Sendable {  // used by one task at a ti
 
     func write(_ data: Data) throws {
         do { try handle.write(contentsOf: data) } catch {
-            throw GatewayError(.transport, message: "Cannot write \(url.path): \(error.localizedDescription)", underlying: error)
+            throw GatewayError(
+                .localFile, message: "Cannot write \(url.path): \(error.localizedDescription) Check free space on that disk.",
+                underlying: error)
         }
     }
 
     func synchronize() throws {
         do { try handle.synchronize() } catch {
-            throw GatewayError(.transport, message: "Cannot flush \(url.path) to disk: \(error.localizedDescription)", underlying: error)
+            throw GatewayError(
+                .localFile, message: "Cannot flush \(url.path) to disk: \(error.localizedDescription) Check free space on that disk.",
+                underlying: error)
         }
     }
 
@@ -190,7 +197,7 @@ private final class PartFile: @unchecked Sendable {  // used by one task at a ti
     func commit(to destination: URL) throws {
         guard rename(url.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            throw GatewayError(.transport, message: "Cannot move the finished download to \(destination.path): \(reason).")
+            throw GatewayError(.localFile, message: "Cannot move the finished download to \(destination.path): \(reason).")
         }
     }
 

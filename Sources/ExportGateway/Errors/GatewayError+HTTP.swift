@@ -12,6 +12,7 @@ extension GatewayError {
         let status = response.status
         let kind: Kind
         let advice: String
+        var retryAfter: Duration?
         switch status {
         case 401:
             kind = .authentication
@@ -26,10 +27,11 @@ extension GatewayError {
             kind = .notFound
             advice = "Check the id or name."
         case 400, 409, 413, 422:
-            kind = .invalidRequest(fieldErrors: fieldErrors)
+            kind = .invalidRequest
             advice = "Fix the request fields named here."
         case 429:
-            kind = .rateLimited(retryAfter: RetryAfter.parse(response.headers["Retry-After"]))
+            kind = .rateLimited
+            retryAfter = RetryAfter.parse(response.headers["Retry-After"])
             advice = "Wait and try again, or lower the request rate."
         case 500...599:
             kind = .server
@@ -45,6 +47,7 @@ extension GatewayError {
             ?? "HTTP \(status)"
         if let last = text.last, !".!?".contains(last) { text += "." }
         return GatewayError(
-            kind, provider: provider, httpStatus: status, requestID: requestID, message: "\(text) \(advice)")
+            kind, provider: provider, httpStatus: status, requestID: requestID, message: "\(text) \(advice)",
+            fieldErrors: kind == .invalidRequest ? fieldErrors : [:], retryAfter: retryAfter)
     }
 }

@@ -2,81 +2,86 @@ import Foundation
 
 /// The one error type every gateway call throws.
 ///
-/// Switch on ``kind`` to react; print the error to tell a person what happened, to which
-/// resource, at which vendor, and what to do. The description is safe to log: the core
-/// removes the API key from every message before the error leaves the gateway.
+/// Compare ``kind`` to react; print the error to tell a person what failed, at which vendor,
+/// on which resource, with which request, and what to do. The description is safe to log: the
+/// core removes the API key from every message and never records a query string or header.
 ///
 /// ```swift
 /// do { try await gateway.wait(for: export, timeout: .seconds(600)) }
 /// catch let error as GatewayError {
-///     if case .timeout(let lastStatus) = error.kind { print("still", lastStatus as Any) }
+///     switch error.kind {
+///     case .timeout: print("still", error.lastStatus.map { "\($0)" } ?? "unknown")
+///     case .rateLimited: print("retry after", error.retryAfter as Any)
+///     default: print(error)   // avala: could not read export e1: not found (HTTP 404, GET /api/v1/exports/e1/): …
+///     }
 /// }
 /// ```
 public struct GatewayError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong, with the data needed to react.
-    public enum Kind: Sendable, Equatable {
-        /// The API key is missing, malformed or refused (HTTP 401).
-        case authentication
-        /// The key is valid but may not touch this resource (HTTP 403).
-        case permissionDenied
-        /// The export, dataset or item does not exist (HTTP 404).
-        case notFound
-        /// The vendor (or the adapter, before sending) rejected the request's fields.
-        /// Keys are field names; `"non_field_errors"` and the like stay as the vendor says.
-        case invalidRequest(fieldErrors: [String: [String]])
-        /// Too many requests; wait `retryAfter` (when the vendor says) before trying again.
-        case rateLimited(retryAfter: Duration?)
-        /// The vendor failed (HTTP 5xx) or answered with something it should not have.
-        case server
-        /// No usable response: connection refused or dropped, DNS, TLS, idle timeout.
-        case transport
-        /// A wait ran out of time; the export may still be running. Carries the last status seen.
-        case timeout(lastStatus: ExportStatus?)
-        /// The vendor reports the export failed or was canceled; carries the vendor's reason.
-        case exportFailed(reason: String?)
-        /// The provider cannot do this (a missing feature, or a request field it cannot honor).
-        case unsupported(feature: String)
-        /// A response did not have the shape the adapter expects.
-        case decoding
-        /// The gateway's configuration is incomplete or wrong; the message says what to set.
-        case configuration
-        /// A downloaded file did not match what the vendor promised (size, checksum).
-        case integrity
-    }
-
-    /// What went wrong.
+    /// What went wrong; new kinds may be added without breaking a `switch` that has a `default`.
     public var kind: Kind
     /// The provider that answered, when one did.
     public var provider: ProviderID?
+    /// The gateway call that failed, such as ``GatewayOperation/createExport``.
+    public var operation: GatewayOperation?
+    /// What the call was about: an export, a dataset, an item, a local file.
+    public var resource: GatewayResource?
+    /// The HTTP request that failed, as `METHOD /path` (no query, no header, no credential).
+    public var requestLine: String?
     /// The HTTP status of the response the error came from, if any.
     public var httpStatus: Int?
     /// The vendor's request id (for support tickets), if it sent one.
     public var requestID: String?
     /// A human explanation: what happened and what to do.
     public var message: String
+    /// For ``Kind/invalidRequest``: the rejected fields and why, keyed by field name
+    /// (`"non_field_errors"` and the like stay as the vendor says).
+    public var fieldErrors: [String: [String]]
+    /// For ``Kind/rateLimited``: how long the vendor asked to wait, when it said.
+    public var retryAfter: Duration?
+    /// For ``Kind/timeout`` and ``Kind/notReady``: the export's last status seen.
+    public var lastStatus: ExportStatus?
+    /// For ``Kind/exportFailed``: the vendor's reason, when it gave one.
+    public var failureReason: String?
+    /// For ``Kind/unsupported``: what the provider cannot do, such as `filters.classes`.
+    public var feature: String?
     /// The lower-level error this one wraps, such as a `URLError` or `DecodingError`.
     public var underlying: (any Error)?
 
-    /// Creates an error.
+    /// Creates an error. The core stamps ``provider``, ``operation``, ``resource`` and
+    /// ``requestLine`` where the call is made; adapters give the kind, message and details.
     public init(
         _ kind: Kind, provider: ProviderID? = nil, httpStatus: Int? = nil, requestID: String? = nil,
-        message: String, underlying: (any Error)? = nil
+        message: String, fieldErrors: [String: [String]] = [:], retryAfter: Duration? = nil,
+        lastStatus: ExportStatus? = nil, failureReason: String? = nil, feature: String? = nil,
+        underlying: (any Error)? = nil
     ) {
         self.kind = kind
         self.provider = provider
         self.httpStatus = httpStatus
         self.requestID = requestID
         self.message = message
+        self.fieldErrors = fieldErrors
+        self.retryAfter = retryAfter
+        self.lastStatus = lastStatus
+        self.failureReason = failureReason
+        self.feature = feature
         self.underlying = underlying
     }
 
-    /// A one-line summary such as `avala: not found (HTTP 404): Not found.`.
+    /// One sentence: who could not do what, why, and what to do, such as
+    /// `avala: could not read export e1: not found (HTTP 404, GET /api/v1/exports/e1/): Not found. Check the id or name.`
     public var description: String {
         var text = provider.map { "\($0.rawValue): " } ?? ""
-        text += kind.summary
-        if let httpStatus { text += " (HTTP \(httpStatus))" }
+        if let operation {
+            text += "could not " + operation.action + (resource.map { " \($0)" } ?? "") + ": "
+        } else if let resource {
+            text += "\(resource): "
+        }
+        text += summary
+        let context = [httpStatus.map { "HTTP \($0)" }, requestLine].compactMap { $0 }
+        if !context.isEmpty { text += " (" + context.joined(separator: ", ") + ")" }
         text += ": " + message
-        if case .invalidRequest(let fieldErrors) = kind, !fieldErrors.isEmpty {
+        if !fieldErrors.isEmpty {
             let fields = fieldErrors.keys.sorted().map { "\($0): \(fieldErrors[$0]!.joined(separator: " "))" }
             text += " [" + fields.joined(separator: "; ") + "]"
         }
@@ -84,18 +89,37 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
         return text
     }
 
-    /// A copy whose message and field errors no longer contain any of `secrets`.
+    /// The kind's name with its most useful detail, such as `timed out (last status running)`.
+    var summary: String {
+        switch kind {
+        case .rateLimited: retryAfter.map { "rate limited (retry after \($0.formattedSeconds))" } ?? "rate limited"
+        case .timeout: lastStatus.map { "timed out (last status \($0))" } ?? "timed out"
+        case .notReady: lastStatus.map { "not ready (status \($0))" } ?? "not ready"
+        case .unsupported: feature.map { "unsupported (\($0))" } ?? "unsupported"
+        default: kind.description
+        }
+    }
+
+    /// A copy whose texts no longer contain any of `secrets`.
     public func redacting(_ secrets: [String]) -> GatewayError {
         var copy = self
         copy.message = Redaction.redact(message, secrets: secrets)
-        if case .invalidRequest(let fieldErrors) = kind {
-            copy.kind = .invalidRequest(fieldErrors: fieldErrors.mapValues { messages in
-                messages.map { Redaction.redact($0, secrets: secrets) }
-            })
-        }
+        copy.fieldErrors = fieldErrors.mapValues { messages in messages.map { Redaction.redact($0, secrets: secrets) } }
+        copy.failureReason = failureReason.map { Redaction.redact($0, secrets: secrets) }
+        copy.requestLine = requestLine.map { Redaction.redact($0, secrets: secrets) }
         if let underlying, secrets.contains(where: { !$0.isEmpty && String(describing: underlying).contains($0) }) {
             copy.underlying = nil
         }
+        return copy
+    }
+
+    /// A copy that names `provider`, `operation` and `resource` where it did not yet: the
+    /// innermost stamp wins, so an error about a chunk inside a download keeps its own.
+    func stamped(provider: ProviderID?, operation: GatewayOperation?, resource: GatewayResource?) -> GatewayError {
+        var copy = self
+        copy.provider = copy.provider ?? provider
+        copy.operation = copy.operation ?? operation
+        copy.resource = copy.resource ?? resource
         return copy
     }
 }
@@ -105,33 +129,19 @@ extension GatewayError {
     /// (`server`, `rateLimited`) or the network did (`transport`). The core already retried
     /// such failures where that was safe before throwing.
     public var isTransient: Bool {
-        switch kind {
-        case .server, .rateLimited, .transport: true
-        default: false
-        }
+        kind == .server || kind == .rateLimited || kind == .transport
     }
-}
 
-extension GatewayError.Kind {
-    /// A short lowercase name for the kind, used in descriptions.
-    public var summary: String {
-        switch self {
-        case .authentication: "authentication failed"
-        case .permissionDenied: "permission denied"
-        case .notFound: "not found"
-        case .invalidRequest: "invalid request"
-        case .rateLimited(let retryAfter):
-            retryAfter.map { "rate limited (retry after \($0.formattedSeconds))" } ?? "rate limited"
-        case .server: "server error"
-        case .transport: "transport error"
-        case .timeout(let lastStatus):
-            lastStatus.map { "timed out (last status \($0))" } ?? "timed out"
-        case .exportFailed: "export failed"
-        case .unsupported(let feature): "unsupported (\(feature))"
-        case .decoding: "unexpected response"
-        case .configuration: "configuration error"
-        case .integrity: "integrity check failed"
-        }
+    /// An `invalidRequest` error for the fields named in `fieldErrors`.
+    public static func invalidRequest(
+        _ message: String, fieldErrors: [String: [String]] = [:], httpStatus: Int? = nil
+    ) -> GatewayError {
+        GatewayError(.invalidRequest, httpStatus: httpStatus, message: message, fieldErrors: fieldErrors)
+    }
+
+    /// An `unsupported` error naming `feature`.
+    public static func unsupported(_ feature: String, message: String) -> GatewayError {
+        GatewayError(.unsupported, message: message, feature: feature)
     }
 }
 
@@ -140,5 +150,18 @@ extension Duration {
     var formattedSeconds: String {
         let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
         return seconds == seconds.rounded() ? "\(Int64(seconds))s" : String(format: "%.3gs", seconds)
+    }
+}
+
+extension GatewayError {
+    /// A `notReady` error for an export whose result was asked for before it completed.
+    static func notReady(_ export: Export) -> GatewayError {
+        let status = "Export \(export.id) is \(export.status)" + (export.rawStatus.map { " (\"\($0)\")" } ?? "")
+        let message = switch export.status {
+        case .completed: status + " but the vendor gave no result location yet. Read it again in a moment."
+        case .failed, .canceled: status + ", so it has no result and never will. Create a new export."
+        default: status + ", so it has no result yet. Wait for it to complete first (wait(for:timeout:))."
+        }
+        return GatewayError(.notReady, provider: export.provider, message: message, lastStatus: export.status)
     }
 }

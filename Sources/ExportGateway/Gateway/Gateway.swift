@@ -98,47 +98,63 @@ public struct Gateway: Sendable {
 
     /// Starts an export. It usually begins as `.pending`; ``wait(for:timeout:pollInterval:)`` follows it.
     public func createExport(_ request: ExportRequest) async throws -> Export {
-        try await adapter.createExport(request, api: api)
+        try await api.perform(request) { request in
+            if let filter = request.filters.setFilters.first(where: { !adapter.capabilities.filters.contains($0) }) {
+                throw adapter.unsupported(
+                    filter.description,
+                    advice: "It cannot filter exports by \(filter.meaning): remove \(filter), or filter the result yourself (a vendor option in providerOptions may do it; see docs/providers.md).")
+            }
+            return try await adapter.createExport(request, api: api)
+        }
     }
 
     /// Reads the current state of an export.
     public func export(_ id: ExportID) async throws -> Export {
-        try await adapter.export(id, api: api)
+        try await api.perform(ExportReadRequest(id: id)) { try await adapter.export($0, api: api) }
     }
 
     /// Every export, fetched lazily page by page.
     public func exports(pageSize: Int? = nil) -> PagedSequence<Export> {
         let adapter = self.adapter, api = self.api, size = pageSize ?? options.pageSize
-        return PagedSequence { cursor in try await adapter.exportsPage(at: cursor, pageSize: size, api: api) }
+        return PagedSequence(
+            fetchPage: { cursor in
+                try await api.perform(ExportsPageRequest(cursor: cursor, pageSize: size)) {
+                    try await adapter.exportsPage($0, api: api)
+                }
+            },
+            stamp: { api.stamped($0, operation: .exportsPage, resource: nil) })
     }
 
     /// Deletes an export, where the provider can (see ``ProviderCapabilities/deletesExports``).
     public func deleteExport(_ id: ExportID) async throws {
-        try await adapter.deleteExport(id, api: api)
+        try await api.perform(ExportDeleteRequest(id: id)) { try await adapter.deleteExport($0, api: api) }
     }
 
     /// Deletes several exports at once where the vendor can (one at a time otherwise).
     /// Unknown ids come back in ``ExportDeletion/notFound`` rather than as an error.
-    /// - Throws: ``GatewayError/Kind/unsupported(feature:)`` when the vendor cannot delete.
+    /// - Throws: ``GatewayError/Kind/unsupported`` when the vendor cannot delete.
     public func deleteExports(_ ids: [ExportID]) async throws -> ExportDeletion {
-        guard adapter.capabilities.deletesExports else { throw adapter.unsupported("deleting exports") }
-        return try await adapter.deleteExports(ids, api: api)
+        try await api.perform(ExportsDeleteRequest(ids: ids)) { request in
+            guard adapter.capabilities.deletesExports else { throw adapter.unsupported("deleting exports") }
+            return try await adapter.deleteExports(request, api: api)
+        }
     }
 
     /// Reads an export by its name within `dataset`, for vendors whose export names are
     /// unique per dataset (see ``ProviderCapabilities/readsExportsByName``).
     /// - Throws: ``GatewayError/Kind/notFound`` when no such export exists,
-    ///   ``GatewayError/Kind/unsupported(feature:)`` when the vendor has no names.
+    ///   ``GatewayError/Kind/unsupported`` when the vendor has no names.
     public func export(named name: String, in dataset: DatasetRef) async throws -> Export {
-        try await adapter.export(named: name, in: dataset, api: api)
+        try await api.perform(ExportNameRequest(name: name, dataset: dataset)) { try await adapter.exportNamed($0, api: api) }
     }
 
     /// Polls until the export ends, with growing pauses.
     ///
     /// - Returns: the completed export, with its download location.
-    /// - Throws: ``GatewayError/Kind/exportFailed(reason:)`` when it fails or is canceled;
-    ///   ``GatewayError/Kind/timeout(lastStatus:)`` when `timeout` passes first (the export
-    ///   may still finish later); `CancellationError` when the task is canceled.
+    /// - Throws: ``GatewayError/Kind/exportFailed`` when it fails or is canceled;
+    ///   ``GatewayError/Kind/timeout`` when `timeout` passes first (the export may still
+    ///   finish later; ``GatewayError/lastStatus`` says where it was); `CancellationError`
+    ///   when the task is canceled.
     public func wait(for export: Export, timeout: Duration, pollInterval: Duration? = nil) async throws -> Export {
         if export.status == .completed && export.downloadLocation != nil { return export }
         return try await wait(for: export.id, timeout: timeout, pollInterval: pollInterval)
@@ -149,8 +165,11 @@ public struct Gateway: Sendable {
         let waiter = Waiter(
             clock: options.clock, initialInterval: pollInterval ?? options.pollInterval,
             maxInterval: max(options.maxPollInterval, pollInterval ?? .zero), eventHandler: options.eventHandler)
-        let adapter = self.adapter, api = self.api
-        return try await waiter.wait(timeout: timeout) { try await adapter.export(id, api: api) }
+        do {
+            return try await waiter.wait(timeout: timeout) { try await export(id) }
+        } catch let error as GatewayError {
+            throw api.stamped(error, operation: .wait, resource: .export(id))
+        }
     }
 
     /// Downloads a completed export's result to `destination`.
@@ -159,11 +178,13 @@ public struct Gateway: Sendable {
     /// memory stays bounded by ``GatewayOptions/downloadChunkSize``; the storage host never
     /// receives the vendor API key. An existing file at `destination` is replaced.
     /// - Parameter progress: called after each chunk is written.
+    /// - Throws: ``GatewayError/Kind/notReady`` for an export that has not completed,
+    ///   ``GatewayError/Kind/localFile`` when `destination` cannot be written.
     @discardableResult
     public func download(
         _ export: Export, to destination: URL, progress: (@Sendable (DownloadProgress) -> Void)? = nil
     ) async throws -> DownloadedFile {
-        let adapter = self.adapter, api = self.api, handler = options.eventHandler
+        let handler = options.eventHandler
         let report: @Sendable (DownloadProgress) -> Void = { value in
             handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
             progress?(value)
@@ -178,15 +199,17 @@ public struct Gateway: Sendable {
             if let known = export.downloadLocation, known.expiresAt.map({ $0 > Date() }) ?? true {
                 location = known
             } else {
-                location = try await adapter.downloadLocation(for: export, api: api)
+                location = try await freshLocation(for: export)
             }
             return try await downloader.download(
-                from: location, to: destination,
-                refreshLocation: { try await adapter.downloadLocation(for: export, api: api) }, progress: report)
-        } catch var error as GatewayError {
-            error.provider = error.provider ?? api.provider
-            throw error
+                from: location, to: destination, refreshLocation: { try await freshLocation(for: export) }, progress: report)
+        } catch let error as GatewayError {
+            throw api.stamped(error, operation: .download, resource: .export(export.id))
         }
+    }
+
+    private func freshLocation(for export: Export) async throws -> DownloadLocation {
+        try await api.perform(DownloadLocationRequest(export: export)) { try await adapter.downloadLocation($0, api: api) }
     }
 
     /// A reader over the whole results stream, or `nil` when the vendor reports it empty.
@@ -203,8 +226,9 @@ public struct Gateway: Sendable {
 
     /// The size of one record stream of a completed export, or `nil` when it is empty (an
     /// export whose filters matched nothing, an errors stream of a clean export).
-    /// - Throws: ``GatewayError/Kind/unsupported(feature:)`` where the vendor does not stream
-    ///   records (see ``ProviderCapabilities/streamsRecords``).
+    /// - Throws: ``GatewayError/Kind/unsupported`` where the vendor does not stream records
+    ///   (see ``ProviderCapabilities/streamsRecords``), ``GatewayError/Kind/notReady`` for an
+    ///   export that has not completed.
     public func recordStreamInfo(of export: Export, stream: RecordStream = .results) async throws -> RecordStreamInfo? {
         try await recordSource(of: export, stream: stream, startingAt: 0).info()
     }
@@ -212,13 +236,17 @@ public struct Gateway: Sendable {
     /// Every exported record (data row) of a completed export, as items whose
     /// ``Item/providerFields`` hold the whole row, read lazily in bounded memory.
     ///
-    /// Throws ``GatewayError/Kind/unsupported(feature:)`` on first use where the vendor does
-    /// not stream records, and ``GatewayError/Kind/invalidRequest(fieldErrors:)`` for an export
-    /// that has not completed (``wait(for:timeout:pollInterval:)`` for it first).
+    /// Throws ``GatewayError/Kind/unsupported`` on first use where the vendor does not stream
+    /// records, and ``GatewayError/Kind/notReady`` for an export that has not completed
+    /// (``wait(for:timeout:pollInterval:)`` for it first).
     public func records(of export: Export) -> RecordSequence<Item> {
-        let adapter = self.adapter
+        let adapter = self.adapter, api = self.api
         return RecordSequence(source: recordSource(of: export, stream: .results, startingAt: 0)) { line in
-            try adapter.record(from: line.value, of: export)
+            do {
+                return try adapter.record(from: RecordRow(value: line.value, export: export, offset: line.offset))
+            } catch let error as GatewayError {
+                throw api.stamped(error, operation: .record, resource: .export(export.id))
+            }
         }
     }
 
@@ -248,17 +276,20 @@ public struct Gateway: Sendable {
     private func recordSource(of export: Export, stream: RecordStream, startingAt offset: Int64) -> RecordSource {
         let adapter = self.adapter, api = self.api
         return RecordSource(
-            provider: api.provider, stream: stream, startOffset: offset, pieceSize: options.downloadChunkSize, client: api.client,
+            stream: stream, startOffset: offset, pieceSize: options.downloadChunkSize, client: api.client,
             info: {
-                guard adapter.capabilities.streamsRecords else { throw adapter.unsupported("streaming records") }
-                guard export.status == .completed else {
-                    throw GatewayError(
-                        .invalidRequest(fieldErrors: [:]), provider: api.provider,
-                        message: "Export \(export.id) is \(export.status), so its records cannot be read yet. Wait for it to complete first (wait(for:timeout:)).")
+                try await api.perform(RecordStreamInfoRequest(export: export, stream: stream)) { request in
+                    guard adapter.capabilities.streamsRecords else { throw adapter.unsupported("streaming records") }
+                    guard export.status == .completed else { throw GatewayError.notReady(export) }
+                    return try await adapter.recordStreamInfo(request, api: api)
                 }
-                return try await adapter.recordStreamInfo(of: export, stream: stream, api: api)
             },
-            locate: { offset in try await adapter.recordChunk(of: export, stream: stream, containing: offset, api: api) })
+            locate: { offset in
+                try await api.perform(RecordChunkRequest(export: export, stream: stream, offset: offset)) {
+                    try await adapter.recordChunk($0, api: api)
+                }
+            },
+            stamp: { error in api.stamped(error, operation: .recordChunk, resource: .export(export.id)) })
     }
 
     // MARK: Items
@@ -266,13 +297,17 @@ public struct Gateway: Sendable {
     /// Every item (or sequence) of a dataset, fetched lazily page by page.
     public func items(in dataset: DatasetRef, kind: ItemKind = .item, pageSize: Int? = nil) -> PagedSequence<Item> {
         let adapter = self.adapter, api = self.api, size = pageSize ?? options.pageSize
-        return PagedSequence { cursor in
-            try await adapter.itemsPage(in: dataset, kind: kind, at: cursor, pageSize: size, api: api)
-        }
+        return PagedSequence(
+            fetchPage: { cursor in
+                try await api.perform(ItemsPageRequest(dataset: dataset, kind: kind, cursor: cursor, pageSize: size)) {
+                    try await adapter.itemsPage($0, api: api)
+                }
+            },
+            stamp: { api.stamped($0, operation: .itemsPage, resource: .dataset(dataset)) })
     }
 
     /// One item (or sequence) of a dataset.
     public func item(_ id: ItemID, kind: ItemKind = .item, in dataset: DatasetRef) async throws -> Item {
-        try await adapter.item(id, kind: kind, in: dataset, api: api)
+        try await api.perform(ItemReadRequest(id: id, kind: kind, dataset: dataset)) { try await adapter.item($0, api: api) }
     }
 }

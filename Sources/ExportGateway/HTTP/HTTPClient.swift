@@ -49,7 +49,11 @@ struct HTTPClient: Sendable {
                 // an early retry again: hand the caller its rateLimited(retryAfter:) instead.
                 if let retryAfter, retryAfter > retryPolicy.maxDelay { return response }
             case .failure(let error):
-                if attempt >= retryPolicy.maxAttempts || !repeatable { throw Self.transportError(error) }
+                if attempt >= retryPolicy.maxAttempts || !repeatable {
+                    var failure = Self.transportError(error)
+                    failure.requestLine = failure.requestLine ?? request.line
+                    throw failure
+                }
                 reason = Self.transportError(error).message
             }
             let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter)

@@ -31,4 +31,11 @@ public struct HTTPRequest: Sendable, Hashable {
 
     /// The headers with every credential value replaced by `[redacted]`.
     public var redactedHeaders: HTTPHeaders { headers.redacting(credentialHeaderNames) }
+
+    /// `METHOD /path`, as errors show it: no query (signed URLs carry their signature there),
+    /// no header, no host.
+    public var line: String {
+        let path = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? ""
+        return "\(method.rawValue) \(path.isEmpty ? "/" : path)"
+    }
 }

@@ -62,11 +62,11 @@ public struct ExportFilters: Sendable, Hashable {
     /// Whether no filter is set.
     public var isEmpty: Bool { itemStatuses == nil && classes == nil && itemIDs == nil && activity == nil }
 
-    /// The names of the filters that are set, for `unsupported` errors.
-    public var setFieldNames: [String] {
+    /// The filters that are set, in declaration order.
+    public var setFilters: [ExportFilter] {
         [
-            itemStatuses.map { _ in "filters.itemStatuses" }, classes.map { _ in "filters.classes" },
-            itemIDs.map { _ in "filters.itemIDs" }, activity.map { _ in "filters.activity" },
+            itemStatuses.map { _ in .itemStatuses }, classes.map { _ in .classes }, itemIDs.map { _ in .itemIDs },
+            activity.map { _ in .activity },
         ].compactMap { $0 }
     }
 }

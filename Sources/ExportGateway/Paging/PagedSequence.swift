@@ -13,13 +13,22 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
     public typealias FetchPage = @Sendable (PageCursor?) async throws -> Page<Element>
 
     private let fetchPage: FetchPage
+    private let stamp: @Sendable (GatewayError) -> GatewayError
 
     /// Creates a sequence from a page fetcher.
-    public init(fetchPage: @escaping FetchPage) { self.fetchPage = fetchPage }
+    public init(fetchPage: @escaping FetchPage) { self.init(fetchPage: fetchPage, stamp: { $0 }) }
+
+    /// Creates a sequence whose own errors (a repeated cursor) are named by `stamp`, as the
+    /// fetcher's are.
+    init(fetchPage: @escaping FetchPage, stamp: @escaping @Sendable (GatewayError) -> GatewayError) {
+        self.fetchPage = fetchPage
+        self.stamp = stamp
+    }
 
     /// Iterates elements, fetching pages on demand.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let fetchPage: FetchPage
+        let stamp: @Sendable (GatewayError) -> GatewayError
         var buffer: [Element] = []
         var bufferIndex = 0
         var cursor: PageCursor?
@@ -33,7 +42,8 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
                 let page = try await fetchPage(cursor)
                 started = true
                 if let next = page.next, !seenCursors.insert(next).inserted {
-                    throw GatewayError(.server, message: "The vendor returned cursor \(next) twice; stopping instead of looping.")
+                    throw stamp(GatewayError(
+                        .server, message: "The vendor returned cursor \(next) twice; stopping instead of looping."))
                 }
                 buffer = page.elements
                 bufferIndex = 0
@@ -44,12 +54,16 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(fetchPage: fetchPage) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(fetchPage: fetchPage, stamp: stamp) }
 
-    /// Collects every element into an array; use only for lists known to be small.
-    public func collect() async throws -> [Element] {
-        var all: [Element] = []
-        for try await element in self { all.append(element) }
-        return all
+    /// Collects every element into an array, refusing lists longer than `limit` so a list
+    /// that is larger than expected cannot exhaust memory.
+    ///
+    /// ```swift
+    /// let exports = try await gateway.exports().collect(upTo: 500)
+    /// ```
+    /// - Throws: ``GatewayError/Kind/limitExceeded`` as soon as element `limit + 1` arrives.
+    public func collect(upTo limit: Int) async throws -> [Element] {
+        try await BoundedCollection.collect(self, upTo: limit, noun: "elements")
     }
 }

@@ -37,55 +37,51 @@ public protocol ExportProvider: Sendable {
     /// Starts an export.
     func createExport(_ request: ExportRequest, api: VendorAPI) async throws -> Export
     /// Reads one export.
-    func export(_ id: ExportID, api: VendorAPI) async throws -> Export
+    func export(_ request: ExportReadRequest, api: VendorAPI) async throws -> Export
     /// Reads one export by its name within a dataset, where names are unique per dataset.
-    func export(named name: String, in dataset: DatasetRef, api: VendorAPI) async throws -> Export
+    func exportNamed(_ request: ExportNameRequest, api: VendorAPI) async throws -> Export
     /// Reads one page of exports, newest first when the vendor orders them.
-    func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export>
+    func exportsPage(_ request: ExportsPageRequest, api: VendorAPI) async throws -> Page<Export>
     /// Deletes an export.
-    func deleteExport(_ id: ExportID, api: VendorAPI) async throws
+    func deleteExport(_ request: ExportDeleteRequest, api: VendorAPI) async throws
     /// Deletes several exports; ids the vendor does not know are reported, not thrown.
     /// The default deletes one at a time.
-    func deleteExports(_ ids: [ExportID], api: VendorAPI) async throws -> ExportDeletion
+    func deleteExports(_ request: ExportsDeleteRequest, api: VendorAPI) async throws -> ExportDeletion
     /// A fresh download location for a completed export (signed URLs expire).
-    func downloadLocation(for export: Export, api: VendorAPI) async throws -> DownloadLocation
+    func downloadLocation(_ request: DownloadLocationRequest, api: VendorAPI) async throws -> DownloadLocation
     /// Reads one page of a dataset's items or sequences.
-    func itemsPage(
-        in dataset: DatasetRef, kind: ItemKind, at cursor: PageCursor?, pageSize: Int, api: VendorAPI
-    ) async throws -> Page<Item>
+    func itemsPage(_ request: ItemsPageRequest, api: VendorAPI) async throws -> Page<Item>
     /// Reads one item or sequence.
-    func item(_ id: ItemID, kind: ItemKind, in dataset: DatasetRef, api: VendorAPI) async throws -> Item
+    func item(_ request: ItemReadRequest, api: VendorAPI) async throws -> Item
     /// The size of one record stream of a completed export, or `nil` when the stream is empty.
-    func recordStreamInfo(of export: Export, stream: RecordStream, api: VendorAPI) async throws -> RecordStreamInfo?
-    /// The stored chunk of a record stream that holds byte `offset` (which may lie inside it).
-    func recordChunk(
-        of export: Export, stream: RecordStream, containing offset: Int64, api: VendorAPI
-    ) async throws -> RecordChunk
+    func recordStreamInfo(_ request: RecordStreamInfoRequest, api: VendorAPI) async throws -> RecordStreamInfo?
+    /// The stored chunk of a record stream that holds byte `request.offset` (which may lie inside it).
+    func recordChunk(_ request: RecordChunkRequest, api: VendorAPI) async throws -> RecordChunk
     /// One line of an export's results stream, read as an item.
-    func record(from value: JSONValue, of export: Export) throws -> Item
+    func record(from row: RecordRow) throws -> Item
 }
 
 extension ExportProvider {
     /// The provider's id.
     public static var id: ProviderID { descriptor.id }
 
-    public func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export> {
-        throw unsupported("listing exports")
-    }
-
-    public func export(named name: String, in dataset: DatasetRef, api: VendorAPI) async throws -> Export {
+    public func exportNamed(_ request: ExportNameRequest, api: VendorAPI) async throws -> Export {
         throw unsupported("reading an export by name")
     }
 
-    public func deleteExport(_ id: ExportID, api: VendorAPI) async throws {
+    public func exportsPage(_ request: ExportsPageRequest, api: VendorAPI) async throws -> Page<Export> {
+        throw unsupported("listing exports")
+    }
+
+    public func deleteExport(_ request: ExportDeleteRequest, api: VendorAPI) async throws {
         throw unsupported("deleting an export")
     }
 
-    public func deleteExports(_ ids: [ExportID], api: VendorAPI) async throws -> ExportDeletion {
+    public func deleteExports(_ request: ExportsDeleteRequest, api: VendorAPI) async throws -> ExportDeletion {
         var deletion = ExportDeletion(deleted: [], notFound: [])
-        for id in ids where !deletion.deleted.contains(id) && !deletion.notFound.contains(id) {
+        for id in request.ids where !deletion.deleted.contains(id) && !deletion.notFound.contains(id) {
             do {
-                try await deleteExport(id, api: api)
+                try await deleteExport(ExportDeleteRequest(id: id), api: api)
                 deletion.deleted.append(id)
             } catch let error as GatewayError where error.kind == .notFound {
                 deletion.notFound.append(id)
@@ -94,45 +90,41 @@ extension ExportProvider {
         return deletion
     }
 
-    public func downloadLocation(for export: Export, api: VendorAPI) async throws -> DownloadLocation {
-        let fresh = try await self.export(export.id, api: api)
+    public func downloadLocation(_ request: DownloadLocationRequest, api: VendorAPI) async throws -> DownloadLocation {
+        let fresh = try await export(ExportReadRequest(id: request.export.id), api: api)
         guard let location = fresh.downloadLocation else {
-            throw GatewayError(
-                .invalidRequest(fieldErrors: [:]), provider: Self.id,
-                message: "Export \(export.id) has no download location yet (status \(fresh.status)). Wait for it to complete first.")
+            throw GatewayError.notReady(fresh)
         }
         return location
     }
 
-    public func itemsPage(
-        in dataset: DatasetRef, kind: ItemKind, at cursor: PageCursor?, pageSize: Int, api: VendorAPI
-    ) async throws -> Page<Item> {
-        throw unsupported("listing \(kind)s")
+    public func itemsPage(_ request: ItemsPageRequest, api: VendorAPI) async throws -> Page<Item> {
+        throw unsupported("listing \(request.kind)s")
     }
 
-    public func item(_ id: ItemID, kind: ItemKind, in dataset: DatasetRef, api: VendorAPI) async throws -> Item {
-        throw unsupported("reading one \(kind)")
+    public func item(_ request: ItemReadRequest, api: VendorAPI) async throws -> Item {
+        throw unsupported("reading one \(request.kind)")
     }
 
-    public func recordStreamInfo(of export: Export, stream: RecordStream, api: VendorAPI) async throws -> RecordStreamInfo? {
+    public func recordStreamInfo(_ request: RecordStreamInfoRequest, api: VendorAPI) async throws -> RecordStreamInfo? {
         throw unsupported("streaming records")
     }
 
-    public func recordChunk(
-        of export: Export, stream: RecordStream, containing offset: Int64, api: VendorAPI
-    ) async throws -> RecordChunk {
+    public func recordChunk(_ request: RecordChunkRequest, api: VendorAPI) async throws -> RecordChunk {
         throw unsupported("streaming records")
     }
 
-    public func record(from value: JSONValue, of export: Export) throws -> Item {
+    public func record(from row: RecordRow) throws -> Item {
         throw unsupported("streaming records")
     }
 
-    /// An `unsupported` error naming `feature` and this provider.
-    public func unsupported(_ feature: String) -> GatewayError {
-        GatewayError(
-            .unsupported(feature: feature), provider: Self.id,
-            message: "\(Self.id) does not support \(feature).")
+    /// An `unsupported` error naming `feature` and this provider, with `advice` on what to
+    /// do instead when there is something to say.
+    public func unsupported(_ feature: String, advice: String? = nil) -> GatewayError {
+        var error = GatewayError.unsupported(
+            feature, message: "\(Self.descriptor.displayName) does not support \(feature)." + (advice.map { " \($0)" } ?? ""))
+        error.provider = Self.id
+        return error
     }
 }
 

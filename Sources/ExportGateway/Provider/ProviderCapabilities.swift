@@ -11,13 +11,16 @@ public struct ProviderCapabilities: Sendable, Hashable {
     public var exportsProjects: Bool
     /// Which formats the vendor produces (``ExportFormat/native`` and common constants).
     public var formats: Set<ExportFormat>
-    /// Which ``ExportFilters`` fields the vendor honors, by ``ExportFilters/setFieldNames`` name.
-    public var filters: Set<String>
+    /// Which ``ExportFilters`` fields the vendor honors. The gateway refuses a request that
+    /// sets any other with ``GatewayError/Kind/unsupported`` naming it, before any request.
+    public var filters: Set<ExportFilter>
     /// Which kinds of dataset members can be listed; empty when items cannot be listed.
     public var itemKinds: Set<ItemKind>
     /// Whether exported records can be streamed one by one (``Gateway/records(of:)``).
     public var streamsRecords: Bool
-    /// Whether a result download can be resumed with HTTP ranges.
+    /// Whether the storage host serves the result file in HTTP ranges, so a download reads
+    /// it piece by piece in bounded memory and a piece that fails is fetched again from its
+    /// own offset (within one `download` call; a new call starts over).
     public var resumableDownloads: Bool
     /// Whether creating an export is safe to retry: the adapter sends an idempotency key
     /// the vendor honors and sends creates with `retry: .idempotent`. Without one, adapters
@@ -30,7 +33,7 @@ public struct ProviderCapabilities: Sendable, Hashable {
     /// Creates capabilities.
     public init(
         listsExports: Bool, deletesExports: Bool, exportsDatasets: Bool, exportsProjects: Bool,
-        formats: Set<ExportFormat>, filters: Set<String> = [], itemKinds: Set<ItemKind>,
+        formats: Set<ExportFormat>, filters: Set<ExportFilter> = [], itemKinds: Set<ItemKind>,
         streamsRecords: Bool = false, resumableDownloads: Bool, idempotentCreate: Bool = false,
         readsExportsByName: Bool = false
     ) {

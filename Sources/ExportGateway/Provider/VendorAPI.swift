@@ -2,7 +2,7 @@ import Foundation
 
 /// The core's executor for one vendor, handed to an adapter on every call.
 ///
-/// An adapter builds requests with ``request(_:_:query:json:)``, sends them with
+/// An adapter builds requests with ``path(_:endsWithSlash:)`` and ``request(_:_:query:json:)``, sends them with
 /// ``send(_:retry:)`` and reads bodies with ``decode(_:from:)``. The executor adds the
 /// vendor's credentials (through the adapter's `authenticate`), retries what is safe to
 /// retry, follows redirects without leaking credentials, maps failures through the
@@ -50,26 +50,44 @@ public struct VendorAPI: Sendable {
         case never
     }
 
-    /// An absolute URL for `path` under the base URL, with `query` items (in order).
-    ///
-    /// `path` starts with `/` and has its segments already escaped (see ``pathSegment(_:)``).
-    public func url(_ path: String, query: [URLQueryItem] = []) -> URL {
-        let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-        var components = URLComponents(string: base + path)!
+    /// A path under the base URL, each segment escaped on its own (see ``APIPath``).
+    public func path(_ segments: String..., endsWithSlash: Bool = false) -> APIPath {
+        APIPath(segments: segments, endsWithSlash: endsWithSlash)
+    }
+
+    /// An absolute URL for `path` under the base URL, with `query` items (in order, each
+    /// name and value escaped so `+`, `/`, `&` and `=` in cursors survive).
+    /// - Throws: ``GatewayError/Kind/invalidRequest`` when a segment is empty (an empty id
+    ///   would silently name another route).
+    public func url(_ path: APIPath, query: [URLQueryItem] = []) throws -> URL {
+        if let empty = path.firstEmptySegment {
+            throw GatewayError.invalidRequest(
+                "Segment \(empty + 1) of the request path \(path) is empty: an id, name or reference was blank. Pass a non-empty value.",
+                fieldErrors: ["path": ["segment \(empty + 1) is empty"]])
+        }
+        var text = baseURL.absoluteString
+        if text.hasSuffix("/") { text.removeLast() }
+        text += path.escaped
         if !query.isEmpty {
-            components.percentEncodedQuery = query.map { item in
-                Self.queryEscaped(item.name) + (item.value.map { "=" + Self.queryEscaped($0) } ?? "")
+            text += "?" + query.map { item in
+                PercentEscaping.escapingAllButUnreserved(item.name)
+                    + (item.value.map { "=" + PercentEscaping.escapingAllButUnreserved($0) } ?? "")
             }.joined(separator: "&")
         }
-        return components.url!
+        guard let url = URL(string: text) else {
+            throw GatewayError(
+                .configuration, provider: provider,
+                message: "The base URL \(baseURL.absoluteString) cannot carry the path \(path). Check the configured base URL.")
+        }
+        return url
     }
 
     /// A request for `path`, with `Accept: application/json` and, when `json` is given, the
     /// encoded body and `Content-Type: application/json`.
     public func request(
-        _ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [], json: JSONValue? = nil
-    ) -> HTTPRequest {
-        var request = HTTPRequest(method: method, url: url(path, query: query))
+        _ method: HTTPMethod, _ path: APIPath, query: [URLQueryItem] = [], json: JSONValue? = nil
+    ) throws -> HTTPRequest {
+        var request = HTTPRequest(method: method, url: try url(path, query: query))
         request.headers["Accept"] = "application/json"
         request.headers["User-Agent"] = UserAgent.value
         if let json {
@@ -77,6 +95,25 @@ public struct VendorAPI: Sendable {
             request.headers["Content-Type"] = "application/json"
         }
         return request
+    }
+
+    /// Runs one adapter call: any ``GatewayError`` it throws leaves named with this provider
+    /// and the request's operation and resource, and without the key. The one place the core
+    /// stamps errors, for single calls, pages and record chunks alike.
+    func perform<Request: ProviderRequest, Result>(
+        _ request: Request, _ call: (Request) async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await call(request)
+        } catch let error as GatewayError {
+            throw stamped(error, operation: request.operation, resource: request.resource)
+        }
+    }
+
+    /// `error` named with this provider, `operation` and `resource` where it was not yet,
+    /// and without the key.
+    func stamped(_ error: GatewayError, operation: GatewayOperation?, resource: GatewayResource?) -> GatewayError {
+        error.stamped(provider: provider, operation: operation, resource: resource).redacting([key.secret])
     }
 
     /// Authenticates and sends `request`; returns the successful response or throws the
@@ -102,7 +139,7 @@ public struct VendorAPI: Sendable {
             guard response.isSuccess else { throw GatewayError.standard(for: response, message: nil) }
             return response
         } catch var error as GatewayError {
-            error.provider = error.provider ?? provider
+            error.requestLine = error.requestLine ?? request.line
             throw error.redacting([key.secret])
         }
     }
@@ -147,33 +184,6 @@ public struct VendorAPI: Sendable {
             return date
         }
         return decoder
-    }
-
-    /// `segment` percent-escaped for use as one path segment: a `/` inside becomes `%2F`, a
-    /// space `%20`, and a segment made only of dots is escaped too (`..` becomes `%2E%2E`),
-    /// because `.` and `..` would otherwise be read as relative steps and leave the route.
-    public static func pathSegment(_ segment: String) -> String {
-        if !segment.isEmpty, segment.allSatisfy({ $0 == "." }) {
-            return String(repeating: "%2E", count: segment.count)
-        }
-        return segment.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? segment
-    }
-
-    private static let pathSegmentAllowed: CharacterSet = {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return allowed
-    }()
-
-    private static let queryAllowed: CharacterSet = {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return allowed
-    }()
-
-    /// Escapes everything but unreserved characters, so `+`, `/` and `=` in cursors survive.
-    static func queryEscaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? text
     }
 
     private static func changedHeaderNames(from before: HTTPHeaders, to after: HTTPHeaders) -> Set<String> {

@@ -34,9 +34,8 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
         public mutating func next() async throws -> Element? {
             do {
                 return try await nextRecord()
-            } catch var error as GatewayError {
-                error.provider = error.provider ?? source.provider
-                throw error
+            } catch let error as GatewayError {
+                throw source.stamp(error)
             }
         }
 
@@ -69,9 +68,9 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                     return
                 }
                 guard (0...info.totalBytes).contains(source.startOffset) else {
-                    throw GatewayError(
-                        .invalidRequest(fieldErrors: ["offset": ["must be between 0 and \(info.totalBytes)"]]),
-                        message: "Offset \(source.startOffset) lies outside the \(source.stream.rawValue) stream of \(info.totalBytes) bytes.")
+                    throw GatewayError.invalidRequest(
+                        "Offset \(source.startOffset) lies outside the \(source.stream.rawValue) stream of \(info.totalBytes) bytes.",
+                        fieldErrors: ["offset": ["must be between 0 and \(info.totalBytes)"]])
                 }
                 // A resumed stream starts one byte early, to see that the byte before is a newline.
                 let readFrom = source.startOffset > 0 && source.startOffset < info.totalBytes ? source.startOffset - 1 : source.startOffset
@@ -86,9 +85,9 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
             if var piece = try await current.next() {
                 if piece.offset == source.startOffset - 1 {
                     guard piece.bytes.first == 0x0A else {
-                        throw GatewayError(
-                            .invalidRequest(fieldErrors: ["offset": ["must be where a line starts: 0 or a line's nextOffset"]]),
-                            message: "Offset \(source.startOffset) of the \(source.stream.rawValue) stream is inside a line; resume from a RecordLine's nextOffset.")
+                        throw GatewayError.invalidRequest(
+                            "Offset \(source.startOffset) of the \(source.stream.rawValue) stream is inside a line; resume from a RecordLine's nextOffset.",
+                            fieldErrors: ["offset": ["must be where a line starts: 0 or a line's nextOffset"]])
                     }
                     piece = (piece.offset + 1, piece.bytes.dropFirst())
                 }
@@ -103,22 +102,28 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: source, transform: transform) }
 
-    /// Collects every record into an array; use only for streams known to be small.
-    public func collect() async throws -> [Element] {
-        var all: [Element] = []
-        for try await element in self { all.append(element) }
-        return all
+    /// Collects every record into an array, refusing streams of more than `limit` records
+    /// so an export larger than expected cannot exhaust memory.
+    ///
+    /// ```swift
+    /// let rows = try await gateway.records(of: ready).collect(upTo: 10_000)
+    /// ```
+    /// - Throws: ``GatewayError/Kind/limitExceeded`` as soon as record `limit + 1` arrives.
+    public func collect(upTo limit: Int) async throws -> [Element] {
+        try await BoundedCollection.collect(self, upTo: limit, noun: "records")
     }
 }
 
 /// Everything the iterator needs to start reading: the stream's size (nil when empty),
 /// and how to find the chunk holding an offset.
 struct RecordSource: Sendable {
-    var provider: ProviderID
     var stream: RecordStream
     var startOffset: Int64
     var pieceSize: Int
     var client: HTTPClient
     var info: @Sendable () async throws -> RecordStreamInfo?
     var locate: @Sendable (Int64) async throws -> RecordChunk
+    /// Names the iterator's own errors (a bad line, a bad offset, a storage failure) with the
+    /// provider, operation and export, as the vendor calls' errors are.
+    var stamp: @Sendable (GatewayError) -> GatewayError
 }

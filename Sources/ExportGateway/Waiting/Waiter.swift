@@ -24,18 +24,20 @@ struct Waiter: Sendable {
                 return export
             case .failed, .canceled:
                 throw GatewayError(
-                    .exportFailed(reason: export.failureReason), provider: export.provider,
+                    .exportFailed, provider: export.provider,
                     message: "Export \(export.id) ended as \(export.status)"
                         + (export.rawStatus.map { " (\"\($0)\")" } ?? "")
-                        + (export.failureReason.map { ": \($0)" } ?? ".") + " Fix the cause and create a new export.")
+                        + (export.failureReason.map { ": \($0)" } ?? ".") + " Fix the cause and create a new export.",
+                    failureReason: export.failureReason)
             case .pending, .running, .unknown:
                 let remaining = deadline - clock.now
                 guard remaining > .zero else {
                     throw GatewayError(
-                        .timeout(lastStatus: export.status), provider: export.provider,
+                        .timeout, provider: export.provider,
                         message: "Export \(export.id) did not finish within \(timeout.formattedSeconds); last status \(export.status)"
                             + (export.rawStatus.map { " (\"\($0)\")" } ?? "")
-                            + ". It may still be running: wait again with a longer timeout.")
+                            + ". It may still be running: wait again with a longer timeout.",
+                        lastStatus: export.status)
                 }
                 try await clock.sleep(for: min(interval, remaining))
                 interval = min(interval * growth, maxInterval)

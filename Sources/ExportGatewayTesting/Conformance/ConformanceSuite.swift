@@ -41,7 +41,7 @@ public enum ConformanceSuite {
                 let dataset = try env.dataset(named: "conformance-list", itemCount: 3)
                 for _ in 0..<5 { created.append(try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref))).id) }
             }
-            let listed = try await env.gateway.exports(pageSize: 2).collect().map(\.id)
+            let listed = try await env.gateway.exports(pageSize: 2).collect(upTo: 10_000).map(\.id)
             try Expect.that(Set(listed).count == listed.count, "the listing repeated exports: \(listed)")
             try Expect.that(Set(created).isSubset(of: Set(listed)), "the listing missed created exports \(Set(created).subtracting(listed))")
         },
@@ -62,10 +62,10 @@ public enum ConformanceSuite {
                 throw ConformanceSkip("\(env.gateway.provider) has no idempotent create, so the core never retries one")
             }
             let dataset = try env.dataset(named: "conformance-idempotent", itemCount: 2)
-            let before = try await env.gateway.exports().collect().count
+            let before = try await env.gateway.exports().collect(upTo: 10_000).count
             simulator.injectFault(.loseResponse, method: .post, count: 1)
             let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref), name: "idempotent"))
-            let after = try await env.gateway.exports().collect()
+            let after = try await env.gateway.exports().collect(upTo: 10_000)
             try Expect.that(after.count == before + 1, "a retried create made \(after.count - before) exports")
             try Expect.that(after.contains { $0.id == created.id }, "the create returned an export the listing lacks")
         },
@@ -126,10 +126,9 @@ public enum ConformanceSuite {
             let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
             let error = try await Expect.gatewayError("timeout", {
                 try await env.gateway.wait(for: created, timeout: .seconds(60), pollInterval: .seconds(1))
-            }) { if case .timeout(let last) = $0 { last != nil } else { false } }
-            if case .timeout(let last?) = error.kind {
-                try Expect.that(!last.isTerminal, "timeout carried terminal status \(last)")
-            }
+            }) { $0 == .timeout }
+            guard let last = error.lastStatus else { throw ConformanceFailure("timeout carried no last status: \(error)") }
+            try Expect.that(!last.isTerminal, "timeout carried terminal status \(last)")
         },
         ConformanceCheck("waitThrowsExportFailedWithVendorReason") { env in
             let simulator = try env.requireSimulator("make an export fail")
@@ -189,7 +188,7 @@ public enum ConformanceSuite {
             for (count, pageSize) in [(0, 10), (10, 10), (53, 10), (7, 100)] {
                 if env.simulator == nil && count > 0 { continue }
                 let dataset = try env.dataset(named: "conformance-items-\(count)", itemCount: count)
-                let ids = try await env.gateway.items(in: dataset.ref, pageSize: pageSize).collect().map(\.id)
+                let ids = try await env.gateway.items(in: dataset.ref, pageSize: pageSize).collect(upTo: 10_000).map(\.id)
                 try Expect.that(Set(ids).count == ids.count, "\(count) items in pages of \(pageSize): repeated ids")
                 if let exact = dataset.exactCount {
                     try Expect.that(ids.count == exact, "\(exact) items in pages of \(pageSize): listed \(ids.count)")
@@ -211,7 +210,7 @@ public enum ConformanceSuite {
         ConformanceCheck("recordStreamCoversExportExactlyOnceAndResumes") { env in
             guard env.gateway.capabilities.streamsRecords else {
                 let finished = Export(id: "any-id", provider: env.gateway.provider, status: .completed, rawStatus: nil)
-                _ = try await Expect.gatewayError("unsupported", { try await env.gateway.records(of: finished).collect() }) {
+                _ = try await Expect.gatewayError("unsupported", { try await env.gateway.records(of: finished).collect(upTo: 10_000) }) {
                     if case .unsupported = $0 { true } else { false }
                 }
                 return
@@ -221,7 +220,7 @@ public enum ConformanceSuite {
             let dataset = try env.dataset(named: "conformance-records", itemCount: 40)
             let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
             let ready = try await env.gateway.wait(for: created, timeout: .seconds(600), pollInterval: .seconds(1))
-            let lines = try await env.gateway.lines(of: ready).collect()
+            let lines = try await env.gateway.lines(of: ready).collect(upTo: 10_000)
             let info = try await env.gateway.recordStreamInfo(of: ready)
             try Expect.that(lines.first.map { $0.offset == 0 } ?? (info == nil), "the stream does not start at byte 0")
             for (line, next) in zip(lines, lines.dropFirst()) {
@@ -231,21 +230,21 @@ public enum ConformanceSuite {
             if let totalLines = info?.totalLines {
                 try Expect.that(Int64(lines.count) == totalLines, "read \(lines.count) lines of \(totalLines)")
             }
-            let records = try await env.gateway.records(of: ready).collect()
+            let records = try await env.gateway.records(of: ready).collect(upTo: 10_000)
             try Expect.that(Set(records.map(\.id)).count == records.count, "records repeat ids")
             if let exact = dataset.exactCount {
                 try Expect.that(records.count == exact, "\(exact) items exported, \(records.count) records read")
             }
             if lines.count > 2 {
                 let middle = lines[lines.count / 2]
-                let resumed = try await env.gateway.lines(of: ready, startingAt: middle.offset).collect()
+                let resumed = try await env.gateway.lines(of: ready, startingAt: middle.offset).collect(upTo: 10_000)
                 try Expect.that(resumed == Array(lines[(lines.count / 2)...]), "resuming at byte \(middle.offset) did not give the rest of the stream")
             }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = try await env.gateway.download(ready, to: folder.appendingPathComponent("records.ndjson"))
             try Expect.that(file.byteCount == info?.totalBytes ?? 0, "the downloaded stream has \(file.byteCount) bytes of \(info?.totalBytes ?? 0)")
-            let errors = try await env.gateway.errors(of: ready).collect()
+            let errors = try await env.gateway.errors(of: ready).collect(upTo: 10_000)
             if env.simulator != nil {
                 try Expect.that(errors.isEmpty, "a clean export has \(errors.count) error records")
             }
@@ -260,7 +259,7 @@ public enum ConformanceSuite {
         },
         ConformanceCheck("wrongKeyIsAuthenticationAndNeverEchoed") { env in
             let error = try await Expect.gatewayError("authentication", {
-                try await env.gatewayWithWrongKey.exports(pageSize: 1).collect()
+                try await env.gatewayWithWrongKey.exports(pageSize: 1).collect(upTo: 10_000)
             }) { $0 == .authentication }
             try Expect.that(!"\(error)".contains("wrong-key-for-conformance"), "the error text contains the key: \(error)")
         },
@@ -274,7 +273,7 @@ public enum ConformanceSuite {
             }) { $0 == .permissionDenied }
             if restricted.capabilities.itemKinds.contains(.item) {
                 _ = try await Expect.gatewayError("permissionDenied on items", {
-                    try await restricted.items(in: dataset.ref).collect()
+                    try await restricted.items(in: dataset.ref).collect(upTo: 10_000)
                 }) { $0 == .permissionDenied }
             }
         },
@@ -285,26 +284,23 @@ public enum ConformanceSuite {
             let error = try await Expect.gatewayError("invalidRequest", {
                 try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref), name: ""))
             }) { if case .invalidRequest = $0 { true } else { false } }
-            if case .invalidRequest(let fields) = error.kind {
-                try Expect.that(!(fields["name"] ?? []).isEmpty, "no message for field `name`: \(fields)")
-            }
+            try Expect.that(!(error.fieldErrors["name"] ?? []).isEmpty, "no message for field `name`: \(error.fieldErrors)")
         },
         ConformanceCheck("unsupportedRequestFieldIsRefusedByName") { env in
-            let unsupportedFilter = ["filters.itemStatuses", "filters.classes", "filters.itemIDs", "filters.activity"]
-                .first { !env.gateway.capabilities.filters.contains($0) }
+            let unsupportedFilter = ExportFilter.all.first { !env.gateway.capabilities.filters.contains($0) }
             guard let field = unsupportedFilter else { throw ConformanceSkip("\(env.gateway.provider) honors every filter") }
             var filters = ExportFilters()
             switch field {
-            case "filters.itemStatuses": filters.itemStatuses = [.completed]
-            case "filters.classes": filters.classes = ["car"]
-            case "filters.itemIDs": filters.itemIDs = ["some-id"]
+            case .itemStatuses: filters.itemStatuses = [.completed]
+            case .classes: filters.classes = ["car"]
+            case .itemIDs: filters.itemIDs = ["some-id"]
             default: filters.activity = DateInterval(start: Date(timeIntervalSince1970: 0), duration: 60)
             }
             let before = env.simulator?.requestLog.requests.count
             let error = try await Expect.gatewayError("unsupported(\(field))", {
                 try await env.gateway.createExport(ExportRequest(source: .dataset("any/dataset"), filters: filters))
             }) { if case .unsupported = $0 { true } else { false } }
-            try Expect.that("\(error)".contains(field), "the error does not name \(field): \(error)")
+            try Expect.that("\(error)".contains(field.description) && error.feature == field.description, "the error does not name \(field): \(error)")
             try Expect.that(env.simulator?.requestLog.requests.count == before, "a request was sent for an unsupported field")
         },
     ]

@@ -28,9 +28,9 @@ enum AvalaDatasetRef: Sendable, Hashable {
         }
         if let problem {
             let message = "Dataset reference \"\(text)\" is not a dataset uid or \"owner/slug\": \(problem)."
-            throw GatewayError(
-                .invalidRequest(fieldErrors: ["source": [message]]), provider: .avala,
-                message: message + " Pass a dataset uid or \"owner/slug\", such as \"acme/street-scenes\".")
+            throw GatewayError.invalidRequest(
+                message + " Pass a dataset uid or \"owner/slug\", such as \"acme/street-scenes\".",
+                fieldErrors: ["source": [message]])
         }
         self = parts.count == 2 ? .path(AvalaDatasetPath(owner: parts[0], slug: parts[1])) : .uid(text)
     }
@@ -41,11 +41,11 @@ enum AvalaDatasetRef: Sendable, Hashable {
         case .path(let path):
             return path
         case .uid(let uid):
-            let response = try await api.send(api.request(.get, "/datasets/\(VendorAPI.pathSegment(uid))/"))
+            let response = try await api.send(api.request(.get, api.path("datasets", uid, endsWithSlash: true)))
             let dataset = try AvalaDatasetWire(api.json(from: response))
             guard let owner = dataset.ownerName, !owner.isEmpty, let slug = dataset.slug, !slug.isEmpty else {
                 throw GatewayError(
-                    .decoding, provider: .avala, httpStatus: response.status,
+                    .decoding, httpStatus: response.status,
                     message: "Avala's answer for dataset \(uid) has no `owner_name` or `slug`, which its items and sequences endpoints need. Pass the dataset as \"owner/slug\" instead.")
             }
             return AvalaDatasetPath(owner: owner, slug: slug)
@@ -62,7 +62,7 @@ enum AvalaDatasetRef: Sendable, Hashable {
             let dataset = try AvalaDatasetWire(api.json(from: response))
             guard let uid = dataset.uid, !uid.isEmpty else {
                 throw GatewayError(
-                    .decoding, provider: .avala, httpStatus: response.status,
+                    .decoding, httpStatus: response.status,
                     message: "Avala's answer for dataset \(path) has no `uid`, which creating an export needs. Pass the dataset uid instead.")
             }
             return uid
@@ -77,19 +77,19 @@ struct AvalaDatasetPath: Sendable, Hashable, CustomStringConvertible {
     /// The dataset's slug.
     var slug: String
 
-    /// `/datasets/{owner}/{slug}/`, segments escaped.
-    var datasetPath: String {
-        "/datasets/\(VendorAPI.pathSegment(owner))/\(VendorAPI.pathSegment(slug))/"
+    /// `/datasets/{owner}/{slug}/`.
+    var datasetPath: APIPath {
+        APIPath("datasets", owner, slug, endsWithSlash: true)
     }
 
     /// The list of `kind`: `.../items/` or `.../sequences/`.
-    func collectionPath(_ kind: ItemKind) -> String {
-        datasetPath + Self.collectionName(kind) + "/"
+    func collectionPath(_ kind: ItemKind) -> APIPath {
+        datasetPath.appending(Self.collectionName(kind))
     }
 
     /// One member of `kind`: `.../items/{uid}/` or `.../sequences/{uid}/`.
-    func memberPath(_ kind: ItemKind, id: ItemID) -> String {
-        collectionPath(kind) + VendorAPI.pathSegment(id.rawValue) + "/"
+    func memberPath(_ kind: ItemKind, id: ItemID) -> APIPath {
+        collectionPath(kind).appending(id.rawValue)
     }
 
     var description: String { "\(owner)/\(slug)" }

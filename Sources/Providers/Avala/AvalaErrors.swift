@@ -30,7 +30,7 @@ enum AvalaErrors {
             message = nil
         }
         return GatewayError.standard(
-            for: response, message: message, fieldErrors: fieldErrors, requestID: nil, provider: .avala)
+            for: response, message: message, fieldErrors: fieldErrors, requestID: nil)
     }
 
     /// A field's messages: strings as they are, anything else as compact JSON text.

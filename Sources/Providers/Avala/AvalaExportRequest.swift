@@ -39,10 +39,10 @@ struct AvalaCreatePlan: Sendable {
     var target: Target
     var documented: DocumentedFields?
 
-    /// Checks `request`; throws `unsupported` for a filter, `includeMedia`, an unknown
+    /// Checks `request` (the gateway has refused every filter, which Avala declares none of);
+    /// throws `unsupported` for `includeMedia`, an unknown
     /// option or a format Avala lacks, and `invalidRequest` for a malformed source or option.
     init(_ request: ExportRequest) throws {
-        if let filter = request.filters.setFieldNames.first { throw Self.unsupported(filter) }
         if request.includeMedia != nil { throw Self.unsupported("includeMedia") }
         if let option = request.providerOptions.keys.sorted().first(where: { !Self.optionKeys.contains($0) }) {
             throw Self.unsupported("providerOptions.\(option)")
@@ -63,7 +63,7 @@ struct AvalaCreatePlan: Sendable {
         case .project(let uid):
             guard !uid.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 let message = "The project uid is empty. Pass the uid of an Avala project."
-                throw GatewayError(.invalidRequest(fieldErrors: ["source": [message]]), provider: .avala, message: message)
+                throw GatewayError.invalidRequest(message, fieldErrors: ["source": [message]])
             }
             target = .project(uid)
         }
@@ -119,8 +119,6 @@ struct AvalaCreatePlan: Sendable {
 
     private static func invalidOption(_ key: String, _ problem: String) -> GatewayError {
         let field = "providerOptions.\(key)"
-        return GatewayError(
-            .invalidRequest(fieldErrors: [field: [problem]]), provider: .avala,
-            message: "Avala option `\(key)` \(problem).")
+        return GatewayError.invalidRequest("Avala option `\(key)` \(problem).", fieldErrors: [field: [problem]])
     }
 }

@@ -75,21 +75,21 @@ public struct AvalaProvider: ExportProvider {
         case .dataset(let ref): sourceUID = try await ref.uid(api: api)
         case .project(let uid): sourceUID = uid
         }
-        let response = try await api.send(api.request(.post, "/exports/", json: plan.body(sourceUID: sourceUID)), retry: .never)
+        let response = try await api.send(
+            api.request(.post, api.path("exports", endsWithSlash: true), json: plan.body(sourceUID: sourceUID)), retry: .never)
         return try AvalaExportWire(api.json(from: response)).export
     }
 
     /// Reads one export with `GET /exports/{uid}/`.
-    public func export(_ id: ExportID, api: VendorAPI) async throws -> Export {
-        let path = "/exports/\(VendorAPI.pathSegment(id.rawValue))/"
-        let response = try await api.send(api.request(.get, path))
+    public func export(_ request: ExportReadRequest, api: VendorAPI) async throws -> Export {
+        let response = try await api.send(api.request(.get, api.path("exports", request.id.rawValue, endsWithSlash: true)))
         return try AvalaExportWire(api.json(from: response)).export
     }
 
     /// Reads one page of `GET /exports/`; the cursor is Avala's own `cursor` token.
-    public func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export> {
-        let query = AvalaPaging.query(pageSize: pageSize, token: cursor?.value)
-        let response = try await api.send(api.request(.get, "/exports/", query: query))
+    public func exportsPage(_ request: ExportsPageRequest, api: VendorAPI) async throws -> Page<Export> {
+        let query = AvalaPaging.query(pageSize: request.pageSize, token: request.cursor?.value)
+        let response = try await api.send(api.request(.get, api.path("exports", endsWithSlash: true), query: query))
         let page = try AvalaPageWire(api.json(from: response), element: AvalaExportWire.init)
         return Page(elements: page.results.map(\.export), next: page.nextToken.map(PageCursor.init))
     }
@@ -100,14 +100,13 @@ public struct AvalaProvider: ExportProvider {
     ///
     /// A dataset given by uid is looked up once, on the first page; the cursor carries the
     /// resolved `owner/slug` so later pages go straight to the list.
-    public func itemsPage(
-        in dataset: DatasetRef, kind: ItemKind, at cursor: PageCursor?, pageSize: Int, api: VendorAPI
-    ) async throws -> Page<Item> {
+    public func itemsPage(_ request: ItemsPageRequest, api: VendorAPI) async throws -> Page<Item> {
+        let dataset = request.dataset, kind = request.kind
         let ref = try AvalaDatasetRef(dataset)
-        let position = cursor.map { AvalaItemsCursor(decoding: $0, for: dataset) }
+        let position = request.cursor.map { AvalaItemsCursor(decoding: $0, for: dataset) }
         let path: AvalaDatasetPath
         if let known = position?.path { path = known } else { path = try await ref.path(api: api) }
-        let query = AvalaPaging.query(pageSize: pageSize, token: position?.token)
+        let query = AvalaPaging.query(pageSize: request.pageSize, token: position?.token)
         let response = try await api.send(api.request(.get, path.collectionPath(kind), query: query))
         let page = try AvalaPageWire(api.json(from: response), element: AvalaItemWire.init)
         let next = page.nextToken.map { AvalaItemsCursor(ref: dataset, path: path, token: $0).pageCursor }
@@ -116,9 +115,9 @@ public struct AvalaProvider: ExportProvider {
 
     /// Reads one item or sequence with `GET /datasets/{owner}/{slug}/items/{uid}/` (or
     /// `.../sequences/{uid}/`, whose answer embeds the sequence's frames).
-    public func item(_ id: ItemID, kind: ItemKind, in dataset: DatasetRef, api: VendorAPI) async throws -> Item {
-        let path = try await AvalaDatasetRef(dataset).path(api: api)
-        let response = try await api.send(api.request(.get, path.memberPath(kind, id: id)))
-        return try AvalaItemWire(api.json(from: response)).item(kind: kind, dataset: dataset)
+    public func item(_ request: ItemReadRequest, api: VendorAPI) async throws -> Item {
+        let path = try await AvalaDatasetRef(request.dataset).path(api: api)
+        let response = try await api.send(api.request(.get, path.memberPath(request.kind, id: request.id)))
+        return try AvalaItemWire(api.json(from: response)).item(kind: request.kind, dataset: request.dataset)
     }
 }

@@ -98,12 +98,12 @@ struct AvalaDatasetWire: Sendable {
 /// Answers too malformed to map.
 enum AvalaWireError {
     static func notAnObject(_ what: String) -> GatewayError {
-        GatewayError(.decoding, provider: .avala, message: "Avala's answer for \(what) is not a JSON object.")
+        GatewayError(.decoding, message: "Avala's answer for \(what) is not a JSON object.")
     }
 
     static func requiredUID(in json: JSONValue, of what: String) throws -> String {
         guard let uid = json["uid"]?.stringValue, !uid.isEmpty else {
-            throw GatewayError(.decoding, provider: .avala, message: "Avala sent \(what) without the required string `uid`.")
+            throw GatewayError(.decoding, message: "Avala sent \(what) without the required string `uid`.")
         }
         return uid
     }

@@ -17,13 +17,13 @@ enum LabelboxErrors {
         }
         if let message = body?["message"]?.stringValue, message.hasPrefix("You have exceeded") {
             return GatewayError(
-                .rateLimited(retryAfter: RetryAfter.parse(response.headers["Retry-After"])), provider: .labelbox,
-                httpStatus: response.status, requestID: requestID,
-                message: "\(message.trimmingCharacters(in: .whitespaces)) Slow down and try again later.")
+                .rateLimited, httpStatus: response.status, requestID: requestID,
+                message: "\(message.trimmingCharacters(in: .whitespaces)) Slow down and try again later.",
+                retryAfter: RetryAfter.parse(response.headers["Retry-After"]))
         }
         guard !response.isSuccess else { return nil }
         let message = body?["errors"]?[0]?["message"]?.stringValue ?? body?["message"]?.stringValue
-        return GatewayError.standard(for: response, message: message, requestID: requestID, provider: .labelbox)
+        return GatewayError.standard(for: response, message: message, requestID: requestID)
     }
 
     /// A clean answer needs no second parse unless it mentions `errors` or a `message` at all
@@ -34,8 +34,10 @@ enum LabelboxErrors {
     }
 
     private static func graphQLError(_ errors: [JSONValue], response: HTTPResponse, requestID: String?) -> GatewayError {
-        func error(_ kind: GatewayError.Kind, _ message: String) -> GatewayError {
-            GatewayError(kind, provider: .labelbox, httpStatus: response.status, requestID: requestID, message: message)
+        func error(_ kind: GatewayError.Kind, _ message: String, fieldErrors: [String: [String]] = [:]) -> GatewayError {
+            GatewayError(
+                kind, httpStatus: response.status, requestID: requestID, message: message, fieldErrors: fieldErrors,
+                retryAfter: kind == .rateLimited ? RetryAfter.parse(response.headers["Retry-After"]) : nil)
         }
         let codes = errors.map { $0["extensions"]?["code"]?.stringValue }
         func first(_ code: String) -> JSONValue? {
@@ -51,7 +53,7 @@ enum LabelboxErrors {
             return error(.permissionDenied, "\(text(item)) The API key's user may not do this; ask an admin of the organization.")
         }
         for code in ["GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED"] {
-            if let item = first(code) { return error(.invalidRequest(fieldErrors: [:]), "Labelbox rejected the query (\(code)): \(text(item))") }
+            if let item = first(code) { return error(.invalidRequest, "Labelbox rejected the query (\(code)): \(text(item))") }
         }
         if let item = first("RESOURCE_NOT_FOUND") {
             return error(.notFound, "\(text(item)) Check the id, and that this API key's user created the export.")
@@ -59,27 +61,28 @@ enum LabelboxErrors {
         if let item = first("MALFORMED_REQUEST") {
             let details = item["errors"]?.arrayValue?.compactMap { $0["errorMessage"]?.stringValue ?? $0["message"]?.stringValue } ?? []
             let messages = details.isEmpty ? [text(item)] : details
-            return error(.invalidRequest(fieldErrors: ["input": messages]), "Labelbox rejected the request: \(messages.joined(separator: " "))")
+            return error(
+                .invalidRequest, "Labelbox rejected the request: \(messages.joined(separator: " "))", fieldErrors: ["input": messages])
         }
         for code in ["RESOURCE_CONFLICT", "OPERATION_NOT_ALLOWED"] {
-            if let item = first(code) { return error(.invalidRequest(fieldErrors: [:]), "Labelbox refused (\(code)): \(text(item))") }
+            if let item = first(code) { return error(.invalidRequest, "Labelbox refused (\(code)): \(text(item))") }
         }
         if let item = first("INTERNAL_SERVER_ERROR") {
             let status = item["extensions"]?["exception"]?["status"]?.intValue
             switch status {
-            case 400, 422: return error(.invalidRequest(fieldErrors: [:]), "Labelbox rejected the request: \(text(item))")
-            case 426: return error(.invalidRequest(fieldErrors: [:]), "Labelbox does not allow this operation: \(text(item))")
+            case 400, 422: return error(.invalidRequest, "Labelbox rejected the request: \(text(item))")
+            case 426: return error(.invalidRequest, "Labelbox does not allow this operation: \(text(item))")
             default: return error(.server, "Labelbox had an internal error\(status.map { " (status \($0))" } ?? ""): \(text(item))")
             }
         }
         if let index = codes.firstIndex(where: { ["RATE_LIMITED", "TOO_MANY_REQUESTS"].contains($0) }) {
-            return error(.rateLimited(retryAfter: RetryAfter.parse(response.headers["Retry-After"])), text(errors[index]))
+            return error(.rateLimited, text(errors[index]))
         }
         let described = zip(errors, codes).map { item, code in "\(code ?? "no code"): \(text(item))" }.joined(separator: "; ")
         guard response.isSuccess else {
             // An error without a known code says no more than its HTTP status does.
             return GatewayError.standard(
-                for: response, message: "Labelbox: \(described)", requestID: requestID, provider: .labelbox)
+                for: response, message: "Labelbox: \(described)", requestID: requestID)
         }
         return error(.server, "Labelbox reported an error it did not classify: \(described)")
     }

@@ -156,19 +156,14 @@ struct LabelboxExportRequest {
         ])
     }
 
-    /// Refuses, by name, what Labelbox cannot honor at all.
+    /// Refuses, by name, what Labelbox cannot honor at all (the gateway has already refused
+    /// the filters it does not declare).
     private static func checkSupported(_ request: ExportRequest) throws {
         if let format = request.format, format != .ndjson, format != .native {
             throw unsupported("format \(format.rawValue)", "Labelbox exports only NDJSON data rows; leave `format` out or use .ndjson.")
         }
         if request.includeMedia != nil {
             throw unsupported("includeMedia", "Labelbox exports link media by URL (data_row.row_data) and never include the files.")
-        }
-        if request.filters.itemStatuses != nil {
-            throw unsupported("filters.itemStatuses", "Filter by Labelbox's workflow step with providerOptions.workflow_status instead.")
-        }
-        if request.filters.classes != nil {
-            throw unsupported("filters.classes", "Labelbox cannot filter an export by annotation class.")
         }
         if let option = request.providerOptions.keys.sorted().first(where: { !optionKeys.contains($0) }) {
             throw unsupported("providerOptions.\(option)", "Known options: \(optionKeys.sorted().joined(separator: ", ")).")
@@ -211,7 +206,7 @@ struct LabelboxExportRequest {
     }
 
     private static func unsupported(_ feature: String, _ advice: String) -> GatewayError {
-        GatewayError(.unsupported(feature: feature), provider: .labelbox, message: "labelbox does not support \(feature). \(advice)")
+        LabelboxProvider().unsupported(feature, advice: advice)
     }
 }
 
@@ -224,8 +219,6 @@ struct FieldErrors {
     func throwIfAny() throws {
         guard !messages.isEmpty else { return }
         let fields = messages.keys.sorted().joined(separator: ", ")
-        throw GatewayError(
-            .invalidRequest(fieldErrors: messages), provider: .labelbox,
-            message: "The export request was not sent: fix \(fields).")
+        throw GatewayError.invalidRequest("The export request was not sent: fix \(fields).", fieldErrors: messages)
     }
 }

@@ -32,12 +32,12 @@ enum LabelboxGraphQL {
     /// Sends one operation and returns its `data` member. `variables` is whatever the SDK
     /// sends for that operation (`null` for `CurrentUserPyApi`, `{}` for `GetUserPyApi`).
     static func send(_ document: String, variables: JSONValue, api: VendorAPI, retry: VendorAPI.Retry) async throws -> JSONValue {
-        let request = api.request(.post, "/graphql", json: ["query": .string(document), "variables": variables])
+        let request = try api.request(.post, api.path("graphql"), json: ["query": .string(document), "variables": variables])
         let response = try await api.send(request, retry: retry)
         let body = try api.json(from: response)
         guard let data = body["data"], !data.isNull else {
             throw GatewayError(
-                .decoding, provider: .labelbox, httpStatus: response.status,
+                .decoding, httpStatus: response.status,
                 message: "Labelbox answered without `data` and without an error.")
         }
         return data
@@ -49,7 +49,7 @@ enum LabelboxGraphQL {
         let id = try await api.remembered("labelbox.userID") {
             let data = try await send(currentUser, variables: [:], api: api, retry: .idempotent)
             guard let id = data["user"]?["id"]?.stringValue else {
-                throw GatewayError(.decoding, provider: .labelbox, message: "Labelbox did not say which user the API key belongs to.")
+                throw GatewayError(.decoding, message: "Labelbox did not say which user the API key belongs to.")
             }
             return .string(id)
         }

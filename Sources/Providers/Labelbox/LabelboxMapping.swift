@@ -11,7 +11,7 @@ enum LabelboxMapping {
     /// because Labelbox's task object does not say what was exported.
     static func export(from task: JSONValue, source: ExportSource? = nil) throws -> Export {
         guard let id = task["id"]?.stringValue else {
-            throw GatewayError(.decoding, provider: .labelbox, message: "A Labelbox task came without an `id`.")
+            throw GatewayError(.decoding, message: "A Labelbox task came without an `id`.")
         }
         let word = task["status"]?.stringValue ?? ""
         let status = LabelboxStatus.exportStatus(word)
@@ -33,7 +33,7 @@ enum LabelboxMapping {
     static func streamInfo(from header: JSONValue?) throws -> RecordStreamInfo? {
         guard let header, !header.isNull else { return nil }
         guard let size = integer(header["totalSize"] ?? header["total_size"]), size >= 0 else {
-            throw GatewayError(.decoding, provider: .labelbox, message: "Labelbox's stream header has no readable `totalSize`: \(header).")
+            throw GatewayError(.decoding, message: "Labelbox's stream header has no readable `totalSize`: \(header).")
         }
         // A zero size is an empty stream too, though the server should have sent null.
         guard size > 0 else { return nil }
@@ -45,7 +45,7 @@ enum LabelboxMapping {
         guard let value, let text = value["file"]?.stringValue, let url = URL(string: text),
             let start = integer(value["offsets"]?["start"]), let end = integer(value["offsets"]?["end"]), start <= end
         else {
-            throw GatewayError(.decoding, provider: .labelbox, message: "Labelbox's stream chunk lacks a file URL or byte offsets: \(value ?? .null).")
+            throw GatewayError(.decoding, message: "Labelbox's stream chunk lacks a file URL or byte offsets: \(value ?? .null).")
         }
         var lines: ClosedRange<Int64>?
         if let first = integer(value["lines"]?["start"]), let last = integer(value["lines"]?["end"]), first <= last {
@@ -57,7 +57,7 @@ enum LabelboxMapping {
     /// One RESULT line (a data row) as an ``Item``; the whole row stays in `providerFields`.
     static func item(from row: JSONValue) throws -> Item {
         guard let dataRow = row["data_row"], let id = dataRow["id"]?.stringValue else {
-            throw GatewayError(.decoding, provider: .labelbox, message: "A Labelbox export row has no `data_row.id`.")
+            throw GatewayError(.decoding, message: "A Labelbox export row has no `data_row.id`.")
         }
         let details = dataRow["details"]
         let project = row["projects"]?.objectValue?.sorted { $0.key < $1.key }.first?.value

@@ -40,7 +40,7 @@ public struct LabelboxProvider: ExportProvider {
     public var capabilities: ProviderCapabilities {
         ProviderCapabilities(
             listsExports: true, deletesExports: false, exportsDatasets: true, exportsProjects: true,
-            formats: [.ndjson, .native], filters: ["filters.itemIDs", "filters.activity"], itemKinds: [],
+            formats: [.ndjson, .native], filters: [.itemIDs, .activity], itemKinds: [],
             streamsRecords: true, resumableDownloads: true)
     }
 
@@ -58,7 +58,7 @@ public struct LabelboxProvider: ExportProvider {
         let data = try await LabelboxGraphQL.send(mutation.document, variables: ["input": mutation.input], api: api, retry: .never)
         let created = data.objectValue?.values.first
         guard let taskID = created?["taskId"]?.stringValue else {
-            throw GatewayError(.decoding, provider: .labelbox, message: "Labelbox started an export but sent no `taskId`.")
+            throw GatewayError(.decoding, message: "Labelbox started an export but sent no `taskId`.")
         }
         let id = ExportID(rawValue: taskID)
         do {
@@ -72,15 +72,15 @@ public struct LabelboxProvider: ExportProvider {
         }
     }
 
-    public func export(_ id: ExportID, api: VendorAPI) async throws -> Export {
-        try await task(id, source: nil, api: api)
+    public func export(_ request: ExportReadRequest, api: VendorAPI) async throws -> Export {
+        try await task(request.id, source: nil, api: api)
     }
 
-    public func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export> {
-        let skip = cursor?.offset ?? 0
+    public func exportsPage(_ request: ExportsPageRequest, api: VendorAPI) async throws -> Page<Export> {
+        let skip = request.cursor?.offset ?? 0
         // The SDK pages by 100; a larger `first` may be capped by the server, and a capped page
         // would read as the last one.
-        let pageSize = min(pageSize, Self.maxPageSize)
+        let pageSize = min(request.pageSize, Self.maxPageSize)
         let user = try await LabelboxGraphQL.userID(api: api)
         let data = try await LabelboxGraphQL.send(
             LabelboxGraphQL.tasksPage(skip: skip, first: pageSize), variables: ["param_0": .string(user)], api: api,
@@ -92,16 +92,16 @@ public struct LabelboxProvider: ExportProvider {
         return Page(elements: exports, next: tasks.count == pageSize ? PageCursor(offset: skip + tasks.count) : nil)
     }
 
-    public func recordStreamInfo(of export: Export, stream: RecordStream, api: VendorAPI) async throws -> RecordStreamInfo? {
+    public func recordStreamInfo(_ request: RecordStreamInfoRequest, api: VendorAPI) async throws -> RecordStreamInfo? {
+        let export = request.export, stream = request.stream
         let data = try await LabelboxGraphQL.send(
             LabelboxGraphQL.streamHeader, variables: ["where": ["id": .string(export.id.rawValue)], "streamType": Self.wire(stream)],
             api: api, retry: .idempotent)
         return try LabelboxMapping.streamInfo(from: try taskField(in: data, export.id)["exportMetadataHeader"])
     }
 
-    public func recordChunk(
-        of export: Export, stream: RecordStream, containing offset: Int64, api: VendorAPI
-    ) async throws -> RecordChunk {
+    public func recordChunk(_ request: RecordChunkRequest, api: VendorAPI) async throws -> RecordChunk {
+        let export = request.export, stream = request.stream, offset = request.offset
         let data = try await LabelboxGraphQL.send(
             LabelboxGraphQL.streamChunk,
             variables: [
@@ -111,14 +111,14 @@ public struct LabelboxProvider: ExportProvider {
         let chunk = try taskField(in: data, export.id)["exportFileFromOffset"]
         guard let chunk, !chunk.isNull else {
             throw GatewayError(
-                .notFound, provider: .labelbox,
+                .notFound,
                 message: "Labelbox has no file for byte \(offset) of the \(stream.rawValue) stream of export \(export.id).")
         }
         return try LabelboxMapping.chunk(from: chunk)
     }
 
-    public func record(from value: JSONValue, of export: Export) throws -> Item {
-        try LabelboxMapping.item(from: value)
+    public func record(from row: RecordRow) throws -> Item {
+        try LabelboxMapping.item(from: row.value)
     }
 
     // MARK: Helpers
@@ -130,12 +130,12 @@ public struct LabelboxProvider: ExportProvider {
             retry: .idempotent)
         guard let task = try createdTasks(in: data).first else {
             throw GatewayError(
-                .notFound, provider: .labelbox,
+                .notFound,
                 message: "Labelbox has no export \(id) created by this API key's user. Check the id, and that the same key created it.")
         }
         if let type = task["type"]?.stringValue, type != LabelboxMapping.exportTaskType {
             throw GatewayError(
-                .notFound, provider: .labelbox,
+                .notFound,
                 message: "Labelbox task \(id) is a \(type) task, not an export.")
         }
         return try LabelboxMapping.export(from: task, source: source)
@@ -143,17 +143,17 @@ public struct LabelboxProvider: ExportProvider {
 
     private func createdTasks(in data: JSONValue) throws -> [JSONValue] {
         guard let user = data["user"], !user.isNull else {
-            throw GatewayError(.notFound, provider: .labelbox, message: "Labelbox does not know the API key's user.")
+            throw GatewayError(.notFound, message: "Labelbox does not know the API key's user.")
         }
         guard let tasks = user["createdTasks"]?.arrayValue else {
-            throw GatewayError(.decoding, provider: .labelbox, message: "Labelbox's answer has no `createdTasks` list.")
+            throw GatewayError(.decoding, message: "Labelbox's answer has no `createdTasks` list.")
         }
         return tasks
     }
 
     private func taskField(in data: JSONValue, _ id: ExportID) throws -> JSONValue {
         guard let task = data["task"], !task.isNull else {
-            throw GatewayError(.notFound, provider: .labelbox, message: "Labelbox has no export \(id) for this API key.")
+            throw GatewayError(.notFound, message: "Labelbox has no export \(id) for this API key.")
         }
         return task
     }

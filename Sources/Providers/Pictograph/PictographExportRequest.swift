@@ -25,8 +25,8 @@ struct PictographCreatePlan: Sendable {
     /// Whether the ZIP gets top-level `train/`, `valid/` and `test/` folders.
     var organizeBySplit: Bool
 
-    /// Checks `request`. Throws `unsupported` for a project source, an item-id or activity
-    /// filter, an unknown option or a format Pictograph lacks, and `invalidRequest` for an
+    /// Checks `request` (the gateway has refused the filters Pictograph does not declare).
+    /// Throws `unsupported` for a project source, an unknown option or a format Pictograph lacks, and `invalidRequest` for an
     /// item-status filter Pictograph cannot express or an option of the wrong type.
     /// - Parameter now: the time stamped into a generated name.
     init(_ request: ExportRequest, now: Date = Date()) throws {
@@ -36,18 +36,12 @@ struct PictographCreatePlan: Sendable {
             ref = dataset
         case .project:
             throw Self.unsupported(
-                "source.project", advice: "Pictograph exports datasets only; pass .dataset(\"<dataset name>\").")
-        }
-        if request.filters.itemIDs != nil {
-            throw Self.unsupported("filters.itemIDs", advice: "Pictograph exports cannot pick items by id.")
-        }
-        if request.filters.activity != nil {
-            throw Self.unsupported("filters.activity", advice: "Pictograph exports cannot filter by date.")
+                "source.project", advice: "It exports datasets only; pass .dataset(\"<dataset name>\").")
         }
         if let option = request.providerOptions.keys.sorted().first(where: { !Self.optionKeys.contains($0) }) {
             throw Self.unsupported(
                 "providerOptions.\(option)",
-                advice: "Pictograph's export options are \(Self.optionKeys.sorted().joined(separator: " and ")).")
+                advice: "Its export options are \(Self.optionKeys.sorted().joined(separator: " and ")).")
         }
 
         datasetName = ref.rawValue
@@ -90,7 +84,7 @@ struct PictographCreatePlan: Sendable {
         case .json, .ndjson:
             throw unsupported(
                 "format \(format)",
-                advice: "its formats are pictograph (.native), coco, yolo, pascal_voc, csv, darwin, yolo_obb, yolo_pose, dota, cvat, datumaro and labelme.")
+                advice: "Its formats are pictograph (.native), coco, yolo, pascal_voc, csv, darwin, yolo_obb, yolo_pose, dota, cvat, datumaro and labelme.")
         default: return format.rawValue
         }
     }
@@ -153,12 +147,10 @@ struct PictographCreatePlan: Sendable {
     }
 
     private static func unsupported(_ feature: String, advice: String) -> GatewayError {
-        GatewayError(
-            .unsupported(feature: feature), provider: .pictograph,
-            message: "Pictograph does not support \(feature): \(advice)")
+        PictographProvider().unsupported(feature, advice: advice)
     }
 
     private static func invalid(_ field: String, _ message: String) -> GatewayError {
-        GatewayError(.invalidRequest(fieldErrors: [field: [message]]), provider: .pictograph, message: message)
+        GatewayError.invalidRequest(message, fieldErrors: [field: [message]])
     }
 }

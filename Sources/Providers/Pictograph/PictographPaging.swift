@@ -22,7 +22,7 @@ enum PictographPaging {
         guard let cursor else { return 0 }
         guard let offset = cursor.offset, offset >= 0 else {
             let message = "The page cursor \"\(cursor.value)\" is not a Pictograph offset. Start the listing again."
-            throw GatewayError(.invalidRequest(fieldErrors: ["cursor": [message]]), provider: .pictograph, message: message)
+            throw GatewayError.invalidRequest(message, fieldErrors: ["cursor": [message]])
         }
         return offset
     }

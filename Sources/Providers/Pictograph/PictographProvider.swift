@@ -55,7 +55,7 @@ public struct PictographProvider: ExportProvider {
     public var capabilities: ProviderCapabilities {
         ProviderCapabilities(
             listsExports: true, deletesExports: true, exportsDatasets: true, exportsProjects: false,
-            formats: [.native, .coco, .yolo, .pascalVOC, .csv], filters: ["filters.classes", "filters.itemStatuses"],
+            formats: [.native, .coco, .yolo, .pascalVOC, .csv], filters: [.classes, .itemStatuses],
             itemKinds: [], streamsRecords: false, resumableDownloads: true, idempotentCreate: true,
             readsExportsByName: true)
     }
@@ -89,31 +89,30 @@ public struct PictographProvider: ExportProvider {
     // MARK: Reading
 
     /// Reads one export with `GET /api/v1/developer/exports/{id}`.
-    public func export(_ id: ExportID, api: VendorAPI) async throws -> Export {
-        try Self.requireNonEmpty(id.rawValue, field: "id")
-        let response = try await api.send(api.request(.get, PictographRoutes.export(id.rawValue)))
+    public func export(_ request: ExportReadRequest, api: VendorAPI) async throws -> Export {
+        try Self.requireNonEmpty(request.id.rawValue, field: "id")
+        let response = try await api.send(api.request(.get, PictographRoutes.export(request.id.rawValue)))
         return try PictographExportWire(answer: api.json(from: response)).export
     }
 
     /// Reads one export by name with `GET /api/v1/developer/exports/{name}?dataset={dataset}`,
     /// the name escaped as one path segment.
-    public func export(named name: String, in dataset: DatasetRef, api: VendorAPI) async throws -> Export {
+    public func exportNamed(_ request: ExportNameRequest, api: VendorAPI) async throws -> Export {
         // Either one empty would turn the route into the list, or an id lookup.
-        try Self.requireNonEmpty(name, field: "name")
-        try Self.requireNonEmpty(dataset.rawValue, field: "dataset")
-        let request = api.request(
-            .get, PictographRoutes.export(name), query: [URLQueryItem(name: "dataset", value: dataset.rawValue)])
-        let response = try await api.send(request)
+        try Self.requireNonEmpty(request.name, field: "name")
+        try Self.requireNonEmpty(request.dataset.rawValue, field: "dataset")
+        let query = [URLQueryItem(name: "dataset", value: request.dataset.rawValue)]
+        let response = try await api.send(api.request(.get, PictographRoutes.export(request.name), query: query))
         return try PictographExportWire(answer: api.json(from: response)).export
     }
 
     /// Reads one page of `GET /api/v1/developer/exports/?limit=&offset=`; the cursor is
     /// the next offset. `pageSize` is clamped to Pictograph's 1...1000.
-    public func exportsPage(at cursor: PageCursor?, pageSize: Int, api: VendorAPI) async throws -> Page<Export> {
-        let offset = try PictographPaging.offset(from: cursor)
-        let limit = PictographPaging.limit(for: pageSize)
-        let request = api.request(.get, PictographRoutes.collection, query: PictographPaging.query(limit: limit, offset: offset))
-        let page = try PictographPageWire(api.json(from: try await api.send(request)))
+    public func exportsPage(_ request: ExportsPageRequest, api: VendorAPI) async throws -> Page<Export> {
+        let offset = try PictographPaging.offset(from: request.cursor)
+        let limit = PictographPaging.limit(for: request.pageSize)
+        let query = PictographPaging.query(limit: limit, offset: offset)
+        let page = try PictographPageWire(api.json(from: try await api.send(api.request(.get, PictographRoutes.collection, query: query))))
         let next = PictographPaging.next(offset: offset, limit: limit, received: page.exports.count, hasMore: page.hasMore)
         return Page(elements: page.exports.map(\.export), next: next)
     }
@@ -121,9 +120,10 @@ public struct PictographProvider: ExportProvider {
     /// A fresh signed URL with `GET /api/v1/developer/exports/{id}/download`, with its
     /// expiry and the ZIP's exact size. An export that is not completed is refused by
     /// Pictograph.
-    public func downloadLocation(for export: Export, api: VendorAPI) async throws -> DownloadLocation {
-        try Self.requireNonEmpty(export.id.rawValue, field: "id")
-        let response = try await api.send(api.request(.get, PictographRoutes.download(export.id.rawValue)))
+    public func downloadLocation(_ request: DownloadLocationRequest, api: VendorAPI) async throws -> DownloadLocation {
+        let id = request.export.id.rawValue
+        try Self.requireNonEmpty(id, field: "id")
+        let response = try await api.send(api.request(.get, PictographRoutes.download(id)))
         return try PictographDownloadWire(api.json(from: response)).location
     }
 
@@ -132,18 +132,20 @@ public struct PictographProvider: ExportProvider {
     /// Deletes one export through `POST /api/v1/developer/exports/bulk-delete`, because
     /// Pictograph deletes by id only in bulk (its single delete takes a name).
     /// - Throws: ``GatewayError/Kind/notFound`` when Pictograph reports the id unknown.
-    public func deleteExport(_ id: ExportID, api: VendorAPI) async throws {
+    public func deleteExport(_ request: ExportDeleteRequest, api: VendorAPI) async throws {
+        let id = request.id
         let result = try await deleteExports(ids: [id.rawValue], api: api)
         if result.notFound.contains(id.rawValue) {
             throw GatewayError(
-                .notFound, provider: .pictograph,
+                .notFound,
                 message: "Pictograph has no export \(id) in this key's organization (or it is already deleted). Check the id.")
         }
     }
 
     /// Deletes several exports with one `POST /api/v1/developer/exports/bulk-delete`;
     /// ids Pictograph does not know come back in ``ExportDeletion/notFound``. No ids, no request.
-    public func deleteExports(_ ids: [ExportID], api: VendorAPI) async throws -> ExportDeletion {
+    public func deleteExports(_ request: ExportsDeleteRequest, api: VendorAPI) async throws -> ExportDeletion {
+        let ids = request.ids
         guard !ids.isEmpty else { return ExportDeletion(deleted: [], notFound: []) }
         let result = try await deleteExports(ids: ids.map(\.rawValue), api: api)
         return ExportDeletion(
@@ -173,6 +175,6 @@ public struct PictographProvider: ExportProvider {
     private static func requireNonEmpty(_ value: String, field: String) throws {
         guard value.isEmpty else { return }
         let message = "The export \(field) is empty. Pass the \(field) Pictograph shows."
-        throw GatewayError(.invalidRequest(fieldErrors: [field: [message]]), provider: .pictograph, message: message)
+        throw GatewayError.invalidRequest(message, fieldErrors: [field: [message]])
     }
 }

@@ -7,24 +7,24 @@ import ExportGateway
 /// with a 307 would break it, so the paths are sent exactly as the SDK sends them.
 enum PictographRoutes {
     /// Every export route lives under this prefix.
-    static let prefix = "/api/v1/developer/exports"
+    static let prefix = APIPath("api", "v1", "developer", "exports")
 
     /// `POST` (create) and `GET` (list): `/api/v1/developer/exports/`.
-    static let collection = prefix + "/"
+    static let collection = prefix.endingWithSlash()
 
     /// `POST`: `/api/v1/developer/exports/bulk-delete`, Pictograph's only delete by id.
-    static let bulkDelete = prefix + "/bulk-delete"
+    static let bulkDelete = prefix.appending("bulk-delete")
 
     /// One export by id or by name: `/api/v1/developer/exports/{segment}`.
     ///
     /// The same path shape serves both: with a `dataset` query the segment is a name
     /// within that dataset, without one it is an id.
-    static func export(_ segment: String) -> String {
-        prefix + "/" + VendorAPI.pathSegment(segment)
+    static func export(_ segment: String) -> APIPath {
+        prefix.appending(segment)
     }
 
     /// A fresh signed download URL for one export: `.../exports/{segment}/download`.
-    static func download(_ segment: String) -> String {
-        export(segment) + "/download"
+    static func download(_ segment: String) -> APIPath {
+        export(segment).appending("download")
     }
 }

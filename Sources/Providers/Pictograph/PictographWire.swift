@@ -72,7 +72,7 @@ struct PictographPageWire: Sendable {
             let data = json["data"] ?? .null
             guard data.isNull || data.arrayValue != nil else {
                 throw GatewayError(
-                    .decoding, provider: .pictograph, message: "Pictograph's export list has a `data` that is not an array.")
+                    .decoding, message: "Pictograph's export list has a `data` that is not an array.")
             }
             elements = data.arrayValue ?? []
         default:
@@ -98,7 +98,7 @@ struct PictographDownloadWire: Sendable {
             url.scheme != nil
         else {
             throw GatewayError(
-                .decoding, provider: .pictograph,
+                .decoding,
                 message: "Pictograph's download answer has no usable `download_url`.")
         }
         self.url = url
@@ -129,13 +129,13 @@ struct PictographBulkDeleteWire: Sendable {
 /// Answers too malformed to map.
 enum PictographWireError {
     static func notAnObject(_ what: String) -> GatewayError {
-        GatewayError(.decoding, provider: .pictograph, message: "Pictograph's answer for \(what) is not a JSON object.")
+        GatewayError(.decoding, message: "Pictograph's answer for \(what) is not a JSON object.")
     }
 
     /// The export's `id`: a non-empty string (an integer is taken as its digits).
     static func requiredID(in json: JSONValue) throws -> String {
         if let id = json["id"]?.stringValue, !id.isEmpty { return id }
         if let number = json["id"]?.intValue { return String(number) }
-        throw GatewayError(.decoding, provider: .pictograph, message: "Pictograph sent an export without the required string `id`.")
+        throw GatewayError(.decoding, message: "Pictograph sent an export without the required string `id`.")
     }
 }

@@ -44,22 +44,3 @@ struct UsageError: Error, CustomStringConvertible {
 
     var description: String { "error: \(message)\n\(hint)" }
 }
-
-/// The process exit status, distinct per kind of failure so scripts can react without
-/// reading stderr: 0 done, 1 failed, 2 typed wrong, 3 the vendor refused or failed, 4 a
-/// wait ran out of time.
-enum ExitStatus: Int32, Sendable {
-    /// The command did what was asked.
-    case success = 0
-    /// The command ran and failed here: configuration, network, a local file, an integrity
-    /// check, cancellation.
-    case failure = 1
-    /// The command line itself was wrong; nothing was attempted.
-    case usage = 2
-    /// The vendor refused or failed: authentication, permission, not found, rejected fields,
-    /// rate limit, server error, an export that failed, a feature the provider lacks, an
-    /// answer of the wrong shape.
-    case vendor = 3
-    /// A wait ran out of time; the export may still finish.
-    case timeout = 4
-}

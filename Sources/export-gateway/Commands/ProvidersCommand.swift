@@ -127,7 +127,7 @@ struct ProviderReport {
                 ["API key", key],
                 ["exports", exports.compactMap { $0 }.joined(separator: ", ")],
                 ["formats", capabilities.formats.map(\.rawValue).sorted().joined(separator: ", ")],
-                ["filters", capabilities.filters.isEmpty ? "none" : capabilities.filters.sorted().joined(separator: ", ")],
+                ["filters", capabilities.filters.isEmpty ? "none" : capabilities.filters.sorted().map(\.description).joined(separator: ", ")],
                 ["items", items.isEmpty ? "not listed" : items.joined(separator: ", ")],
                 ["records", capabilities.streamsRecords ? "streamed ('exports records')" : "not streamed (one result file)"],
                 ["downloads", capabilities.resumableDownloads ? "resumable (ranged)" : "whole file"],

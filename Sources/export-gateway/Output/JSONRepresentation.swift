@@ -64,7 +64,7 @@ enum JSONRepresentation {
             "exportsDatasets": .bool(capabilities.exportsDatasets),
             "exportsProjects": .bool(capabilities.exportsProjects),
             "formats": .array(capabilities.formats.map(\.rawValue).sorted().map(JSONValue.string)),
-            "filters": .array(capabilities.filters.sorted().map(JSONValue.string)),
+            "filters": .array(capabilities.filters.sorted().map { .string($0.description) }),
             "itemKinds": .array(capabilities.itemKinds.map(\.rawValue).sorted().map(JSONValue.string)),
             "streamsRecords": .bool(capabilities.streamsRecords),
             "resumableDownloads": .bool(capabilities.resumableDownloads),
