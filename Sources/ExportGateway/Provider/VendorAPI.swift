@@ -100,12 +100,17 @@ public struct VendorAPI: Sendable {
     /// Runs one adapter call: any ``GatewayError`` it throws leaves named with this provider
     /// and the request's operation and resource, and without the key. The one place the core
     /// stamps errors, for single calls, pages and record chunks alike.
+    ///
+    /// An error the adapter decides from a successful answer (a `null` in a GraphQL body)
+    /// still names the request it read, the last one sent during the call.
     func perform<Request: ProviderRequest, Result>(
         _ request: Request, _ call: (Request) async throws -> Result
     ) async throws -> Result {
+        let trace = RequestTrace()
         do {
-            return try await call(request)
-        } catch let error as GatewayError {
+            return try await RequestTrace.$current.withValue(trace) { try await call(request) }
+        } catch var error as GatewayError {
+            error.requestLine = error.requestLine ?? trace.lastLine
             throw stamped(error, operation: request.operation, resource: request.resource)
         }
     }
@@ -120,6 +125,7 @@ public struct VendorAPI: Sendable {
     /// ``GatewayError`` the adapter maps the failure to (key removed from its text).
     public func send(_ request: HTTPRequest, retry: Retry = .automatic) async throws -> HTTPResponse {
         var request = request
+        RequestTrace.current?.record(request.line)
         let before = request.headers
         adapter.authenticate(&request, key: key)
         request.credentialHeaderNames.formUnion(Self.changedHeaderNames(from: before, to: request.headers))

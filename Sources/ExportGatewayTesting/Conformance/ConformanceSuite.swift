@@ -253,8 +253,39 @@ public enum ConformanceSuite {
 
     static let errorChecks: [ConformanceCheck] = [
         ConformanceCheck("unknownExportIsNotFound") { env in
-            _ = try await Expect.gatewayError("notFound", { try await env.gateway.export("00000000-0000-4000-8000-00000000dead") }) {
-                $0 == .notFound
+            let id: ExportID = "00000000-0000-4000-8000-00000000dead"
+            let error = try await Expect.gatewayError("notFound", { try await env.gateway.export(id) }) { $0 == .notFound }
+            try Expect.that(
+                error.provider == env.gateway.provider && error.operation == .export && error.resource == .export(id),
+                "the error does not name provider, operation and export: \(error)")
+            try Expect.that(error.requestLine != nil, "the error does not name the request: \(error)")
+        },
+        ConformanceCheck("awkwardIDsStayInsideTheirPathSegment") { env in
+            // Each id must reach the vendor as one segment of the same route: not found, never a
+            // crash, another route or a different error.
+            func requestPath() -> String? { env.simulator?.requestLog.requests.last.map { SimulatedRequest.rawPath(of: $0.url) } }
+            _ = try? await env.gateway.export("plain-id")
+            let plainSlashes = requestPath().map { $0.filter { $0 == "/" }.count }
+            for id in ["a b", "a/b", "a?b=c", "a#b", "100%", "é日本", "..", "."] {
+                let error = try await Expect.gatewayError("notFound for \"\(id)\"", {
+                    try await env.gateway.export(ExportID(rawValue: id))
+                }) { $0 == .notFound }
+                try Expect.that(error.resource == .export(ExportID(rawValue: id)), "the error names another export: \(error)")
+                if let plainSlashes, let path = requestPath() {
+                    try Expect.that(
+                        path.filter { $0 == "/" }.count == plainSlashes && !path.contains(" ") && !path.contains("?"),
+                        "\"\(id)\" left its segment: \(path)")
+                }
+            }
+            guard env.gateway.capabilities.itemKinds.contains(.item), let dataset = try? env.dataset(named: "awkward", itemCount: 1)
+            else { return }
+            for id in ["a b", "a/b", "a?b=c", "é日本", ".."] {
+                let error = try await Expect.gatewayError("notFound for item \"\(id)\"", {
+                    try await env.gateway.item(ItemID(rawValue: id), in: dataset.ref)
+                }) { $0 == .notFound }
+                try Expect.that(
+                    error.operation == .item && error.resource == .item(ItemID(rawValue: id), kind: .item, in: dataset.ref),
+                    "the error does not name the item: \(error)")
             }
         },
         ConformanceCheck("wrongKeyIsAuthenticationAndNeverEchoed") { env in

@@ -33,7 +33,10 @@ public struct SimulatedRequest: Sendable {
     }
 
     /// The path exactly as sent, percent-escapes and trailing `/` kept (`URL.path` drops both).
-    public var rawPath: String {
+    public var rawPath: String { Self.rawPath(of: url) }
+
+    /// `url`'s path exactly as sent, percent-escapes and trailing `/` kept.
+    public static func rawPath(of url: URL) -> String {
         URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? url.path
     }
 
