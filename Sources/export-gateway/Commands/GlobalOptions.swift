@@ -3,21 +3,27 @@ import ExportGateway
 /// The options every command accepts, what the root help says about configuration and
 /// exit statuses, and the options refused on purpose.
 enum GlobalOptions {
+    /// `--provider NAME`: sets `EXPORT_GATEWAY_PROVIDER` for this run.
+    static let provider: Option<String?> = .value(
+        "provider", placeholder: "NAME",
+        help: "The vendor to talk to, such as avala, pictograph or labelbox (default: EXPORT_GATEWAY_PROVIDER, then \"provider\" in the config file).",
+        .text)
+    /// `--config FILE`: the configuration file, under the environment.
+    static let config: Option<String?> = .value(
+        "config", placeholder: "FILE",
+        help: "A JSON configuration file, such as {\"provider\": \"avala\"}; the environment overrides it.", .text)
+    /// `--base-url URL`: sets `EXPORT_GATEWAY_BASE_URL` for this run.
+    static let baseURL: Option<String?> = .value(
+        "base-url", placeholder: "URL",
+        help: "The vendor API base URL for this run (sets EXPORT_GATEWAY_BASE_URL; https, or http on localhost).", .text)
+    static let json: Option<Bool> = .flag(
+        "json", help: "Machine output on stdout: one JSON document, or one JSON object per line for lists.")
+    static let quiet: Option<Bool> = .flag("quiet", short: "q", help: "No progress and no hints: print only ids and paths.")
+    static let verbose: Option<Bool> = .flag(
+        "verbose", short: "v", help: "Log every request, retry and redirect to stderr (keys are never printed).")
+
     /// Accepted before or after any command name.
-    static let options: [OptionSpec] = [
-        OptionSpec(
-            "provider", .value(placeholder: "NAME"),
-            help: "The vendor to talk to, such as avala, pictograph or labelbox (default: EXPORT_GATEWAY_PROVIDER, then \"provider\" in the config file)."),
-        OptionSpec(
-            "config", .value(placeholder: "FILE"),
-            help: "A JSON configuration file, such as {\"provider\": \"avala\"}; the environment overrides it."),
-        OptionSpec(
-            "base-url", .value(placeholder: "URL"),
-            help: "The vendor API base URL for this run (sets EXPORT_GATEWAY_BASE_URL; https, or http on localhost)."),
-        OptionSpec("json", help: "Machine output on stdout: one JSON document, or one JSON object per line for lists."),
-        OptionSpec("quiet", short: "q", help: "No progress and no hints: print only ids and paths."),
-        OptionSpec("verbose", short: "v", help: "Log every request, retry and redirect to stderr (keys are never printed)."),
-    ]
+    static let options: [any OptionDeclaration] = [provider, config, baseURL, json, quiet, verbose]
 
     /// Why an API key is never a flag, and what to do instead.
     static let keyRefusal =
