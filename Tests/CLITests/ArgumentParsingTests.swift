@@ -5,7 +5,7 @@ import Testing
 
 @testable import export_gateway
 
-/// Options and arguments read back as typed values.
+/// Options read back as typed values, and bundled short flags.
 @Suite("export-gateway argument parsing")
 struct ArgumentParsingTests {
     /// The arguments `words` run their command with.
@@ -67,5 +67,46 @@ struct ArgumentParsingTests {
                 #expect(help.contains(argument.synopsis), "\(path.map(\.name)) help lacks \(argument.synopsis)")
             }
         }
+    }
+
+    // MARK: Bundled short flags
+
+    @Test func bundledFlagsAreEachFlag() throws {
+        let bundled = try parsed(["exports", "list", "-qv"])
+        #expect(bundled[GlobalOptions.quiet] && bundled[GlobalOptions.verbose])
+        #expect(!bundled[GlobalOptions.json])
+    }
+
+    @Test func aBundleEndingInAValueOptionTakesTheNextWord() async throws {
+        let (cli, id) = try await OutputTests.completedExport()
+        let file = CLIHarness.temporaryFile("bundled.zip")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = await cli.run(["exports", "download", id, "-qvo", file.path])
+        #expect(run.status == .success, "stderr: \(run.errors)")
+        #expect(run.output == file.path, "-q: only the path on stdout")
+        #expect(run.errors.contains("http: GET"), "-v: the request log on stderr")
+        #expect(FileManager.default.fileExists(atPath: file.path))
+    }
+
+    @Test(arguments: [
+        (["exports", "download", "e1", "-oq", "x.zip"], "In '-oq', option '-o' (--output) takes a value, so it must come last: type '-qo FILE'."),
+        (["exports", "download", "e1", "-ox.zip"], "so it must come last: type '-o FILE'."),
+        (["exports", "list", "-qx"], "Unknown option letter 'x' in '-qx' for 'exports list'."),
+        (["exports", "list", "-x"], "Unknown option '-x' for 'exports list'. Short options here: -q (--quiet), -v (--verbose), -h (--help)."),
+        (["exports", "list", "-limit", "3"], "Unknown option letter 'l' in '-limit' for 'exports list'. Did you mean '--limit'?"),
+        (["-vqo", "x", "exports", "list"], "Unknown option letter 'o' in '-vqo'."),
+    ])
+    func bundleMistakesExitTwoNamingTheLetter(words: [String], says: String) async {
+        let simulator = AvalaSimulator()
+        let run = await CLIHarness(avala: simulator).run(words)
+        #expect(run.status == .usage)
+        #expect(run.errors.contains(says), "stderr was: \(run.errors)")
+        #expect(simulator.requestLog.requests.isEmpty)
+    }
+
+    @Test func helpInABundleShowsTheHelp() async {
+        let run = await CLIHarness(avala: AvalaSimulator()).run(["exports", "list", "-qh"])
+        #expect(run.status == .success)
+        #expect(run.output.hasPrefix(Commands.exportsList.summary))
     }
 }

@@ -5,6 +5,8 @@
 /// - Options may come anywhere after their command: `--name value`, `--name=value`, `-x value`.
 ///   The root's options are global and allowed everywhere; a group's options are allowed
 ///   after any of its subcommands too.
+/// - Short flags may be bundled: `-qv` is `-q -v`. A letter that takes a value may only be
+///   the last of a bundle, and takes the next word: `-qo FILE`.
 /// - `--help` / `-h` anywhere asks for the help of the command named so far.
 /// - `--` ends options: every later word is a positional argument.
 ///
@@ -101,15 +103,29 @@ struct ArgumentParser {
             try take(option, inlineValue: inlineValue)
         }
 
-        /// `-q`, `-o value`.
+        /// `-q`, `-o value`, or a bundle of letters such as `-qv` or `-qo value`.
         private mutating func readShort(_ word: String) throws {
-            guard word.count == 2, let letter = word.last else { throw unknownOption(word) }
-            if letter == OptionSpec.help.shortName {
-                wantsHelp = true
-                return
+            let letters = Array(word.dropFirst())
+            for (index, letter) in letters.enumerated() {
+                if letter == OptionSpec.help.shortName {
+                    wantsHelp = true
+                    continue
+                }
+                guard let option = options.first(where: { $0.shortName == letter }) else {
+                    throw unknownLetter(letter, in: word)
+                }
+                if case .value(let placeholder) = option.kind, index < letters.count - 1 {
+                    // Anything after the letter would be ambiguous: more flags, or the value?
+                    let flags = letters.filter { other in
+                        other != letter && options.contains { $0.shortName == other && $0.kind == .flag }
+                    }
+                    let instead = flags.count == letters.count - 1 ? "-\(String(flags))\(letter)" : "-\(letter)"
+                    throw UsageError(
+                        "In '\(word)', option '-\(letter)' (--\(option.name)) takes a value, so it must come last: type '\(instead) \(placeholder)'.",
+                        helpPath: path)
+                }
+                try take(option, inlineValue: nil)
             }
-            guard let option = options.first(where: { $0.shortName == letter }) else { throw unknownOption(word) }
-            try take(option, inlineValue: nil)
         }
 
         /// Records one occurrence of `option`, taking its value from `inlineValue` or the next word.
@@ -148,6 +164,18 @@ struct ArgumentParser {
             let names = options.map { "--\($0.name)" } + ["--\(OptionSpec.help.name)"]
             let suggestion = Suggestion.closest(to: spelled, among: names).map { " Did you mean '\($0)'?" } ?? ""
             return UsageError("Unknown option '\(spelled)'\(scope).\(suggestion)", helpPath: path)
+        }
+
+        /// An unknown letter, named, with the letters that would work; or the long option
+        /// meant, when the word is one typed with a single dash (`-limit`).
+        private func unknownLetter(_ letter: Character, in word: String) -> UsageError {
+            let subject = word.count == 2 ? "option '\(word)'" : "option letter '\(letter)' in '\(word)'"
+            if (options + [.help]).contains(where: { "-" + $0.name == word }) {
+                return UsageError("Unknown \(subject)\(scope). Did you mean '-\(word)'?", helpPath: path)
+            }
+            let letters = (options + [.help]).compactMap { option in option.shortName.map { "-\($0) (--\(option.name))" } }
+            return UsageError(
+                "Unknown \(subject)\(scope). Short options here: \(letters.joined(separator: ", ")).", helpPath: path)
         }
 
         /// ` for 'exports list'`, or nothing at the root.
