@@ -5,7 +5,7 @@ import Testing
 
 @testable import export_gateway
 
-/// Options read back as typed values, and bundled short flags.
+/// Options read back as typed values, bundled short flags, and `--version`.
 @Suite("export-gateway argument parsing")
 struct ArgumentParsingTests {
     /// The arguments `words` run their command with.
@@ -108,5 +108,34 @@ struct ArgumentParsingTests {
         let run = await CLIHarness(avala: AvalaSimulator()).run(["exports", "list", "-qh"])
         #expect(run.status == .success)
         #expect(run.output.hasPrefix(Commands.exportsList.summary))
+    }
+
+    // MARK: --version
+
+    @Test(arguments: [
+        ["--version"], ["exports", "--version"], ["exports", "get", "--version"], ["--json", "items", "list", "d", "-q", "--version"],
+    ])
+    func versionFlagPrintsWhatVersionPrintsWherever(words: [String]) async {
+        let simulator = AvalaSimulator()
+        let cli = CLIHarness(avala: simulator)
+        let flag = await cli.run(words)
+        let command = await cli.run(["version"])
+        #expect(flag.status == .success, "stderr: \(flag.errors)")
+        #expect(flag.output == command.output && flag.output == "export-gateway \(UserAgent.libraryVersion)")
+        #expect(flag.errors.isEmpty)
+        #expect(simulator.requestLog.requests.isEmpty, "nothing but the version runs")
+    }
+
+    @Test func versionFlagIsAGlobalOptionInHelpButHelpWins() async {
+        let run = await CLIHarness(avala: AvalaSimulator()).run(["exports", "wait", "--help", "--version"])
+        #expect(run.status == .success)
+        #expect(run.output.contains("Global options:"))
+        #expect(run.output.contains("  --version "))
+    }
+
+    @Test func versionFlagDoesNotExcuseAMistypedCommand() async {
+        let run = await CLIHarness(avala: AvalaSimulator()).run(["exports", "lsit", "--version"])
+        #expect(run.status == .usage)
+        #expect(run.errors.contains("Did you mean 'list'?"))
     }
 }

@@ -7,7 +7,8 @@
 ///   after any of its subcommands too.
 /// - Short flags may be bundled: `-qv` is `-q -v`. A letter that takes a value may only be
 ///   the last of a bundle, and takes the next word: `-qo FILE`.
-/// - `--help` / `-h` anywhere asks for the help of the command named so far.
+/// - `--help` / `-h` anywhere asks for the help of the command named so far; a root
+///   ``CommandFlag`` such as `--version` anywhere runs its command instead.
 /// - `--` ends options: every later word is a positional argument.
 ///
 /// Every option and argument value is read into its declared type before the command runs.
@@ -31,6 +32,10 @@ struct ArgumentParser {
         let path = reading.path
 
         if reading.wantsHelp { return .help(path) }
+        if let standIn = root.commandFlags.first(where: { reading.occurrences[$0.flag.spec.name] != nil }) {
+            let standInPath = [root, standIn.command]
+            return .run(standInPath, try Self.values(for: standInPath, occurrences: reading.occurrences, positionals: []))
+        }
         let command = path[path.count - 1]
         guard command.run != nil else {
             throw UsageError(missingCommandIn: path)

@@ -35,6 +35,8 @@ struct CommandSpec: Sendable {
     /// Options the parser refuses with a reason instead of "unknown option", by long name
     /// without dashes (such as `api-key`): what people try that the tool will not take.
     var refusedOptions: [String: String]
+    /// The root's flags that run a command in place of the one named, such as `--version`.
+    var commandFlags: [CommandFlag]
 
     /// Creates a leaf command.
     init(
@@ -50,22 +52,26 @@ struct CommandSpec: Sendable {
         self.subcommands = []
         self.run = run
         self.refusedOptions = [:]
+        self.commandFlags = []
     }
 
-    /// Creates a group of subcommands (the root is one too).
+    /// Creates a group of subcommands (the root is one too). The flags of `commandFlags`
+    /// join `options`, so help lists them with the rest.
     init(
         name: String, summary: String, discussion: String = "", examples: [String] = [],
-        options: [any OptionDeclaration] = [], refusedOptions: [String: String] = [:], subcommands: [CommandSpec]
+        options: [any OptionDeclaration] = [], refusedOptions: [String: String] = [:], commandFlags: [CommandFlag] = [],
+        subcommands: [CommandSpec]
     ) {
         self.name = name
         self.summary = summary
         self.discussion = discussion
         self.examples = examples
-        self.options = options
+        self.options = options + commandFlags.map(\.flag)
         self.arguments = []
         self.subcommands = subcommands
         self.run = nil
         self.refusedOptions = refusedOptions
+        self.commandFlags = commandFlags
     }
 
     /// The subcommand called `name`, if any.
@@ -78,6 +84,16 @@ struct CommandSpec: Sendable {
     var paths: [[CommandSpec]] {
         [[self]] + subcommands.flatMap { subcommand in subcommand.paths.map { [self] + $0 } }
     }
+}
+
+/// A flag that stands for a whole command that takes no arguments, such as `--version` for
+/// `version`: accepted wherever the root's options are, it runs that command instead of the
+/// one named, which then needs neither a subcommand nor its arguments.
+struct CommandFlag: Sendable {
+    /// The flag, one of the root's options.
+    let flag: Option<Bool>
+    /// The command it runs.
+    let command: CommandSpec
 }
 
 /// What the parser and help know of an option, whatever its value's type:

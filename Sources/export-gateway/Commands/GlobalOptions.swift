@@ -22,7 +22,11 @@ enum GlobalOptions {
     static let verbose: Option<Bool> = .flag(
         "verbose", short: "v", help: "Log every request, retry and redirect to stderr (keys are never printed).")
 
-    /// Accepted before or after any command name.
+    /// `--version`: the `version` command, from wherever a global option may be typed.
+    static let version: Option<Bool> = .flag("version", help: "Print the version of export-gateway and exit.")
+
+    /// Accepted before or after any command name (with ``version``, which the root adds as
+    /// the flag that runs `version`).
     static let options: [any OptionDeclaration] = [provider, config, baseURL, json, quiet, verbose]
 
     /// Why an API key is never a flag, and what to do instead.
