@@ -17,7 +17,7 @@ struct Argument<Value: Sendable>: ArgumentDeclaration {
 
     /// A required argument: one word.
     init(_ name: String, help: String, _ parser: ValueParser<Value>) {
-        let spec = ArgumentSpec(name: name, help: help, isOptional: false, isRepeating: false)
+        let spec = ArgumentSpec(name: name, help: help, isOptional: false, isRepeating: false, completion: parser.completion)
         // The parser has refused the command line already when the word is missing.
         self.init(spec: spec) { words throws(ValueMismatch) in try parser.parse(words[0], for: "<\(name)>") }
     }
@@ -25,7 +25,7 @@ struct Argument<Value: Sendable>: ArgumentDeclaration {
     /// An argument that may be left out: `nil` then.
     static func optional<Wrapped>(_ name: String, help: String, _ parser: ValueParser<Wrapped>) -> Self
     where Value == Wrapped? {
-        let spec = ArgumentSpec(name: name, help: help, isOptional: true, isRepeating: false)
+        let spec = ArgumentSpec(name: name, help: help, isOptional: true, isRepeating: false, completion: parser.completion)
         return Self(spec: spec) { words throws(ValueMismatch) in
             try words.first.map { text throws(ValueMismatch) in try parser.parse(text, for: "<\(name)>") }
         }
@@ -36,7 +36,8 @@ struct Argument<Value: Sendable>: ArgumentDeclaration {
     static func repeating<Element>(
         _ name: String, help: String, isOptional: Bool = false, _ parser: ValueParser<Element>
     ) -> Self where Value == [Element] {
-        let spec = ArgumentSpec(name: name, help: help, isOptional: isOptional, isRepeating: true)
+        let spec = ArgumentSpec(
+            name: name, help: help, isOptional: isOptional, isRepeating: true, completion: parser.completion)
         return Self(spec: spec) { words throws(ValueMismatch) in try parser.parse(words, for: "<\(name)>") }
     }
 }

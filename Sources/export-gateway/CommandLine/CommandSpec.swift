@@ -3,8 +3,8 @@
 ///
 /// Commands form a tree. A command with ``subcommands`` is a group (`exports`, with `list`,
 /// `get`...); a command with ``run`` is a leaf. The root's ``options`` are global: the parser
-/// accepts them before or after any command name. Help and parsing are both read from this
-/// tree, so they cannot disagree.
+/// accepts them before or after any command name. Help, parsing and shell completions are
+/// all read from this tree, so they cannot disagree.
 ///
 /// ```swift
 /// CommandSpec(name: "version", summary: "Print the version.") { _, console in
@@ -56,7 +56,7 @@ struct CommandSpec: Sendable {
     }
 
     /// Creates a group of subcommands (the root is one too). The flags of `commandFlags`
-    /// join `options`, so help lists them with the rest.
+    /// join `options`, so help and completions list them with the rest.
     init(
         name: String, summary: String, discussion: String = "", examples: [String] = [],
         options: [any OptionDeclaration] = [], refusedOptions: [String: String] = [:], commandFlags: [CommandFlag] = [],
@@ -96,7 +96,7 @@ struct CommandFlag: Sendable {
     let command: CommandSpec
 }
 
-/// What the parser and help know of an option, whatever its value's type:
+/// What the parser, help and completions know of an option, whatever its value's type:
 /// `--output DIR` or `--json`.
 struct OptionSpec: Sendable, Equatable {
     /// Whether the option is a switch or carries a value.
@@ -113,14 +113,23 @@ struct OptionSpec: Sendable, Equatable {
     var shortName: Character?
     /// Switch or value.
     var kind: Kind
+    /// Whether every value given counts (`--status a --status b`), not only the last.
+    var isRepeatable: Bool
+    /// What a shell completion offers for its value.
+    var completion: ValueCompletion
     /// One sentence for help, naming the default where there is one.
     var help: String
 
     /// Creates an option.
-    init(_ name: String, short shortName: Character? = nil, _ kind: Kind = .flag, help: String) {
+    init(
+        _ name: String, short shortName: Character? = nil, _ kind: Kind = .flag, isRepeatable: Bool = false,
+        completion: ValueCompletion = .text, help: String
+    ) {
         self.name = name
         self.shortName = shortName
         self.kind = kind
+        self.isRepeatable = isRepeatable
+        self.completion = completion
         self.help = help
     }
 
@@ -136,7 +145,7 @@ struct OptionSpec: Sendable, Equatable {
     static let help = OptionSpec("help", short: "h", help: "Show this help.")
 }
 
-/// What the parser and help know of a positional argument, whatever its value's
+/// What the parser, help and completions know of a positional argument, whatever its value's
 /// type: the `<export-id>` of `exports get <export-id>`.
 struct ArgumentSpec: Sendable, Equatable {
     /// The name shown in help, such as `export-id`.
@@ -147,6 +156,8 @@ struct ArgumentSpec: Sendable, Equatable {
     var isOptional: Bool
     /// Whether it takes every remaining word (only the last argument may).
     var isRepeating: Bool
+    /// What a shell completion offers for it.
+    var completion: ValueCompletion
 
     /// `<export-id>`, `[<command>...]`.
     var synopsis: String {

@@ -8,7 +8,7 @@
 ///     .duration)
 /// ```
 ///
-/// The parser matches words against its ``spec`` (which help reads too) and
+/// The parser matches words against its ``spec`` (which help and completions read too) and
 /// turns what was typed into a `Value` before the command runs, so a bad value is a usage
 /// error before anything is sent.
 struct Option<Value: Sendable>: OptionDeclaration {
@@ -28,7 +28,7 @@ struct Option<Value: Sendable>: OptionDeclaration {
     static func value<Wrapped>(
         _ name: String, short: Character? = nil, placeholder: String, help: String, _ parser: ValueParser<Wrapped>
     ) -> Self where Value == Wrapped? {
-        let spec = OptionSpec(name, short: short, .value(placeholder: placeholder), help: help)
+        let spec = OptionSpec(name, short: short, .value(placeholder: placeholder), completion: parser.completion, help: help)
         return Self(spec: spec) { occurrences throws(ValueMismatch) in
             try occurrences.last.map { text throws(ValueMismatch) in try parser.parse(text, for: "--\(name)") }
         }
@@ -39,7 +39,7 @@ struct Option<Value: Sendable>: OptionDeclaration {
         _ name: String, short: Character? = nil, placeholder: String, default defaultValue: Value, help: String,
         _ parser: ValueParser<Value>
     ) -> Self {
-        let spec = OptionSpec(name, short: short, .value(placeholder: placeholder), help: help)
+        let spec = OptionSpec(name, short: short, .value(placeholder: placeholder), completion: parser.completion, help: help)
         return Self(spec: spec) { occurrences throws(ValueMismatch) in
             guard let text = occurrences.last else { return defaultValue }
             return try parser.parse(text, for: "--\(name)")
@@ -50,7 +50,8 @@ struct Option<Value: Sendable>: OptionDeclaration {
     static func repeated<Element>(
         _ name: String, placeholder: String, help: String, _ parser: ValueParser<Element>
     ) -> Self where Value == [Element] {
-        let spec = OptionSpec(name, .value(placeholder: placeholder), help: help)
+        let spec = OptionSpec(
+            name, .value(placeholder: placeholder), isRepeatable: true, completion: parser.completion, help: help)
         return Self(spec: spec) { occurrences throws(ValueMismatch) in try parser.parse(occurrences, for: "--\(name)") }
     }
 }

@@ -2,16 +2,22 @@ import ExportGateway
 import Foundation
 
 /// How the text typed for an option or argument becomes a typed value (a duration, a whole
-/// number, a date, one of a few choices).
+/// number, a date, one of a few choices), and what a shell completion may offer for it.
 ///
 /// A text that will not do throws a ``ValueMismatch`` naming what would have worked, which
 /// the parser turns into a usage error about the option or argument it was typed for.
 struct ValueParser<Value: Sendable>: Sendable {
+    /// What a shell completion offers for the value.
+    let completion: ValueCompletion
     private let read: @Sendable (_ text: String, _ subject: String) throws(ValueMismatch) -> Value
 
     /// A parser that reads text with `read`, given the text and how its option or argument
     /// is spelled (`--option`), for examples in the mismatch.
-    init(read: @escaping @Sendable (_ text: String, _ subject: String) throws(ValueMismatch) -> Value) {
+    init(
+        completion: ValueCompletion = .text,
+        read: @escaping @Sendable (_ text: String, _ subject: String) throws(ValueMismatch) -> Value
+    ) {
+        self.completion = completion
         self.read = read
     }
 
@@ -29,16 +35,16 @@ struct ValueParser<Value: Sendable>: Sendable {
 
     /// This parser's values turned into another type that cannot fail, such as an id.
     func map<Other: Sendable>(_ transform: @escaping @Sendable (Value) -> Other) -> ValueParser<Other> {
-        ValueParser<Other> { text, subject throws(ValueMismatch) in
+        ValueParser<Other>(completion: completion) { text, subject throws(ValueMismatch) in
             transform(try read(text, subject))
         }
     }
 
     /// One of `choices`, by name, case-insensitive and ignoring `-` and `_` (`needs-rework`
-    /// is `needsRework`).
+    /// is `needsRework`); completions offer the names.
     static func choice(among choices: [(name: String, value: Value)]) -> Self {
         let names = choices.map(\.name)
-        return Self { text, _ throws(ValueMismatch) in
+        return Self(completion: .choices(names)) { text, _ throws(ValueMismatch) in
             let normalized = text.lowercased().filter { $0 != "-" && $0 != "_" }
             if let match = choices.first(where: { $0.name.lowercased() == normalized }) { return match.value }
             throw ValueMismatch(
@@ -51,6 +57,9 @@ struct ValueParser<Value: Sendable>: Sendable {
 extension ValueParser where Value == String {
     /// Any text, as typed.
     static var text: Self { Self { text, _ in text } }
+
+    /// A file or folder path, as typed; completions offer file names.
+    static var path: Self { Self(completion: .paths) { text, _ in text } }
 }
 
 extension ValueParser where Value == Int {
@@ -136,4 +145,14 @@ struct ValueMismatch: Error {
     func message(about subject: String) -> String {
         "\(subject) expects \(expected), not '\(text)'." + (suggestion.map { " Did you mean '\($0)'?" } ?? "")
     }
+}
+
+/// What a shell completion offers for a value.
+enum ValueCompletion: Sendable, Equatable {
+    /// Nothing: the value is free text, such as an id, a number or a duration.
+    case text
+    /// File and folder names.
+    case paths
+    /// One of these words.
+    case choices([String])
 }

@@ -9,5 +9,5 @@ enum Commands {
         options: GlobalOptions.options,
         refusedOptions: GlobalOptions.refused,
         commandFlags: [CommandFlag(flag: GlobalOptions.version, command: version)],
-        subcommands: [providers, exports, items, demo, simulate, version, help])
+        subcommands: [providers, exports, items, demo, simulate, completions, version, help])
 }

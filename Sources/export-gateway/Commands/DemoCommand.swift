@@ -24,7 +24,7 @@ extension Commands {
     /// `demo --output DIR`.
     static let demoOutput: Option<String> = .value(
         "output", short: "o", placeholder: "DIR", default: Demo.defaultOutputFolder,
-        help: "Folder to download the result into (default: ./\(Demo.defaultOutputFolder)).", .text)
+        help: "Folder to download the result into (default: ./\(Demo.defaultOutputFolder)).", .path)
 
     /// `demo --items N`.
     static let demoItems: Option<Int> = .value(

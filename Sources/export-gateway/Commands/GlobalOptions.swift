@@ -11,7 +11,7 @@ enum GlobalOptions {
     /// `--config FILE`: the configuration file, under the environment.
     static let config: Option<String?> = .value(
         "config", placeholder: "FILE",
-        help: "A JSON configuration file, such as {\"provider\": \"avala\"}; the environment overrides it.", .text)
+        help: "A JSON configuration file, such as {\"provider\": \"avala\"}; the environment overrides it.", .path)
     /// `--base-url URL`: sets `EXPORT_GATEWAY_BASE_URL` for this run.
     static let baseURL: Option<String?> = .value(
         "base-url", placeholder: "URL",
@@ -21,7 +21,6 @@ enum GlobalOptions {
     static let quiet: Option<Bool> = .flag("quiet", short: "q", help: "No progress and no hints: print only ids and paths.")
     static let verbose: Option<Bool> = .flag(
         "verbose", short: "v", help: "Log every request, retry and redirect to stderr (keys are never printed).")
-
     /// `--version`: the `version` command, from wherever a global option may be typed.
     static let version: Option<Bool> = .flag("version", help: "Print the version of export-gateway and exit.")
 

@@ -53,7 +53,7 @@ extension Commands {
         .integer(in: 1...1_000_000))
     /// `simulate --faults FILE`.
     static let simulateFaults: Option<String?> = .value(
-        "faults", placeholder: "FILE", help: "JSON file of faults to inject (format above).", .text)
+        "faults", placeholder: "FILE", help: "JSON file of faults to inject (format above).", .path)
 }
 
 extension SimulationOptions {

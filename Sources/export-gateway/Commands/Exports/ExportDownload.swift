@@ -10,7 +10,7 @@ struct ExportDownload {
     static let output: Option<String?> = .value(
         "output", short: "o", placeholder: "FILE",
         help: "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, here).",
-        .text)
+        .path)
 
     func run(_ id: ExportID) async throws {
         let gateway = try session.makeGateway()
