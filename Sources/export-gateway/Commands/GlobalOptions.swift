@@ -42,6 +42,10 @@ enum GlobalOptions {
         environment (EXPORT_GATEWAY_PROVIDER, EXPORT_GATEWAY_BASE_URL, EXPORT_GATEWAY_PAGE_SIZE, and \
         the provider's key variable such as AVALA_API_KEY). --provider and --base-url override both.
 
+        Short options bundle: -qv is -q -v, and a letter that takes a value comes last and takes \
+        the next word (-qo FILE). --version prints the version wherever an option is accepted. \
+        'export-gateway completions bash' (or zsh) prints a shell completion script.
+
         Exit status: 0 done; 1 failed here (configuration, network, local file); 2 the command \
         line was wrong; 3 the vendor refused or failed (authentication, permission, not found, \
         rejected fields, rate limit, server error, failed export, unsupported feature); 4 a wait \
