@@ -118,12 +118,12 @@ struct OptionValueTests {
         ("2.5", .milliseconds(2500)), ("1.5h", .seconds(5400)),
     ])
     func durationsParseInEveryUnit(text: String, expected: Duration) {
-        #expect(ParsedArguments.parseDuration(text) == expected)
+        #expect(ValueParser.duration(from: text) == expected)
     }
 
     @Test(arguments: ["", "soon", "5 minutes", "m", "1d"])
     func durationsRejectOtherWords(text: String) {
-        #expect(ParsedArguments.parseDuration(text) == nil)
+        #expect(ValueParser.duration(from: text) == nil)
     }
 
     @Test func optionValuesAreJSONWhenTheyParseAndStringsOtherwise() throws {
@@ -132,7 +132,7 @@ struct OptionValueTests {
             "--option", "d=status=done", "--option", "e=",
         ])
         guard case .run(_, let arguments) = parsed else { Issue.record("expected a runnable command"); return }
-        let options = try arguments.keyValues("option")
+        let options = try ExportRequestOptions.request(from: arguments).providerOptions
         #expect(options == ["a": true, "b": 42, "c": ["x", "y"], "d": "status=done", "e": ""])
     }
 

@@ -15,7 +15,8 @@ enum Usage {
         if !command.subcommands.isEmpty {
             synopsis += path.count == 1 ? " <command>" : " <subcommand>"
         }
-        synopsis += command.arguments.map { " \($0.synopsis)" }.joined()
+        let arguments = command.arguments.map(\.spec)
+        synopsis += arguments.map { " \($0.synopsis)" }.joined()
         synopsis += " [options]"
         sections.append("Usage: \(synopsis)")
 
@@ -26,12 +27,12 @@ enum Usage {
             let title = path.count == 1 ? "Commands:" : "Subcommands:"
             sections.append(title + "\n" + table(command.subcommands.map { ($0.name, $0.summary) }))
         }
-        if !command.arguments.isEmpty {
-            sections.append("Arguments:\n" + table(command.arguments.map { ($0.synopsis, $0.help) }))
+        if !arguments.isEmpty {
+            sections.append("Arguments:\n" + table(arguments.map { ($0.synopsis, $0.help) }))
         }
-        let own = path.count == 1 ? [] : path.dropFirst().flatMap(\.options)
+        let own = path.count == 1 ? [] : path.dropFirst().flatMap(\.options).map(\.spec)
         sections.append("Options:\n" + table((own + [.help]).map { ($0.synopsis, $0.help) }))
-        let global = path[0].options
+        let global = path[0].options.map(\.spec)
         if !global.isEmpty {
             sections.append("Global options:\n" + table(global.map { ($0.synopsis, $0.help) }))
         }

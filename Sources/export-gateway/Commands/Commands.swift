@@ -8,5 +8,6 @@ enum Commands {
         examples: GlobalOptions.examples,
         options: GlobalOptions.options,
         refusedOptions: GlobalOptions.refused,
-        subcommands: [providers, exports, items, demo, simulate, version, help])
+        commandFlags: [CommandFlag(flag: GlobalOptions.version, command: version)],
+        subcommands: [providers, exports, items, demo, simulate, completions, version, help])
 }

@@ -13,20 +13,22 @@ extension Commands {
             reached the storage host. Nothing touches the network.
             """,
         examples: ["export-gateway demo", "export-gateway demo --output /tmp/demo --items 10"],
-        options: [
-            OptionSpec(
-                "output", short: "o", .value(placeholder: "DIR"),
-                help: "Folder to download the result into (default: ./\(Demo.defaultOutputFolder))."),
-            OptionSpec(
-                "items", .value(placeholder: "N"),
-                help: "How many items to show before counting the rest (default: \(Demo.defaultItemsShown))."),
-        ]
+        options: [demoOutput, demoItems]
     ) { arguments, console in
-        let folder = arguments.value("output") ?? Demo.defaultOutputFolder
         let demo = Demo(
-            outputFolder: URL(fileURLWithPath: folder, isDirectory: true),
-            itemsShown: try arguments.integer("items", default: Demo.defaultItemsShown, in: 0...Int.max),
-            console: console)
+            outputFolder: URL(fileURLWithPath: arguments[demoOutput], isDirectory: true),
+            itemsShown: arguments[demoItems], console: console)
         try await demo.run()
     }
+
+    /// `demo --output DIR`.
+    static let demoOutput: Option<String> = .value(
+        "output", short: "o", placeholder: "DIR", default: Demo.defaultOutputFolder,
+        help: "Folder to download the result into (default: ./\(Demo.defaultOutputFolder)).", .path)
+
+    /// `demo --items N`.
+    static let demoItems: Option<Int> = .value(
+        "items", placeholder: "N", default: Demo.defaultItemsShown,
+        help: "How many items to show before counting the rest (default: \(Demo.defaultItemsShown)).",
+        .integer(in: 0...Int.max))
 }

@@ -8,10 +8,19 @@ extension Commands {
         examples: ["export-gateway items list acme/street-scenes --limit 10", "export-gateway items get acme/street-scenes <item-id>"],
         subcommands: [itemsList, itemsGet])
 
-    static let dataset = ArgumentSpec(
-        "dataset", help: "The dataset, as the vendor names it (Avala: owner/slug or a uid).")
+    /// The `<dataset>` of `items list` and `items get`.
+    static let dataset = Argument(
+        "dataset", help: "The dataset, as the vendor names it (Avala: owner/slug or a uid).",
+        ValueParser.text.map(DatasetRef.init(rawValue:)))
 
-    static let itemKind = OptionSpec("kind", .value(placeholder: "item|sequence"), help: "Single items or sequences (default: item).")
+    /// `items --kind item|sequence`.
+    static let itemKind: Option<ItemKind> = .value(
+        "kind", placeholder: "item|sequence", default: .item, help: "Single items or sequences (default: item).",
+        .choice(among: ItemKind.allCases.map { ($0.rawValue, $0) }))
+
+    /// The `<item-id>` of `items get`.
+    static let itemID = Argument(
+        "item-id", help: "The item's id, as 'items list' prints it.", ValueParser.text.map(ItemID.init(rawValue:)))
 
     static let itemsList: CommandSpec = CommandSpec(
         name: "list",
@@ -21,14 +30,13 @@ extension Commands {
             "export-gateway items list acme/street-scenes --limit 10",
             "export-gateway items list acme/street-scenes --kind sequence --page-size 500 --json > items.ndjson",
         ],
-        options: [itemKind] + Listing<Item>.options,
+        options: [itemKind] + ListingOptions.all,
         arguments: [dataset]
     ) { arguments, console in
         let session = GatewaySession(arguments, console: console)
-        let kind = try kind(arguments)
         let gateway = try session.makeGateway()
         let items = gateway.items(
-            in: DatasetRef(rawValue: arguments.positionals[0]), kind: kind, pageSize: try Listing<Item>.pageSize(session))
+            in: arguments[dataset], kind: arguments[itemKind], pageSize: arguments[ListingOptions.pageSize])
         try await itemListing.print(items, session: session)
     }
 
@@ -37,12 +45,11 @@ extension Commands {
         summary: "Show one item of a dataset.",
         examples: ["export-gateway items get acme/street-scenes <item-id>", "export-gateway items get acme/street-scenes <item-id> --json"],
         options: [itemKind],
-        arguments: [dataset, ArgumentSpec("item-id", help: "The item's id, as 'items list' prints it.")]
+        arguments: [dataset, itemID]
     ) { arguments, console in
         let session = GatewaySession(arguments, console: console)
-        let kind = try kind(arguments)
         let item = try await session.makeGateway().item(
-            ItemID(rawValue: arguments.positionals[1]), kind: kind, in: DatasetRef(rawValue: arguments.positionals[0]))
+            arguments[itemID], kind: arguments[itemKind], in: arguments[dataset])
         if session.json { return session.emit(JSONRepresentation.item(item)) }
         if session.quiet { return console.line(item.id.rawValue) }
         var rows = [["ID", item.id.rawValue], ["Kind", item.kind.rawValue]]
@@ -63,8 +70,4 @@ extension Commands {
             .init(title: "VENDOR WORD") { $0.rawStatus ?? "-" },
         ],
         id: { $0.id.rawValue }, json: JSONRepresentation.item, noun: ("item", "items"))
-
-    private static func kind(_ arguments: ParsedArguments) throws -> ItemKind {
-        try arguments.choice("kind", among: ItemKind.allCases.map { ($0.rawValue, $0) }, default: .item)
-    }
 }

@@ -25,31 +25,45 @@ extension Commands {
             "curl -H 'X-Avala-Api-Key: avk_sim_fake_full_access' http://127.0.0.1:8800/api/v1/exports/",
             "export-gateway simulate --vendors labelbox --faults faults.json",
         ],
-        options: [
-            OptionSpec("port", .value(placeholder: "N"), help: "First port to listen on (default: 0, any free ports)."),
-            OptionSpec(
-                "vendors", .value(placeholder: "LIST"),
-                help: "Comma-separated vendors to simulate (default: \(SimulatedVendor.allCases.map(\.rawValue).joined(separator: ",")))."),
-            OptionSpec("items", .value(placeholder: "N"), help: "Items in each vendor's seeded dataset (default: 100)."),
-            OptionSpec("export-polls", .value(placeholder: "K"), help: "Reads an export takes to complete (default: 3)."),
-            OptionSpec("faults", .value(placeholder: "FILE"), help: "JSON file of faults to inject (format above)."),
-        ]
+        options: [simulatePort, simulateVendors, simulateItems, simulateExportPolls, simulateFaults]
     ) { arguments, console in
         let simulation = try await Simulation.start(try SimulationOptions(arguments))
         simulation.describe(on: console)
         console.line("Serving; press Ctrl-C to stop.")
         await simulation.serveUntilInterrupted(console: console)
     }
+
+    /// `simulate --port N`.
+    static let simulatePort: Option<Int> = .value(
+        "port", placeholder: "N", default: 0, help: "First port to listen on (default: 0, any free ports).",
+        .integer(in: 0...65_535))
+    /// `simulate --vendors LIST`, read into vendors together with `--faults`, whose file may
+    /// only name the vendors simulated.
+    static let simulateVendors: Option<String?> = .value(
+        "vendors", placeholder: "LIST",
+        help: "Comma-separated vendors to simulate (default: \(SimulatedVendor.allCases.map(\.rawValue).joined(separator: ","))).",
+        .text)
+    /// `simulate --items N`.
+    static let simulateItems: Option<Int> = .value(
+        "items", placeholder: "N", default: 100, help: "Items in each vendor's seeded dataset (default: 100).",
+        .integer(in: 0...Int.max))
+    /// `simulate --export-polls K`.
+    static let simulateExportPolls: Option<Int> = .value(
+        "export-polls", placeholder: "K", default: 3, help: "Reads an export takes to complete (default: 3).",
+        .integer(in: 1...1_000_000))
+    /// `simulate --faults FILE`.
+    static let simulateFaults: Option<String?> = .value(
+        "faults", placeholder: "FILE", help: "JSON file of faults to inject (format above).", .path)
 }
 
 extension SimulationOptions {
     /// The options `simulate` was typed with.
-    /// - Throws: ``UsageError`` for a bad number, an unknown vendor or a bad faults file.
+    /// - Throws: ``UsageError`` for an unknown vendor, a bad faults file, or ports past 65535.
     init(_ arguments: ParsedArguments) throws {
-        port = try arguments.integer("port", default: 0, in: 0...65_535)
-        items = try arguments.integer("items", default: 100, in: 0...Int.max)
-        exportPolls = try arguments.integer("export-polls", default: 3, in: 1...1_000_000)
-        if let list = arguments.value("vendors") {
+        port = arguments[Commands.simulatePort]
+        items = arguments[Commands.simulateItems]
+        exportPolls = arguments[Commands.simulateExportPolls]
+        if let list = arguments[Commands.simulateVendors] {
             vendors = try list.split(separator: ",").map { word in
                 let name = word.trimmingCharacters(in: .whitespaces).lowercased()
                 guard let vendor = SimulatedVendor(rawValue: name) else {
@@ -60,7 +74,7 @@ extension SimulationOptions {
             }
             guard !vendors.isEmpty else { throw UsageError("Option '--vendors' names no vendor.", command: ["simulate"]) }
         }
-        if let path = arguments.value("faults") {
+        if let path = arguments[Commands.simulateFaults] {
             faults = try FaultPlan(contentsOf: path, vendors: vendors)
         }
         if port != 0 && port + 2 * vendors.count - 1 > 65_535 {

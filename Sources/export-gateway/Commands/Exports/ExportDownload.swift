@@ -6,10 +6,16 @@ import Foundation
 struct ExportDownload {
     let session: GatewaySession
 
+    /// `--output FILE`: a file, or a folder to keep the vendor's file name in.
+    static let output: Option<String?> = .value(
+        "output", short: "o", placeholder: "FILE",
+        help: "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, here).",
+        .path)
+
     func run(_ id: ExportID) async throws {
         let gateway = try session.makeGateway()
         let export = try await gateway.export(id)
-        let destination = Self.destination(for: export, output: session.arguments.value("output"))
+        let destination = Self.destination(for: export, output: session.arguments[Self.output])
         let meter = TransferMeter(clock: session.console.environment.clock)
         let session = self.session
         let file = try await session.withProgress {

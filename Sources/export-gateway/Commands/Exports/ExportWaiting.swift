@@ -6,10 +6,18 @@ import Synchronization
 struct ExportWaiting {
     let session: GatewaySession
 
+    /// `--timeout DURATION`.
+    static let timeout: Option<Duration> = .value(
+        "timeout", placeholder: "DURATION", default: .seconds(15 * 60), help: "How long to wait at most (default: 15m).",
+        .duration)
+    /// `--poll DURATION`: the first pause, which grows up to 30 s.
+    static let poll: Option<Duration> = .value(
+        "poll", placeholder: "DURATION", default: GatewayOptions().pollInterval,
+        help: "The first pause between polls (default: 2s).", .duration)
+
     func run(_ id: ExportID) async throws {
-        let arguments = session.arguments
-        let timeout = try arguments.duration("timeout", default: .seconds(15 * 60))
-        let poll = try arguments.duration("poll", default: GatewayOptions().pollInterval)
+        let timeout = session.arguments[Self.timeout]
+        let poll = session.arguments[Self.poll]
         let clock = session.console.environment.clock
         let started = clock.now
         let polls = Mutex(0)

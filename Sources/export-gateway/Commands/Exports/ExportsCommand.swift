@@ -17,7 +17,13 @@ extension Commands {
         ],
         subcommands: [exportsList, exportsCreate, exportsGet, exportsWait, exportsDownload, exportsRecords, exportsDelete])
 
-    static let exportID = ArgumentSpec("export-id", help: "The export's id, as 'exports create' or 'exports list' print it.")
+    /// The `<export-id>` of the commands about one export.
+    static let exportID = Argument(
+        "export-id", help: "The export's id, as 'exports create' or 'exports list' print it.",
+        ValueParser.text.map(ExportID.init(rawValue:)))
+
+    /// `exports records --errors`.
+    static let recordErrors: Option<Bool> = .flag("errors", help: "Print the error records instead of the exported ones.")
 
     static let exportsRecords: CommandSpec = CommandSpec(
         name: "records",
@@ -34,19 +40,16 @@ extension Commands {
             "export-gateway --provider labelbox exports records <export-id> --json > rows.ndjson",
             "export-gateway --provider labelbox exports records <export-id> --errors",
         ],
-        options: [
-            OptionSpec("errors", help: "Print the error records instead of the exported ones."),
-            Listing<Item>.options[0],
-        ],
+        options: [recordErrors, ListingOptions.limit],
         arguments: [exportID]
     ) { arguments, console in
         let session = GatewaySession(arguments, console: console)
         let gateway = try session.makeGateway()
-        let export = try await gateway.export(ExportID(rawValue: arguments.positionals[0]))
-        guard arguments.flag("errors") else {
+        let export = try await gateway.export(arguments[exportID])
+        guard arguments[recordErrors] else {
             return try await itemListing.print(gateway.records(of: export), session: session)
         }
-        let limit = try arguments.integer("limit", default: .max, in: 1...Int.max)
+        let limit = arguments[ListingOptions.limit]
         var count = 0
         for try await record in gateway.errors(of: export) {
             session.emit(record)
@@ -63,11 +66,11 @@ extension Commands {
         summary: "List exports, newest first where the vendor sorts them.",
         discussion: "Fetched page by page as they are printed; with --json, one JSON object per line (NDJSON).",
         examples: ["export-gateway exports list --limit 20", "export-gateway exports list --json | jq -r .status"],
-        options: Listing<Export>.options
+        options: ListingOptions.all
     ) { arguments, console in
         let session = GatewaySession(arguments, console: console)
         let gateway = try session.makeGateway()
-        try await ExportPresenter.listing.print(gateway.exports(pageSize: try Listing<Export>.pageSize(session)), session: session)
+        try await ExportPresenter.listing.print(gateway.exports(pageSize: arguments[ListingOptions.pageSize]), session: session)
     }
 
     static let exportsCreate: CommandSpec = CommandSpec(
@@ -85,12 +88,7 @@ extension Commands {
             "export-gateway --provider pictograph exports create 'street scenes' --class car --option organize_by_split=true",
         ],
         options: ExportRequestOptions.options,
-        arguments: [
-            ArgumentSpec(
-                "dataset",
-                help: "The dataset, as the vendor names it (Avala: owner/slug or a uid; Pictograph: its name; Labelbox: its id). Leave it out with --project.",
-                isOptional: true)
-        ]
+        arguments: [ExportRequestOptions.dataset]
     ) { arguments, console in
         let session = GatewaySession(arguments, console: console)
         let request = try ExportRequestOptions.request(from: arguments)
@@ -105,7 +103,7 @@ extension Commands {
         arguments: [exportID]
     ) { arguments, console in
         let session = GatewaySession(arguments, console: console)
-        let export = try await session.makeGateway().export(ExportID(rawValue: arguments.positionals[0]))
+        let export = try await session.makeGateway().export(arguments[exportID])
         ExportPresenter(session: session).show(export)
     }
 
@@ -118,13 +116,10 @@ extension Commands {
             finish, so waiting again is safe). Durations: 90s, 15m, 1h, 500ms, or a number of seconds.
             """,
         examples: ["export-gateway exports wait <export-id>", "export-gateway exports wait <export-id> --timeout 2h --poll 10s"],
-        options: [
-            OptionSpec("timeout", .value(placeholder: "DURATION"), help: "How long to wait at most (default: 15m)."),
-            OptionSpec("poll", .value(placeholder: "DURATION"), help: "The first pause between polls (default: 2s)."),
-        ],
+        options: [ExportWaiting.timeout, ExportWaiting.poll],
         arguments: [exportID]
     ) { arguments, console in
-        try await ExportWaiting(session: GatewaySession(arguments, console: console)).run(ExportID(rawValue: arguments.positionals[0]))
+        try await ExportWaiting(session: GatewaySession(arguments, console: console)).run(arguments[exportID])
     }
 
     static let exportsDownload: CommandSpec = CommandSpec(
@@ -139,14 +134,10 @@ extension Commands {
             "export-gateway exports download <export-id> --output street-scenes.zip",
             "export-gateway exports download <export-id> -o downloads/",
         ],
-        options: [
-            OptionSpec(
-                "output", short: "o", .value(placeholder: "FILE"),
-                help: "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, here).")
-        ],
+        options: [ExportDownload.output],
         arguments: [exportID]
     ) { arguments, console in
-        try await ExportDownload(session: GatewaySession(arguments, console: console)).run(ExportID(rawValue: arguments.positionals[0]))
+        try await ExportDownload(session: GatewaySession(arguments, console: console)).run(arguments[exportID])
     }
 
     static let exportsDelete: CommandSpec = CommandSpec(
@@ -154,10 +145,14 @@ extension Commands {
         summary: "Delete exports, where the provider can.",
         discussion: "Ids the vendor does not know are reported, not treated as an error, so running it again is safe.",
         examples: ["export-gateway exports delete <export-id>", "export-gateway exports delete <id-1> <id-2>"],
-        arguments: [ArgumentSpec("export-id", help: "The ids of the exports to delete.", isRepeating: true)]
+        arguments: [exportIDs]
     ) { arguments, console in
         let session = GatewaySession(arguments, console: console)
-        let deletion = try await session.makeGateway().deleteExports(arguments.positionals.map(ExportID.init(rawValue:)))
+        let deletion = try await session.makeGateway().deleteExports(arguments[exportIDs])
         ExportPresenter(session: session).deleted(deletion)
     }
+
+    /// The `<export-id>...` of `exports delete`.
+    static let exportIDs: Argument<[ExportID]> = .repeating(
+        "export-id", help: "The ids of the exports to delete.", ValueParser.text.map(ExportID.init(rawValue:)))
 }

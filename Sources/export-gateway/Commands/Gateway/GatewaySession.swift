@@ -24,22 +24,22 @@ struct GatewaySession: Sendable {
     init(_ arguments: ParsedArguments, console: Console) {
         self.console = console
         self.arguments = arguments
-        json = arguments.flag("json")
-        quiet = arguments.flag("quiet")
-        verbose = arguments.flag("verbose")
+        json = arguments[GlobalOptions.json]
+        quiet = arguments[GlobalOptions.quiet]
+        verbose = arguments[GlobalOptions.verbose]
     }
 
     /// The environment variables with the flags' overrides applied.
     var variables: [String: String] {
         var variables = console.environment.variables
-        if let provider = arguments.value("provider") { variables[GatewayConfiguration.providerVariable] = provider }
-        if let baseURL = arguments.value("base-url") { variables[GatewayConfiguration.baseURLVariable] = baseURL }
+        if let provider = arguments[GlobalOptions.provider] { variables[GatewayConfiguration.providerVariable] = provider }
+        if let baseURL = arguments[GlobalOptions.baseURL] { variables[GatewayConfiguration.baseURLVariable] = baseURL }
         return variables
     }
 
     /// Whether anything names a provider: `--config`, `--provider` or `EXPORT_GATEWAY_PROVIDER`.
     var namesProvider: Bool {
-        arguments.value("config") != nil
+        arguments[GlobalOptions.config] != nil
             || ToolEnvironment.value(GatewayConfiguration.providerVariable, in: variables) != nil
     }
 
@@ -47,7 +47,7 @@ struct GatewaySession: Sendable {
     /// environment alone.
     /// - Throws: ``GatewayError/Kind/configuration`` saying what to set.
     func configuration() throws -> GatewayConfiguration {
-        if let file = arguments.value("config") {
+        if let file = arguments[GlobalOptions.config] {
             return try GatewayConfiguration.load(from: URL(fileURLWithPath: file), environment: variables)
         }
         return try GatewayConfiguration.environment(variables)

@@ -21,20 +21,10 @@ struct Listing<Element: Sendable>: Sendable {
     /// What to call the elements in the closing count, singular and plural.
     var noun: (one: String, many: String)
 
-    /// The options every list command takes.
-    static var options: [OptionSpec] {
-        [
-            OptionSpec("limit", .value(placeholder: "N"), help: "Stop after N entries (default: all)."),
-            OptionSpec(
-                "page-size", .value(placeholder: "N"),
-                help: "Entries asked for per request (default: EXPORT_GATEWAY_PAGE_SIZE, \"pageSize\", or 100)."),
-        ]
-    }
-
     /// Prints `sequence` (stopping after `--limit`) in the session's form.
     func print<Elements: AsyncSequence>(_ sequence: Elements, session: GatewaySession) async throws
     where Elements.Element == Element {
-        let limit = try session.arguments.integer("limit", default: .max, in: 1...Int.max)
+        let limit = session.arguments[ListingOptions.limit]
         let console = session.console
         let table = !session.json && !session.quiet
         var sample: [[String]] = []
@@ -66,12 +56,6 @@ struct Listing<Element: Sendable>: Sendable {
         rows.forEach { console.line(Self.row($0, widths: widths)) }
         sample.removeAll()
         return widths
-    }
-
-    /// The page size `--page-size` asks for, or `nil` for the configured one.
-    static func pageSize(_ session: GatewaySession) throws -> Int? {
-        session.arguments.value("page-size") == nil
-            ? nil : try session.arguments.integer("page-size", default: 0, in: 1...Int.max)
     }
 
     private static func row(_ cells: [String], widths: [Int]) -> String {
