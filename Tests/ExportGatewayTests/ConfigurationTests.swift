@@ -13,7 +13,7 @@ private struct SampleProvider: ExportProvider {
     var capabilities: ProviderCapabilities {
         ProviderCapabilities(
             listsExports: false, deletesExports: false, exportsDatasets: true, exportsProjects: false, formats: [],
-            itemKinds: [], resumableDownloads: false)
+            itemKinds: [], rangedDownloads: false)
     }
     func authenticate(_ request: inout HTTPRequest, key: APIKey) {}
     func error(from response: HTTPResponse) -> GatewayError? { nil }

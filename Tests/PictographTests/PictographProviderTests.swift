@@ -145,7 +145,7 @@ extension PictographProviderTests {
             #expect(capabilities.formats == [.native, .coco, .yolo, .pascalVOC, .csv])
             #expect(capabilities.filters == [.classes, .itemStatuses])
             #expect(capabilities.itemKinds.isEmpty && !capabilities.streamsRecords)
-            #expect(capabilities.resumableDownloads && capabilities.idempotentCreate && capabilities.readsExportsByName)
+            #expect(capabilities.rangedDownloads && capabilities.idempotentCreate && capabilities.readsExportsByName)
         }
 
         @Test func everyRequestCarriesTheKeyInXAPIKeyAndNothingElse() async throws {

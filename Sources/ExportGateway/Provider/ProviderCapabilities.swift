@@ -21,7 +21,7 @@ public struct ProviderCapabilities: Sendable, Hashable {
     /// Whether the storage host serves the result file in HTTP ranges, so a download reads
     /// it piece by piece in bounded memory and a piece that fails is fetched again from its
     /// own offset (within one `download` call; a new call starts over).
-    public var resumableDownloads: Bool
+    public var rangedDownloads: Bool
     /// Whether creating an export is safe to retry: the adapter sends an idempotency key
     /// the vendor honors and sends creates with `retry: .idempotent`. Without one, adapters
     /// send creates with `retry: .never`, so a lost answer is reported, not repeated.
@@ -34,7 +34,7 @@ public struct ProviderCapabilities: Sendable, Hashable {
     public init(
         listsExports: Bool, deletesExports: Bool, exportsDatasets: Bool, exportsProjects: Bool,
         formats: Set<ExportFormat>, filters: Set<ExportFilter> = [], itemKinds: Set<ItemKind>,
-        streamsRecords: Bool = false, resumableDownloads: Bool, idempotentCreate: Bool = false,
+        streamsRecords: Bool = false, rangedDownloads: Bool, idempotentCreate: Bool = false,
         readsExportsByName: Bool = false
     ) {
         self.listsExports = listsExports
@@ -45,7 +45,7 @@ public struct ProviderCapabilities: Sendable, Hashable {
         self.filters = filters
         self.itemKinds = itemKinds
         self.streamsRecords = streamsRecords
-        self.resumableDownloads = resumableDownloads
+        self.rangedDownloads = rangedDownloads
         self.idempotentCreate = idempotentCreate
         self.readsExportsByName = readsExportsByName
     }

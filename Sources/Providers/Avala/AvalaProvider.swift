@@ -46,7 +46,7 @@ public struct AvalaProvider: ExportProvider {
         ProviderCapabilities(
             listsExports: true, deletesExports: false, exportsDatasets: true, exportsProjects: true,
             formats: [.native, .yolo, .avalaJSON], itemKinds: [.item, .sequence], streamsRecords: false,
-            resumableDownloads: true)
+            rangedDownloads: true)
     }
 
     /// Adds `X-Avala-Api-Key: <key>`: the raw key, with no scheme, as Avala expects.

@@ -41,7 +41,7 @@ public struct LabelboxProvider: ExportProvider {
         ProviderCapabilities(
             listsExports: true, deletesExports: false, exportsDatasets: true, exportsProjects: true,
             formats: [.ndjson, .native], filters: [.itemIDs, .activity], itemKinds: [],
-            streamsRecords: true, resumableDownloads: true)
+            streamsRecords: true, rangedDownloads: true)
     }
 
     public func authenticate(_ request: inout HTTPRequest, key: APIKey) {

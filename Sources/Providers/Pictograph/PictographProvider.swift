@@ -56,7 +56,7 @@ public struct PictographProvider: ExportProvider {
         ProviderCapabilities(
             listsExports: true, deletesExports: true, exportsDatasets: true, exportsProjects: false,
             formats: [.native, .coco, .yolo, .pascalVOC, .csv], filters: [.classes, .itemStatuses],
-            itemKinds: [], streamsRecords: false, resumableDownloads: true, idempotentCreate: true,
+            itemKinds: [], streamsRecords: false, rangedDownloads: true, idempotentCreate: true,
             readsExportsByName: true)
     }
 

@@ -130,7 +130,7 @@ struct ProviderReport {
                 ["filters", capabilities.filters.isEmpty ? "none" : capabilities.filters.sorted().map(\.description).joined(separator: ", ")],
                 ["items", items.isEmpty ? "not listed" : items.joined(separator: ", ")],
                 ["records", capabilities.streamsRecords ? "streamed ('exports records')" : "not streamed (one result file)"],
-                ["downloads", capabilities.resumableDownloads ? "resumable (ranged)" : "whole file"],
+                ["downloads", capabilities.rangedDownloads ? "ranged (bounded memory; a failed piece is asked for again)" : "whole file"],
             ]
             Format.table(lines, indent: 2).forEach { console.line($0) }
         }

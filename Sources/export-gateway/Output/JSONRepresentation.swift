@@ -67,7 +67,7 @@ enum JSONRepresentation {
             "filters": .array(capabilities.filters.sorted().map { .string($0.description) }),
             "itemKinds": .array(capabilities.itemKinds.map(\.rawValue).sorted().map(JSONValue.string)),
             "streamsRecords": .bool(capabilities.streamsRecords),
-            "resumableDownloads": .bool(capabilities.resumableDownloads),
+            "rangedDownloads": .bool(capabilities.rangedDownloads),
             "idempotentCreate": .bool(capabilities.idempotentCreate),
             "readsExportsByName": .bool(capabilities.readsExportsByName),
         ])
