@@ -34,7 +34,7 @@ let package = Package(
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox"]),
         .target(
             name: "ExportGatewayTesting",
-            dependencies: ["ExportGateway"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox"]),
         .executableTarget(
             name: "export-gateway",
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),

@@ -1,4 +1,5 @@
 import ExportGateway
+import ExportGatewayLabelbox
 import Foundation
 import Synchronization
 
@@ -17,8 +18,7 @@ import Synchronization
 /// ```swift
 /// let labelbox = LabelboxSimulator(chunkBoundary: .character)
 /// let project = labelbox.seedProject(named: "Street scenes", itemCount: 1_000)
-/// let gateway = Gateway(provider: LabelboxProvider(), apiKey: APIKey(labelbox.apiKey),
-///                             baseURL: labelbox.apiBaseURL, transport: labelbox.transport)
+/// let gateway = labelbox.gateway()
 /// ```
 public final class LabelboxSimulator: VendorSimulator {
     /// Where the simulator cuts a stream into chunk files. Real servers cut at line ends or
@@ -62,6 +62,8 @@ public final class LabelboxSimulator: VendorSimulator {
         var rowsDatasetName: String { kind == .dataset ? name : "\(name) rows" }
     }
 
+    /// The Labelbox adapter.
+    public static let provider = LabelboxProvider.descriptor
     public let host: SimulatorHost
     /// Full access: exports every seeded dataset and project.
     public let apiKey = "lb_sim_key_full_access"

@@ -1,4 +1,5 @@
 import ExportGateway
+import ExportGatewayPictograph
 import Foundation
 import Synchronization
 
@@ -17,8 +18,7 @@ import Synchronization
 /// ```swift
 /// let pictograph = PictographSimulator()
 /// pictograph.seedDataset(named: "street scenes", itemCount: 200)   // "street scenes"
-/// let gateway = Gateway(provider: PictographProvider(), apiKey: APIKey(pictograph.apiKey),
-///                             baseURL: pictograph.apiBaseURL, transport: pictograph.transport)
+/// let gateway = pictograph.gateway()
 /// ```
 public final class PictographSimulator: VendorSimulator {
     /// The organizations the simulator's keys and datasets belong to.
@@ -42,6 +42,8 @@ public final class PictographSimulator: VendorSimulator {
         var organization: Organization
     }
 
+    /// The Pictograph adapter.
+    public static let provider = PictographProvider.descriptor
     public let host: SimulatorHost
     /// Role owner in organization A.
     public let apiKey = "pk_live_sim_owner"

@@ -1,9 +1,15 @@
 import ExportGateway
 import Foundation
 
-/// What the conformance suite and the core's tests need from any vendor simulator: a
-/// transport to plug into a gateway, its keys and origins, seeding, scripting and faults.
+/// What the conformance suite and the core's tests need from any vendor simulator: the
+/// adapter it simulates, a transport to plug into a gateway, its keys and origins, seeding,
+/// scripting and faults.
 public protocol VendorSimulator: AnyObject, Sendable {
+    /// The adapter whose vendor this simulates, such as `AvalaProvider.descriptor`.
+    ///
+    /// A type-level fact, so a conformance target knows its provider before any simulator
+    /// exists (a loopback simulator is built only once its ports are bound).
+    static var provider: ProviderDescriptor { get }
     /// The shared machinery: time, log, faults, storage.
     var host: SimulatorHost { get }
     /// The in-process transport to give ``Gateway``.
