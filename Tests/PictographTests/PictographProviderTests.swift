@@ -51,9 +51,8 @@ private struct Pictograph {
 
     /// A gateway with the simulator's owner key unless `key` says otherwise.
     func gateway(key: String? = nil, retryPolicy: RetryPolicy = .standard, pageSize: Int = 100) -> Gateway {
-        Gateway(
-            provider: PictographProvider(), apiKey: APIKey(key ?? simulator.apiKey), baseURL: simulator.apiBaseURL,
-            transport: recorder,
+        simulator.gateway(
+            apiKey: key, transport: recorder,
             options: GatewayOptions(
                 pageSize: pageSize, pollInterval: .seconds(2), maxPollInterval: .seconds(10), retryPolicy: retryPolicy,
                 clock: clock))
