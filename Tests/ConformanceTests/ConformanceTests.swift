@@ -5,17 +5,15 @@ import Testing
 /// Every adapter, against its simulator always (in-process and over loopback HTTP) and the
 /// real vendor when its key is set.
 let conformanceTargets: [ConformanceTarget] = [
-    .simulator(AvalaProvider(), simulator: { AvalaSimulator() }),
-    .loopback(AvalaProvider()) { api, storage in
-        AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage)
-    },
-    .live(AvalaProvider()),
-    .simulator(PictographProvider(), simulator: { PictographSimulator() }),
-    .loopback(PictographProvider()) { api, storage in PictographSimulator(apiBaseURL: api, storageBaseURL: storage) },
-    .live(PictographProvider()),
-    .simulator(LabelboxProvider(), simulator: { LabelboxSimulator() }),
-    .loopback(LabelboxProvider()) { api, storage in LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage) },
-    .live(LabelboxProvider()),
+    .simulator { AvalaSimulator() },
+    .loopback { api, storage in AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage) },
+    .live(AvalaProvider.descriptor),
+    .simulator { PictographSimulator() },
+    .loopback { api, storage in PictographSimulator(apiBaseURL: api, storageBaseURL: storage) },
+    .live(PictographProvider.descriptor),
+    .simulator { LabelboxSimulator() },
+    .loopback { api, storage in LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage) },
+    .live(LabelboxProvider.descriptor),
 ]
 
 @Test(arguments: ConformanceCase.all(for: conformanceTargets))

@@ -30,7 +30,7 @@ public struct ConformanceFailure: Error, Sendable, CustomStringConvertible {
 /// One check against one target, runnable from any test framework.
 ///
 /// ```swift
-/// @Test(arguments: ConformanceCase.all(for: [.simulator(AvalaProvider(), simulator: { AvalaSimulator() })]))
+/// @Test(arguments: ConformanceCase.all(for: [.simulator { AvalaSimulator() }]))
 /// func conformance(_ check: ConformanceCase) async throws { try await check.run() }
 /// ```
 public struct ConformanceCase: Sendable, CustomStringConvertible {

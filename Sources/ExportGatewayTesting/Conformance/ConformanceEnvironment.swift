@@ -4,6 +4,9 @@ import Foundation
 /// What one conformance check works with: gateways with good and bad keys, and, in
 /// simulator and loopback modes, the simulator to script and inspect.
 public struct ConformanceEnvironment: Sendable {
+    /// The key of ``gatewayWithWrongKey``: no vendor knows it, and no error may repeat it.
+    static let wrongAPIKey = "wrong-key-for-conformance"
+
     /// A gateway with a valid key.
     public let gateway: Gateway
     /// A gateway whose key the vendor does not know.

@@ -262,7 +262,7 @@ public enum ConformanceSuite {
             let error = try await Expect.gatewayError("authentication", {
                 try await env.gatewayWithWrongKey.exports(pageSize: 1).collect()
             }) { $0 == .authentication }
-            try Expect.that(!"\(error)".contains("wrong-key-for-conformance"), "the error text contains the key: \(error)")
+            try Expect.that(!"\(error)".contains(ConformanceEnvironment.wrongAPIKey), "the error text contains the key: \(error)")
         },
         ConformanceCheck("restrictedKeyIsPermissionDenied") { env in
             guard let restricted = env.gatewayWithRestrictedKey else { throw ConformanceSkip("no restricted key in this mode") }
