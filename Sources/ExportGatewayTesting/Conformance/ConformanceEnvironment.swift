@@ -59,11 +59,4 @@ public struct ConformanceEnvironment: Sendable {
     public func requireWrites() throws {
         guard allowsWrites else { throw ConformanceSkip("creates exports; set EXPORT_GATEWAY_LIVE_WRITES=1 to allow it live") }
     }
-
-    /// Throws a skip unless the provider can export datasets.
-    public func requireDatasetExports() throws {
-        guard gateway.capabilities.exportsDatasets else {
-            throw ConformanceSkip("\(gateway.provider) cannot export a dataset")
-        }
-    }
 }

@@ -29,6 +29,11 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     public let provider: ProviderID
     /// Where the checks run.
     public let mode: Mode
+    /// What the provider says it can do: decides, before any check runs, which ones apply.
+    public let capabilities: ProviderCapabilities
+    /// Whether the vendor's exports reach a canceled state (``VendorSimulator/canCancelExports``);
+    /// `nil` against the live vendor, where no check cancels one.
+    public let cancelsExports: Bool?
     /// Builds a fresh environment for one check (a new simulator each time, so checks never
     /// see each other's state), or the reason it cannot run here; throws when it should run
     /// and cannot (a loopback port that will not bind).
@@ -41,7 +46,7 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     public static func simulator<Simulator: VendorSimulator>(
         _ makeSimulator: @escaping @Sendable () -> Simulator
     ) -> ConformanceTarget {
-        ConformanceTarget(provider: Simulator.provider.id, mode: .simulator) {
+        ConformanceTarget(simulating: Simulator.self, mode: .simulator) {
             .success(environment(against: makeSimulator(), transport: nil))
         }
     }
@@ -61,7 +66,7 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     public static func loopback<Simulator: VendorSimulator>(
         _ makeSimulator: @escaping @Sendable (_ apiOrigin: URL, _ storageOrigin: URL) -> Simulator
     ) -> ConformanceTarget {
-        ConformanceTarget(provider: Simulator.provider.id, mode: .loopback) {
+        ConformanceTarget(simulating: Simulator.self, mode: .loopback) {
             let server = try SimulatorServer.start(limits: loopbackLimits, simulator: makeSimulator)
             return .success(environment(
                 against: server.simulator, transport: URLSessionTransport(), teardown: { await server.stop() }))
@@ -97,7 +102,9 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     public static func live(
         _ descriptor: ProviderDescriptor, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> ConformanceTarget {
-        ConformanceTarget(provider: descriptor.id, mode: .live) {
+        ConformanceTarget(
+            provider: descriptor.id, mode: .live, capabilities: descriptor.makeProvider().capabilities, cancelsExports: nil
+        ) {
             guard let key = environment[descriptor.apiKeyEnvironmentVariable], !key.isEmpty else {
                 return .failure(ConformanceSkip("\(descriptor.apiKeyEnvironmentVariable) is not set"))
             }
@@ -114,6 +121,19 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
                 liveDataset: environment["EXPORT_GATEWAY_LIVE_DATASET"].map(DatasetRef.init(rawValue:)),
                 allowsWrites: environment["EXPORT_GATEWAY_LIVE_WRITES"] == "1"))
         }
+    }
+}
+
+extension ConformanceTarget {
+    /// A target against the adapter `Simulator` simulates, with what its vendor can do.
+    /// (In an extension, so the memberwise initializer it calls stays.)
+    fileprivate init<Simulator: VendorSimulator>(
+        simulating: Simulator.Type, mode: Mode,
+        makeEnvironment: @escaping @Sendable () throws -> Result<ConformanceEnvironment, ConformanceSkip>
+    ) {
+        self.init(
+            provider: Simulator.provider.id, mode: mode, capabilities: Simulator.provider.makeProvider().capabilities,
+            cancelsExports: Simulator.canCancelExports, makeEnvironment: makeEnvironment)
     }
 }
 

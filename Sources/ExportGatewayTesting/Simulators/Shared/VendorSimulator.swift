@@ -28,12 +28,15 @@ public protocol VendorSimulator: AnyObject, Sendable {
     func scriptNextExport(_ script: ExportScript)
 
     /// Whether the vendor has a canceled state that ``ExportScript/cancels(afterPolls:)``
-    /// can reach (some vendors' exports only complete or fail).
-    var canCancelExports: Bool { get }
+    /// can reach (some vendors' exports only complete or fail). A type-level fact, so the
+    /// conformance suite knows which checks apply before any simulator exists.
+    static var canCancelExports: Bool { get }
 }
 
 extension VendorSimulator {
-    public var canCancelExports: Bool { true }
+    public static var canCancelExports: Bool { true }
+    /// Whether this simulator's vendor has a canceled state (the type's ``canCancelExports``).
+    public var canCancelExports: Bool { Self.canCancelExports }
 
     /// Every request received, keys redacted.
     public var requestLog: RequestLog { host.log }
