@@ -2,8 +2,10 @@ import ExportGateway
 import Foundation
 
 extension LabelboxSimulator {
-    /// The task status words (`CANCELLING` is never reached: cancel is immediate).
-    static let terminalStatuses: Set<String> = ["COMPLETE", "FAILED", "CANCELED"]
+    /// The task status words for a scripted export's phases (`CANCELLING` is never
+    /// reached: cancel is immediate).
+    static let scriptedWords = ScriptedWords(
+        running: "IN_PROGRESS", completed: "COMPLETE", failed: "FAILED", canceled: "CANCELED")
 
     /// One export task and where its script has taken it.
     struct TaskRecord: Sendable {
@@ -21,7 +23,7 @@ extension LabelboxSimulator {
         var result: LabelboxStream
         var errorStream: LabelboxStream
 
-        var isRunning: Bool { !LabelboxSimulator.terminalStatuses.contains(status) }
+        var isRunning: Bool { !LabelboxSimulator.scriptedWords.isFinished(status) }
 
         func stream(_ type: String) -> LabelboxStream { type == "ERRORS" ? errorStream : result }
     }
@@ -62,19 +64,9 @@ extension LabelboxSimulator {
         guard task.isRunning else { return }
         task.polls += 1
         let before = task.status
-        switch task.script {
-        case .completes(let polls):
-            if task.polls >= polls { task.status = "COMPLETE" }
-        case .fails(let polls, let reason):
-            if task.polls >= polls {
-                task.status = "FAILED"
-                task.errors = reason
-            }
-        case .cancels(let polls):
-            if task.polls >= polls { task.status = "CANCELED" }
-        case .hangs(let word):
-            task.status = word ?? "IN_PROGRESS"
-        }
+        let phase = ScriptedPhase(task.script, read: task.polls, words: Self.scriptedWords)
+        task.status = phase.word(in: Self.scriptedWords)
+        if case .failed(let reason) = phase { task.errors = reason }
         if task.status != before { task.updatedAt = host.time.advance(by: 1) }
     }
 

@@ -11,6 +11,13 @@ extension PictographSimulator {
     /// The 4 export status words.
     static let statuses = ["pending", "processing", "completed", "failed"]
 
+    /// Pictograph's words for a scripted export's phases. It has no canceled state (an
+    /// aborted build is a failed one), and an export that never finishes says `processing`
+    /// from its first read.
+    static let scriptedWords = ScriptedWords(
+        queued: "pending", running: "processing", completed: "completed", failed: "failed", canceled: nil,
+        hanging: "processing")
+
     /// How long a completed export's ZIP is kept (`expires_at`, a soft TTL).
     static let resultLifetime: TimeInterval = 30 * 86_400
 
@@ -41,7 +48,7 @@ extension PictographSimulator {
         /// The storage object holding the ZIP, once completed.
         var resultObject: String?
 
-        var isTerminal: Bool { status == "completed" || status == "failed" }
+        var isTerminal: Bool { PictographSimulator.scriptedWords.isFinished(status) }
     }
 
     /// What a validated create asked for.
@@ -74,23 +81,11 @@ extension PictographSimulator {
         guard !record.isTerminal else { return }
         record.polls += 1
         let before = record.status
-        func running(until polls: Int) {
-            record.status = record.polls == 1 && polls > 2 ? "pending" : "processing"
-        }
-        switch record.script {
-        case .completes(let polls):
-            if record.polls >= polls {
-                complete(&record, in: state)
-            } else {
-                running(until: polls)
-            }
-        case .fails(let polls, let reason):
-            if record.polls >= polls { fail(&record, reason) } else { running(until: polls) }
-        case .cancels(let polls):
-            // Pictograph has no canceled state: an aborted build is a failed one.
-            if record.polls >= polls { fail(&record, "canceled") } else { running(until: polls) }
-        case .hangs(let word):
-            record.status = word ?? "processing"
+        let phase = ScriptedPhase(record.script, read: record.polls, words: Self.scriptedWords)
+        switch phase {
+        case .completed: complete(&record, in: state)
+        case .failed(let reason): fail(&record, reason)
+        case .queued, .running, .canceled, .reporting: record.status = phase.word(in: Self.scriptedWords)
         }
         if record.status != before && record.completedAt == nil { host.time.advance(by: 1) }
     }

@@ -60,7 +60,7 @@ public final class PictographSimulator: VendorSimulator {
 
     /// Pictograph exports only complete or fail: there is no canceled state, so
     /// ``ExportScript/cancels(afterPolls:)`` makes them fail with `error_message` "canceled".
-    public static var canCancelExports: Bool { false }
+    public static var canCancelExports: Bool { scriptedWords.canceled != nil }
 
     /// How long, in simulated seconds, a POST's response stays stored under its
     /// `(API key, Idempotency-Key)` and is replayed for a repeat: 24 hours, as the SDK says.
