@@ -184,19 +184,6 @@ public final class PictographSimulator: VendorSimulator {
         var createdAt: Date
     }
 
-    /// A POST's stored answer, replayed for a repeat of its `Idempotency-Key`.
-    struct StoredResponse {
-        var fingerprint: String
-        var expiresAt: Date
-        /// `nil` while the first request is still being handled.
-        var response: HTTPResponse?
-    }
-
-    struct IdempotencyKey: Hashable {
-        var apiKey: String
-        var key: String
-    }
-
     struct State {
         var datasets: [Dataset] = []
         var exports: [ExportRecord] = []
