@@ -152,15 +152,8 @@ public final class AvalaSimulator: VendorSimulator {
 
     /// Avala's error bodies for injected faults (DRF wording); `now` is the real clock.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        switch fault {
-        case .rateLimited(let seconds):
-            return .json(429, ["detail": .string("Request was throttled. Expected available in \(seconds) seconds.")],
-                         headers: ["Retry-After": String(seconds)])
-        case .rateLimitedUntilDate(let seconds):
-            return .json(429, ["detail": .string("Request was throttled. Expected available in \(seconds) seconds.")],
-                         headers: ["Retry-After": SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds)))])
-        case .serverError, .badGateway, .serviceUnavailable, .dropConnection, .loseResponse:
-            return .json(500, ["detail": "A server error occurred."])
-        }
+        guard let retry = fault.retryAfter(now: now) else { return .json(500, ["detail": "A server error occurred."]) }
+        return .json(429, ["detail": .string("Request was throttled. Expected available in \(retry.seconds) seconds.")],
+                     headers: ["Retry-After": retry.header])
     }
 }

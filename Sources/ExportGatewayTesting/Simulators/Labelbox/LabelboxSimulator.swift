@@ -217,18 +217,12 @@ public final class LabelboxSimulator: VendorSimulator {
     /// Labelbox's shapes for injected faults: the SDK recognizes a rate limit only by a
     /// top-level `message` starting "You have exceeded"; a 500 carries a GraphQL error.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        switch fault {
-        case .rateLimited(let seconds):
-            var response = HTTPResponse.json(429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
-            response.headers["Retry-After"] = String(seconds)
-            return response
-        case .rateLimitedUntilDate(let seconds):
-            var response = HTTPResponse.json(429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
-            response.headers["Retry-After"] = SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds)))
-            return response
-        case .serverError, .badGateway, .serviceUnavailable, .dropConnection, .loseResponse:
+        guard let retry = fault.retryAfter(now: now) else {
             return GraphQLError(code: "INTERNAL_SERVER_ERROR", message: "Internal server error").response(status: 500)
         }
+        var response = HTTPResponse.json(429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
+        response.headers["Retry-After"] = retry.header
+        return response
     }
 }
 

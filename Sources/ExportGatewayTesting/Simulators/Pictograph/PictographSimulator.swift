@@ -208,20 +208,11 @@ public final class PictographSimulator: VendorSimulator {
     /// Pictograph's error envelope for injected faults; `now` is the real clock, against
     /// which an HTTP-date `Retry-After` is read.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        switch fault {
-        case .rateLimited(let seconds):
-            var response = error(429, "rate_limited", "Rate limit exceeded. Retry after \(seconds) seconds.",
-                                 details: ["retry_after": .int(Int64(seconds))])
-            response.headers["Retry-After"] = String(seconds)
-            return response
-        case .rateLimitedUntilDate(let seconds):
-            var response = error(429, "rate_limited", "Rate limit exceeded. Retry after \(seconds) seconds.",
-                                 details: ["retry_after": .int(Int64(seconds))])
-            response.headers["Retry-After"] = SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds)))
-            return response
-        case .serverError, .badGateway, .serviceUnavailable, .dropConnection, .loseResponse:
-            return error(500, "internal_error", "Internal server error")
-        }
+        guard let retry = fault.retryAfter(now: now) else { return error(500, "internal_error", "Internal server error") }
+        var response = error(429, "rate_limited", "Rate limit exceeded. Retry after \(retry.seconds) seconds.",
+                             details: ["retry_after": .int(Int64(retry.seconds))])
+        response.headers["Retry-After"] = retry.header
+        return response
     }
 
     /// `{"error": {"code", "message", "details"}, "detail": message}` with JSON content type.
