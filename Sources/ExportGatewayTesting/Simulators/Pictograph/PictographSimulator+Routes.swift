@@ -205,15 +205,7 @@ extension PictographSimulator {
     private func bulkDelete(_ request: SimulatedRequest, _ caller: Caller) -> HTTPResponse {
         guard caller.role >= .admin else { return Self.deleteForbidden }
         var errors: [JSONValue] = []
-        var ids: [String] = []
-        if let object = bodyObject(request.body, errors: &errors) {
-            var reader = BodyReader(object: object)
-            ids = reader.stringList("export_ids", required: true) ?? []
-            errors = reader.errors
-            if errors.isEmpty && ids.isEmpty {
-                errors.append(Self.fieldError(["body", "export_ids"], "List should have at least 1 item after validation, not 0", "too_short"))
-            }
-        }
+        let ids = parseBulkDelete(request.body, errors: &errors)
         guard errors.isEmpty else { return Self.validation(errors) }
         var seen = Set<String>()
         let unique = ids.filter { seen.insert($0).inserted }

@@ -50,9 +50,21 @@ extension PictographSimulator {
             statusFilter: statusFilter, organizeBySplit: organizeBySplit))
     }
 
+    /// The bulk delete body's export ids (empty, with `errors` filled in, when invalid).
+    func parseBulkDelete(_ body: Data, errors: inout [JSONValue]) -> [String] {
+        guard let object = bodyObject(body, errors: &errors) else { return [] }
+        var reader = BodyReader(object: object)
+        let ids = reader.stringList("export_ids", required: true) ?? []
+        errors = reader.errors
+        if errors.isEmpty && ids.isEmpty {
+            errors.append(Self.fieldError(["body", "export_ids"], "List should have at least 1 item after validation, not 0", "too_short"))
+        }
+        return ids
+    }
+
     /// The body as a JSON object, or `nil` with the FastAPI error for a missing, malformed
     /// or non-object body.
-    func bodyObject(_ body: Data, errors: inout [JSONValue]) -> [String: JSONValue]? {
+    private func bodyObject(_ body: Data, errors: inout [JSONValue]) -> [String: JSONValue]? {
         guard !body.isEmpty else {
             errors.append(Self.fieldError(["body"], "Field required", "missing"))
             return nil
@@ -98,7 +110,7 @@ extension PictographSimulator {
 }
 
 /// Reads a JSON body's fields the way Pydantic validates a model, collecting every error.
-struct BodyReader {
+private struct BodyReader {
     let object: [String: JSONValue]
     var errors: [JSONValue] = []
 
@@ -108,20 +120,28 @@ struct BodyReader {
         errors.append(PictographSimulator.fieldError(loc, message, type))
     }
 
-    /// A string field; `null` is allowed only when the field is optional.
-    mutating func string(_ field: String, required: Bool) -> String? {
+    /// A field's value to check: `nil` when it is absent (an error if `required`) or an
+    /// optional field's `null`.
+    private mutating func value(_ field: String, required: Bool) -> JSONValue? {
         switch object[field] {
         case nil:
             if required { fail(field, "Field required", "missing") }
             return nil
         case .null where !required:
             return nil
-        case .string(let text)?:
-            return text
-        default:
+        case let value?:
+            return value
+        }
+    }
+
+    /// A string field; `null` is allowed only when the field is optional.
+    mutating func string(_ field: String, required: Bool) -> String? {
+        guard let value = value(field, required: required) else { return nil }
+        guard case .string(let text) = value else {
             fail(field, "Input should be a valid string", "string_type")
             return nil
         }
+        return text
     }
 
     /// A Boolean field that defaults to `false` when absent (and when `null`, if `nullable`).
@@ -138,25 +158,19 @@ struct BodyReader {
 
     /// A list of strings; `null` or absent is `nil` unless `required`.
     mutating func stringList(_ field: String, required: Bool) -> [String]? {
-        switch object[field] {
-        case nil:
-            if required { fail(field, "Field required", "missing") }
-            return nil
-        case .null where !required:
-            return nil
-        case .array(let elements)?:
-            var strings: [String] = []
-            for (index, element) in elements.enumerated() {
-                if let text = element.stringValue {
-                    strings.append(text)
-                } else {
-                    fail(field, "Input should be a valid string", "string_type", index: index)
-                }
-            }
-            return strings
-        default:
+        guard let value = value(field, required: required) else { return nil }
+        guard case .array(let elements) = value else {
             fail(field, "Input should be a valid list", "list_type")
             return nil
         }
+        var strings: [String] = []
+        for (index, element) in elements.enumerated() {
+            if let text = element.stringValue {
+                strings.append(text)
+            } else {
+                fail(field, "Input should be a valid string", "string_type", index: index)
+            }
+        }
+        return strings
     }
 }
