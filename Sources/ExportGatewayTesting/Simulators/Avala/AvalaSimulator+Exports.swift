@@ -19,8 +19,7 @@ extension AvalaSimulator {
         var filterQueryString: String?
         var createdAt: Date
         var updatedAt: Date
-        var script: ExportScript
-        var polls = 0
+        var run: ScriptedRun
         /// The REST word (`requested`, `exporting`, ...) or a scripted word.
         var word = "requested"
         var totalTasks: Int?
@@ -44,8 +43,7 @@ extension AvalaSimulator {
             name: name ?? "Export \(ISO8601.string(from: now).prefix(10))", format: format ?? "avala-json-external",
             datasets: datasets, projects: projects, slices: slices, filterQueryString: filterQueryString,
             createdAt: now, updatedAt: now,
-            script: state.scripts.isEmpty ? .completes(afterPolls: pollsToComplete) : state.scripts.removeFirst(),
-            ownerKey: ownerKey)
+            run: ScriptedRun(next: &state.scripts, orCompletingAfter: pollsToComplete), ownerKey: ownerKey)
         state.exports.append(record)
         return record
     }
@@ -53,10 +51,9 @@ extension AvalaSimulator {
     /// One status read: moves the export along its script. Terminal states never change.
     func advance(_ record: inout ExportRecord, in state: State) {
         guard !record.isTerminal else { return }
-        record.polls += 1
         let before = record.word
         let total = taskCount(of: record, in: state)
-        let phase = ScriptedPhase(record.script, read: record.polls, words: Self.scriptedWords)
+        let phase = record.run.read(in: Self.scriptedWords)
         record.word = phase.word(in: Self.scriptedWords)
         switch phase {
         case .running(let read, let finishesOn):

@@ -28,15 +28,10 @@ extension PictographSimulator {
         var organization: Organization
         var datasetID: String
         var datasetName: String
-        var name: String
-        var format: String
-        var includeImages: Bool
-        var classFilter: [String]?
-        var statusFilter: String?
-        var organizeBySplit: Bool
+        /// What the create asked for: name, format and what goes into the ZIP.
+        var request: CreateRequest
         var createdAt: Date
-        var script: ExportScript
-        var polls = 0
+        var run: ScriptedRun
         /// `pending`, `processing`, `completed`, `failed`, or a scripted word.
         var status = "pending"
         var errorMessage: String?
@@ -68,10 +63,8 @@ extension PictographSimulator {
         state.exportsCreated += 1
         let record = ExportRecord(
             sequence: sequence, id: SimulatedID.uuid(namespace: Namespace.export, index: sequence),
-            organization: dataset.organization, datasetID: dataset.id, datasetName: dataset.name, name: request.name,
-            format: request.format, includeImages: request.includeImages, classFilter: request.classFilter,
-            statusFilter: request.statusFilter, organizeBySplit: request.organizeBySplit, createdAt: now,
-            script: state.scripts.isEmpty ? .completes(afterPolls: pollsToComplete) : state.scripts.removeFirst())
+            organization: dataset.organization, datasetID: dataset.id, datasetName: dataset.name, request: request,
+            createdAt: now, run: ScriptedRun(next: &state.scripts, orCompletingAfter: pollsToComplete))
         state.exports.append(record)
         return record
     }
@@ -79,9 +72,8 @@ extension PictographSimulator {
     /// One status read: moves the export along its script. Terminal states never change.
     func advance(_ record: inout ExportRecord, in state: State) {
         guard !record.isTerminal else { return }
-        record.polls += 1
         let before = record.status
-        let phase = ScriptedPhase(record.script, read: record.polls, words: Self.scriptedWords)
+        let phase = record.run.read(in: Self.scriptedWords)
         switch phase {
         case .completed: complete(&record, in: state)
         case .failed(let reason): fail(&record, reason)
@@ -122,10 +114,10 @@ extension PictographSimulator {
         func date(_ value: Date?) -> JSONValue { value.map { .string(ISO8601.string(from: $0)) } ?? .null }
         var object: [String: JSONValue] = [
             "id": .string(record.id), "dataset_id": .string(record.datasetID),
-            "dataset_name": .string(record.datasetName), "name": .string(record.name),
-            "format": .string(record.format), "include_images": .bool(record.includeImages),
-            "class_filter": record.classFilter.map { .array($0.map(JSONValue.string)) } ?? .null,
-            "status_filter": record.statusFilter.map(JSONValue.string) ?? .null,
+            "dataset_name": .string(record.datasetName), "name": .string(record.request.name),
+            "format": .string(record.request.format), "include_images": .bool(record.request.includeImages),
+            "class_filter": record.request.classFilter.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "status_filter": record.request.statusFilter.map(JSONValue.string) ?? .null,
             "status": .string(record.status), "error_message": record.errorMessage.map(JSONValue.string) ?? .null,
             "file_size": int(record.fileSize), "image_count": int(record.imageCount),
             "annotation_count": int(record.annotationCount),

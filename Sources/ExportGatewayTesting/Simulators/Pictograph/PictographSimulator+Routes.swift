@@ -140,7 +140,7 @@ extension PictographSimulator {
                     409, "conflict",
                     "Dataset '\(datasetName)' is in cold storage: uploads, exports, and auto-annotation are paused until it is restored.")
             }
-            guard !state.exports.contains(where: { $0.datasetID == dataset.id && $0.name == create.name }) else {
+            guard !state.exports.contains(where: { $0.datasetID == dataset.id && $0.request.name == create.name }) else {
                 return Self.error(409, "conflict", "Export '\(create.name)' already exists in dataset '\(datasetName)'")
             }
             let record = makeExport(in: &state, dataset: dataset, request: create)
@@ -158,7 +158,7 @@ extension PictographSimulator {
         poll(reference, caller) { record in
             guard let link = downloadLink(of: record) else {
                 return Self.error(
-                    409, "conflict", "Export '\(record.name)' is not ready for download (status: \(record.status))",
+                    409, "conflict", "Export '\(record.request.name)' is not ready for download (status: \(record.status))",
                     details: ["status": .string(record.status)])
             }
             return .json(200, [
@@ -248,7 +248,7 @@ extension PictographSimulator {
         case .name(let datasetName, let name):
             guard let dataset = state.datasets.first(where: { $0.name == datasetName && $0.organization == caller.organization })
             else { return .missing(Self.error(404, "not_found", "Dataset '\(datasetName)' not found")) }
-            guard let index = state.exports.firstIndex(where: { $0.datasetID == dataset.id && $0.name == name }) else {
+            guard let index = state.exports.firstIndex(where: { $0.datasetID == dataset.id && $0.request.name == name }) else {
                 return .missing(Self.error(404, "not_found", "Export '\(name)' not found in dataset '\(datasetName)'"))
             }
             return .found(index)

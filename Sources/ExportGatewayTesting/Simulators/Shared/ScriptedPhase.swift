@@ -76,3 +76,23 @@ struct ScriptedWords: Sendable {
         word == completed || word == failed || word == canceled
     }
 }
+
+/// A simulated export's script and the status reads that have moved it along it.
+struct ScriptedRun: Sendable {
+    /// How the export behaves.
+    let script: ExportScript
+    /// Status reads so far.
+    private(set) var reads = 0
+
+    /// The run of a new export: the next of `scripts` the test queued, or else completing on
+    /// read `polls`.
+    init(next scripts: inout [ExportScript], orCompletingAfter polls: Int) {
+        script = scripts.isEmpty ? .completes(afterPolls: polls) : scripts.removeFirst()
+    }
+
+    /// One more status read: the phase the export reaches, for a vendor with `words`.
+    mutating func read(in words: ScriptedWords) -> ScriptedPhase {
+        reads += 1
+        return ScriptedPhase(script, read: reads, words: words)
+    }
+}
