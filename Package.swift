@@ -34,13 +34,13 @@ let package = Package(
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox"]),
         .target(
             name: "ExportGatewayTesting",
-            dependencies: ["ExportGateway"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox"]),
         .executableTarget(
             name: "export-gateway",
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
         .executableTarget(
             name: "export-gateway-benchmarks",
-            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayLabelbox", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayTesting"]),
         .target(name: "ClashingHTTPTypes", path: "Tests/Support/ClashingHTTPTypes"),
         .testTarget(
             name: "ExportGatewayTests",
@@ -56,7 +56,7 @@ let package = Package(
             dependencies: ["ExportGateway", "ExportGatewayLabelbox", "ExportGatewayTesting"]),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayTesting"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["export-gateway", "ExportGateway", "ExportGatewayTesting"]),

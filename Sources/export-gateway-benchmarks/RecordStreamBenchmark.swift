@@ -1,5 +1,4 @@
 import ExportGateway
-import ExportGatewayLabelbox
 import ExportGatewayTesting
 import Foundation
 
@@ -9,9 +8,7 @@ import Foundation
 func benchmarkRecordStream(rowCount: Int, pieceSize: Int = 1 << 20) async throws {
     let labelbox = LabelboxSimulator(pollsToComplete: 1, chunkSize: 16 << 20)
     let dataset = DatasetRef(rawValue: labelbox.seedDataset(named: "stream", itemCount: rowCount))
-    let gateway = Gateway(
-        provider: LabelboxProvider(), apiKey: APIKey(labelbox.apiKey), baseURL: labelbox.apiBaseURL,
-        transport: labelbox.transport, options: GatewayOptions(downloadChunkSize: pieceSize, clock: VirtualClock()))
+    let gateway = labelbox.gateway(options: GatewayOptions(downloadChunkSize: pieceSize, clock: VirtualClock()))
     let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset)))
     let ready = try await gateway.wait(for: created, timeout: .seconds(60))
     let totalBytes = try await gateway.recordStreamInfo(of: ready)?.totalBytes ?? 0

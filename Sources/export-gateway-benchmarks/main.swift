@@ -1,5 +1,4 @@
 import ExportGateway
-import ExportGatewayAvala
 import ExportGatewayTesting
 import Foundation
 
@@ -14,19 +13,13 @@ let pagedItemCount = arguments.first ?? 200_000
 let downloadItemCount = arguments.dropFirst().first ?? 100_000
 let streamRowCount = arguments.dropFirst(2).first ?? 1_000_000
 
-func gateway(_ avala: AvalaSimulator, chunkSize: Int = 8 << 20, pageSize: Int = 1000) -> Gateway {
-    Gateway(
-        provider: AvalaProvider(), apiKey: APIKey(avala.apiKey), baseURL: avala.apiBaseURL, transport: avala.transport,
-        options: GatewayOptions(pageSize: pageSize, downloadChunkSize: chunkSize, clock: VirtualClock()))
-}
-
 print("ExportGateway benchmarks (in-process Avala simulator; resident memory from /proc/self/statm)")
 
 // 1. Paging: memory must not grow with the number of items iterated.
 do {
     let avala = AvalaSimulator()
     let dataset = DatasetRef(rawValue: avala.seedDataset(named: "paging", itemCount: pagedItemCount))
-    let gateway = gateway(avala)
+    let gateway = avala.gateway(options: GatewayOptions(pageSize: 1000, clock: VirtualClock()))
     let sampler = PeakSampler()
     let before = Memory.residentBytes
     var residentAtTenth: Int64 = 0
@@ -52,7 +45,7 @@ do {
 for chunkSize in [1 << 20, 8 << 20] {
     let avala = AvalaSimulator(pollsToComplete: 1)
     let dataset = DatasetRef(rawValue: avala.seedDataset(named: "download", itemCount: downloadItemCount))
-    let gateway = gateway(avala, chunkSize: chunkSize)
+    let gateway = avala.gateway(options: GatewayOptions(pageSize: 1000, downloadChunkSize: chunkSize, clock: VirtualClock()))
     let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset)))
     let ready = try await gateway.wait(for: created, timeout: .seconds(60))  // the simulator builds the file here
     let destination = FileManager.default.temporaryDirectory.appendingPathComponent("eg-bench-\(UUID().uuidString).zip")

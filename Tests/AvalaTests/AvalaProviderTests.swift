@@ -20,9 +20,8 @@ private struct Avala {
     func gateway(
         key: String? = nil, retryPolicy: RetryPolicy = .standard, pageSize: Int = 100, downloadChunkSize: Int = 8 << 20
     ) -> Gateway {
-        Gateway(
-            provider: AvalaProvider(), apiKey: APIKey(key ?? simulator.apiKey), baseURL: simulator.apiBaseURL,
-            transport: simulator.transport,
+        simulator.gateway(
+            apiKey: key,
             options: GatewayOptions(
                 pageSize: pageSize, pollInterval: .seconds(2), maxPollInterval: .seconds(10), retryPolicy: retryPolicy,
                 downloadChunkSize: downloadChunkSize, clock: clock))

@@ -1,5 +1,4 @@
 import ExportGateway
-import ExportGatewayProviders
 import ExportGatewayTesting
 import Foundation
 import Testing
@@ -26,19 +25,21 @@ struct SimulateCommandTests {
         simulation.describe(on: captured.console)
         let output = captured.output
 
-        let avala = Gateway(
-            provider: AvalaProvider(), apiKey: APIKey(try printed("API key", of: "avala", in: output)),
-            baseURL: URL(string: try printed("base URL", of: "avala", in: output)), transport: URLSessionTransport(),
-            options: GatewayOptions(clock: VirtualClock()))
+        // Over loopback to the vendor's simulator, whose key and base URL are the ones printed.
+        func gateway(_ vendor: SimulatedVendor) throws -> Gateway {
+            let running = try #require(simulation.vendors.first { $0.vendor == vendor })
+            #expect(try printed("API key", of: vendor.rawValue, in: output) == running.apiKey)
+            #expect(try printed("base URL", of: vendor.rawValue, in: output) == running.apiBaseURL.absoluteString)
+            return running.simulator.gateway(transport: URLSessionTransport())
+        }
+
+        let avala = try gateway(.avala)
         let avalaDataset = DatasetRef(rawValue: try printed("dataset", of: "avala", in: output))
         #expect(try await avala.items(in: avalaDataset).collect(upTo: 100_000).count == 12)
         let created = try await avala.createExport(ExportRequest(source: .dataset(avalaDataset)))
         #expect(try await avala.wait(for: created, timeout: .seconds(60)).status == .completed)
 
-        let pictograph = Gateway(
-            provider: PictographProvider(), apiKey: APIKey(try printed("API key", of: "pictograph", in: output)),
-            baseURL: URL(string: try printed("base URL", of: "pictograph", in: output)), transport: URLSessionTransport(),
-            options: GatewayOptions(clock: VirtualClock()))
+        let pictograph = try gateway(.pictograph)
         let pictographDataset = DatasetRef(rawValue: try printed("dataset", of: "pictograph", in: output))
         let export = try await pictograph.createExport(ExportRequest(source: .dataset(pictographDataset), name: "from-cli-test"))
         #expect(try await pictograph.exports().collect(upTo: 100_000).map(\.id) == [export.id])

@@ -1,21 +1,20 @@
 import ExportGatewayProviders
-import ExportGatewayTesting
 import Testing
+
+@testable import ExportGatewayTesting
 
 /// Every adapter, against its simulator always (in-process and over loopback HTTP) and the
 /// real vendor when its key is set.
 let conformanceTargets: [ConformanceTarget] = [
-    .simulator(AvalaProvider(), simulator: { AvalaSimulator() }),
-    .loopback(AvalaProvider()) { api, storage in
-        AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage)
-    },
-    .live(AvalaProvider()),
-    .simulator(PictographProvider(), simulator: { PictographSimulator() }),
-    .loopback(PictographProvider()) { api, storage in PictographSimulator(apiBaseURL: api, storageBaseURL: storage) },
-    .live(PictographProvider()),
-    .simulator(LabelboxProvider(), simulator: { LabelboxSimulator() }),
-    .loopback(LabelboxProvider()) { api, storage in LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage) },
-    .live(LabelboxProvider()),
+    .simulator { AvalaSimulator() },
+    .loopback { api, storage in AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage) },
+    .live(AvalaProvider.descriptor),
+    .simulator { PictographSimulator() },
+    .loopback { api, storage in PictographSimulator(apiBaseURL: api, storageBaseURL: storage) },
+    .live(PictographProvider.descriptor),
+    .simulator { LabelboxSimulator() },
+    .loopback { api, storage in LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage) },
+    .live(LabelboxProvider.descriptor),
 ]
 
 @Test(arguments: ConformanceCase.all(for: conformanceTargets))
@@ -24,9 +23,10 @@ func conformance(_ check: ConformanceCase) async throws {
 }
 
 /// In simulator and loopback modes a check may skip only because the provider lacks a
-/// capability, and exactly those listed here (the same in both modes: the wire must not
+/// capability (``ConformanceCase/run()`` fails any other skip there, so `conformance` above
+/// holds that), and exactly those listed here (the same in both modes: the wire must not
 /// change what can be tested); a new skip means a check silently stopped testing something.
-@Test func simulatorModeSkipsOnlyForMissingCapabilities() async throws {
+@Test func simulatorModeSkipsOnlyForMissingCapabilities() {
     let expectedSkips: [String: Set<String>] = [
         "avala": ["createWithLostAnswerIsRetriedWithoutDuplicate", "exportIsReadableByName"],
         "pictograph": ["canceledExportEndsWaitAsFailure", "itemPagingCoversDatasetExactlyOnce", "itemReadMatchesListing"],
@@ -41,10 +41,28 @@ func conformance(_ check: ConformanceCase) async throws {
         "labelbox (simulator)", "labelbox (loopback)",
     ])
     for target in simulated {
-        var skipped: Set<String> = []
-        for check in ConformanceCase.all(for: [target]) where try await check.run() != nil {
-            skipped.insert(check.check.name)
-        }
-        #expect(skipped == expectedSkips[target.provider.rawValue] ?? [], "\(target)")
+        let skipped = ConformanceCase.all(for: [target]).filter { $0.unmetRequirement != nil }.map(\.check.name)
+        #expect(Set(skipped) == expectedSkips[target.provider.rawValue] ?? [], "\(target)")
     }
+}
+
+/// How a case skips: for an unmet requirement without running the check; for any other
+/// reason only live, while against a simulator that is a failure.
+@Test func onlyARequirementMaySkipACheckAgainstASimulator() async throws {
+    let needsItems = ConformanceCheck("needsItems", requires: .listsItems) { _ in throw ConformanceFailure("it ran") }
+    let skip = try await ConformanceCase(target: .simulator { PictographSimulator() }, check: needsItems).run()
+    #expect(skip?.reason == "pictograph cannot list items")
+
+    let skipsWhileRunning = ConformanceCheck("skipsWhileRunning") { _ in throw ConformanceSkip("no reason") }
+    await #expect(throws: ConformanceFailure.self) {
+        try await ConformanceCase(target: .simulator { AvalaSimulator() }, check: skipsWhileRunning).run()
+    }
+    await #expect(throws: ConformanceFailure.self) {
+        try await ConformanceCase(
+            target: .loopback { api, storage in PictographSimulator(apiBaseURL: api, storageBaseURL: storage) },
+            check: skipsWhileRunning
+        ).run()
+    }
+    let live = ConformanceTarget.live(AvalaProvider.descriptor, environment: ["AVALA_API_KEY": "not-used"])
+    #expect(try await ConformanceCase(target: live, check: skipsWhileRunning).run()?.reason == "no reason")
 }

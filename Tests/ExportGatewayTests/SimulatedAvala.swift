@@ -1,5 +1,4 @@
 import ExportGateway
-import ExportGatewayAvala
 import ExportGatewayTesting
 import Foundation
 
@@ -10,9 +9,7 @@ struct SimulatedAvala {
     let clock = VirtualClock()
 
     func gateway(retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, pageSize: Int = 100) -> Gateway {
-        Gateway(
-            provider: AvalaProvider(), apiKey: APIKey(simulator.apiKey), baseURL: simulator.apiBaseURL,
-            transport: simulator.transport,
+        simulator.gateway(
             options: GatewayOptions(
                 pageSize: pageSize, pollInterval: .seconds(2), maxPollInterval: .seconds(10), retryPolicy: retryPolicy,
                 downloadChunkSize: downloadChunkSize, clock: clock))

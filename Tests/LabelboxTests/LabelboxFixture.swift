@@ -1,5 +1,4 @@
 import ExportGateway
-import ExportGatewayLabelbox
 import ExportGatewayTesting
 import Foundation
 
@@ -15,10 +14,7 @@ struct LabelboxFixture {
 
     /// A gateway with the full-access key, or `key`.
     func gateway(key: String? = nil, downloadChunkSize: Int = 8 << 20) -> Gateway {
-        Gateway(
-            provider: LabelboxProvider(), apiKey: APIKey(key ?? simulator.apiKey), baseURL: simulator.apiBaseURL,
-            transport: simulator.transport,
-            options: GatewayOptions(pageSize: 20, downloadChunkSize: downloadChunkSize, clock: clock))
+        simulator.gateway(apiKey: key, options: GatewayOptions(pageSize: 20, downloadChunkSize: downloadChunkSize, clock: clock))
     }
 
     /// A completed export of a new dataset of `rows` data rows.

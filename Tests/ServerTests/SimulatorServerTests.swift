@@ -1,5 +1,4 @@
 import ExportGateway
-import ExportGatewayProviders
 import Foundation
 import Synchronization
 import Testing
@@ -124,11 +123,11 @@ struct SimulatorServerTests {
     func loopbackAnswersEqualInProcessAnswers(_ vendor: String) async throws {
         let recorder = RecordingTransport(URLSessionTransport())
         let rig = if vendor == "avala" {
-            try ParityRig(server: avalaServer(), provider: AvalaProvider(), transport: recorder) {
+            try ParityRig(server: avalaServer(), transport: recorder) {
                 AvalaSimulator(apiBaseURL: $0.apiBaseURL, storageBaseURL: $0.storageBaseURL)
             }
         } else {
-            try ParityRig(server: pictographServer(), provider: PictographProvider(), transport: recorder) {
+            try ParityRig(server: pictographServer(), transport: recorder) {
                 PictographSimulator(apiBaseURL: $0.apiBaseURL, storageBaseURL: $0.storageBaseURL)
             }
         }
@@ -167,16 +166,14 @@ struct ParityRig {
     let twin: SimulatorTransport
     let stop: @Sendable () async -> Void
 
-    init<Simulator: VendorSimulator, Provider: ExportProvider>(
-        server: SimulatorServer<Simulator>, provider: Provider, transport: any HTTPTransport,
-        twin makeTwin: (Simulator) -> Simulator
+    init<Simulator: VendorSimulator>(
+        server: SimulatorServer<Simulator>, transport: any HTTPTransport, twin makeTwin: (Simulator) -> Simulator
     ) {
         let twin = makeTwin(server.simulator)
         dataset = DatasetRef(rawValue: server.simulator.seedDataset(named: "parity", itemCount: 30))
         twin.seedDataset(named: "parity", itemCount: 30)
         self.twin = twin.transport
-        gateway = Gateway(
-            provider: provider, apiKey: APIKey(server.simulator.apiKey), baseURL: server.simulator.apiBaseURL,
+        gateway = server.simulator.gateway(
             transport: transport, options: GatewayOptions(pageSize: 7, downloadChunkSize: 4096, clock: VirtualClock()))
         stop = { await server.stop() }
     }

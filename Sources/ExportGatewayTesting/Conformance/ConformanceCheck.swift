@@ -5,13 +5,20 @@ import Foundation
 public struct ConformanceCheck: Sendable, CustomStringConvertible {
     /// A name that states the behavior, such as `unknownExportIsNotFound`.
     public let name: String
+    /// What the provider must be able to do for the check to apply; without it the check is
+    /// skipped and never runs.
+    public let requirement: ConformanceRequirement?
     /// The check itself; throws ``ConformanceFailure`` when the behavior is missing and
-    /// ``ConformanceSkip`` when it cannot apply here.
+    /// ``ConformanceSkip`` when it cannot apply live.
     let body: @Sendable (ConformanceEnvironment) async throws -> Void
 
-    /// Creates a check.
-    public init(_ name: String, body: @escaping @Sendable (ConformanceEnvironment) async throws -> Void) {
+    /// Creates a check that runs wherever `requirement` (if any) is met.
+    public init(
+        _ name: String, requires requirement: ConformanceRequirement? = nil,
+        body: @escaping @Sendable (ConformanceEnvironment) async throws -> Void
+    ) {
         self.name = name
+        self.requirement = requirement
         self.body = body
     }
 
@@ -30,7 +37,7 @@ public struct ConformanceFailure: Error, Sendable, CustomStringConvertible {
 /// One check against one target, runnable from any test framework.
 ///
 /// ```swift
-/// @Test(arguments: ConformanceCase.all(for: [.simulator(AvalaProvider(), simulator: { AvalaSimulator() })]))
+/// @Test(arguments: ConformanceCase.all(for: [.simulator { AvalaSimulator() }]))
 /// func conformance(_ check: ConformanceCase) async throws { try await check.run() }
 /// ```
 public struct ConformanceCase: Sendable, CustomStringConvertible {
@@ -46,15 +53,24 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
         targets.flatMap { target in ConformanceSuite.checks.map { ConformanceCase(target: target, check: $0) } }
     }
 
+    /// The skip this case takes without running, because the target lacks what the check
+    /// requires; `nil` when the check runs.
+    public var unmetRequirement: ConformanceSkip? { check.requirement?.skip(for: target) }
+
     /// Runs the check. Returns the skip reason when it did not apply (and prints it),
     /// `nil` when it passed; throws when it failed. The environment is torn down (a
     /// loopback server stopped) before it returns, whatever the outcome.
+    ///
+    /// Against a simulator (in-process or over loopback) the only skip is an
+    /// ``unmetRequirement``: a check that skips there for any other reason fails, since it
+    /// would silently test nothing.
     @discardableResult
     public func run() async throws -> ConformanceSkip? {
+        if let skip = unmetRequirement { return report(skip) }
         let environment: ConformanceEnvironment
         switch try target.makeEnvironment() {
         case .success(let made): environment = made
-        case .failure(let skip): return report(skip)
+        case .failure(let skip): return try reportUnplanned(skip)
         }
         let outcome: Result<Void, any Error>
         do {
@@ -66,9 +82,18 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
         await environment.teardown()
         switch outcome {
         case .success: return nil
-        case .failure(let skip as ConformanceSkip): return report(skip)
+        case .failure(let skip as ConformanceSkip): return try reportUnplanned(skip)
         case .failure(let error): throw error
         }
+    }
+
+    /// A skip decided while setting up or running the check: a reason live (no key, no
+    /// dataset, writes not allowed), a failure against a simulator, which has everything.
+    private func reportUnplanned(_ skip: ConformanceSkip) throws -> ConformanceSkip {
+        guard target.mode == .live else {
+            throw ConformanceFailure("against a simulator a check may skip only for a missing capability; it skipped: \(skip.reason)")
+        }
+        return report(skip)
     }
 
     private func report(_ skip: ConformanceSkip) -> ConformanceSkip {

@@ -4,6 +4,9 @@ import Foundation
 /// What one conformance check works with: gateways with good and bad keys, and, in
 /// simulator and loopback modes, the simulator to script and inspect.
 public struct ConformanceEnvironment: Sendable {
+    /// The key of ``gatewayWithWrongKey``: no vendor knows it, and no error may repeat it.
+    static let wrongAPIKey = "wrong-key-for-conformance"
+
     /// A gateway with a valid key.
     public let gateway: Gateway
     /// A gateway whose key the vendor does not know.
@@ -55,12 +58,5 @@ public struct ConformanceEnvironment: Sendable {
     /// Throws a skip unless checks may create exports here.
     public func requireWrites() throws {
         guard allowsWrites else { throw ConformanceSkip("creates exports; set EXPORT_GATEWAY_LIVE_WRITES=1 to allow it live") }
-    }
-
-    /// Throws a skip unless the provider can export datasets.
-    public func requireDatasetExports() throws {
-        guard gateway.capabilities.exportsDatasets else {
-            throw ConformanceSkip("\(gateway.provider) cannot export a dataset")
-        }
     }
 }

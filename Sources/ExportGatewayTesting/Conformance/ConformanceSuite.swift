@@ -3,16 +3,17 @@ import Foundation
 
 /// The checks every adapter passes, against its simulator and, with a key, the real vendor.
 ///
-/// A check that cannot apply (a capability the provider lacks, a simulator-only script in
-/// live mode) throws ``ConformanceSkip`` with its reason, which is printed.
+/// A check that needs a capability declares it (``ConformanceRequirement``) and is skipped
+/// without running where the provider lacks it. A check that cannot apply live (a
+/// simulator-only script, no dataset configured, writes not allowed) throws
+/// ``ConformanceSkip`` with its reason. Every skip reason is printed.
 public enum ConformanceSuite {
     /// Every check, in a stable order.
     public static let checks: [ConformanceCheck] = exportChecks + waitChecks + itemChecks + recordChecks + errorChecks
 
     static let exportChecks: [ConformanceCheck] = [
-        ConformanceCheck("createWaitDownloadWritesCompleteFileWithoutLeakingKey") { env in
+        ConformanceCheck("createWaitDownloadWritesCompleteFileWithoutLeakingKey", requires: .exportsDatasets) { env in
             try env.requireWrites()
-            try env.requireDatasetExports()
             let dataset = try env.dataset(named: "conformance-download", itemCount: 25)
             env.simulator?.scriptNextExport(.completes(afterPolls: 2))
             let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
@@ -34,8 +35,7 @@ public enum ConformanceSuite {
                 try Expect.that(storageRequests.allSatisfy { !$0.carriedCredential }, "the API key was sent to the storage origin")
             }
         },
-        ConformanceCheck("exportListingCoversEveryExportExactlyOnce") { env in
-            guard env.gateway.capabilities.listsExports else { throw ConformanceSkip("\(env.gateway.provider) cannot list exports") }
+        ConformanceCheck("exportListingCoversEveryExportExactlyOnce", requires: .listsExports) { env in
             var created: [ExportID] = []
             if env.allowsWrites, env.gateway.capabilities.exportsDatasets, env.simulator != nil {
                 let dataset = try env.dataset(named: "conformance-list", itemCount: 3)
@@ -56,11 +56,8 @@ public enum ConformanceSuite {
             try Expect.that(seen.rawStatus == "quarantined", "rawStatus is \(seen.rawStatus ?? "nil")")
             try Expect.that(!seen.status.isTerminal, "an unknown word must not end a wait")
         },
-        ConformanceCheck("createWithLostAnswerIsRetriedWithoutDuplicate") { env in
+        ConformanceCheck("createWithLostAnswerIsRetriedWithoutDuplicate", requires: .idempotentCreate) { env in
             let simulator = try env.requireSimulator("lose the answer to a create")
-            guard env.gateway.capabilities.idempotentCreate else {
-                throw ConformanceSkip("\(env.gateway.provider) has no idempotent create, so the core never retries one")
-            }
             let dataset = try env.dataset(named: "conformance-idempotent", itemCount: 2)
             let before = try await env.gateway.exports().collect(upTo: 10_000).count
             simulator.injectFault(.loseResponse, method: .post, count: 1)
@@ -69,10 +66,7 @@ public enum ConformanceSuite {
             try Expect.that(after.count == before + 1, "a retried create made \(after.count - before) exports")
             try Expect.that(after.contains { $0.id == created.id }, "the create returned an export the listing lacks")
         },
-        ConformanceCheck("exportIsReadableByName") { env in
-            guard env.gateway.capabilities.readsExportsByName else {
-                throw ConformanceSkip("\(env.gateway.provider) has no export names to read by")
-            }
+        ConformanceCheck("exportIsReadableByName", requires: .readsExportsByName) { env in
             try env.requireWrites()
             let dataset = try env.dataset(named: "conformance-by-name", itemCount: 2)
             let name = "by name / with spaces"
@@ -139,9 +133,8 @@ public enum ConformanceSuite {
                 try await env.gateway.wait(for: created, timeout: .seconds(60), pollInterval: .seconds(1))
             }) { if case .exportFailed = $0 { true } else { false } }
         },
-        ConformanceCheck("canceledExportEndsWaitAsFailure") { env in
+        ConformanceCheck("canceledExportEndsWaitAsFailure", requires: .cancelsExports) { env in
             let simulator = try env.requireSimulator("cancel an export")
-            guard simulator.canCancelExports else { throw ConformanceSkip("\(env.gateway.provider) exports cannot be canceled") }
             let dataset = try env.dataset(named: "conformance-cancel", itemCount: 2)
             simulator.scriptNextExport(.cancels(afterPolls: 1))
             let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
@@ -183,8 +176,7 @@ public enum ConformanceSuite {
     ]
 
     static let itemChecks: [ConformanceCheck] = [
-        ConformanceCheck("itemPagingCoversDatasetExactlyOnce") { env in
-            guard env.gateway.capabilities.itemKinds.contains(.item) else { throw ConformanceSkip("\(env.gateway.provider) cannot list items") }
+        ConformanceCheck("itemPagingCoversDatasetExactlyOnce", requires: .listsItems) { env in
             for (count, pageSize) in [(0, 10), (10, 10), (53, 10), (7, 100)] {
                 if env.simulator == nil && count > 0 { continue }
                 let dataset = try env.dataset(named: "conformance-items-\(count)", itemCount: count)
@@ -195,8 +187,7 @@ public enum ConformanceSuite {
                 }
             }
         },
-        ConformanceCheck("itemReadMatchesListing") { env in
-            guard env.gateway.capabilities.itemKinds.contains(.item) else { throw ConformanceSkip("\(env.gateway.provider) cannot list items") }
+        ConformanceCheck("itemReadMatchesListing", requires: .listsItems) { env in
             let dataset = try env.dataset(named: "conformance-item-read", itemCount: 5)
             var iterator = env.gateway.items(in: dataset.ref, pageSize: 5).makeAsyncIterator()
             guard let listed = try await iterator.next() else { throw ConformanceSkip("the dataset is empty") }
@@ -206,8 +197,14 @@ public enum ConformanceSuite {
         },
     ]
 
+    /// A provider that streams records must export a dataset for the check to stream one;
+    /// one that does not is checked for refusing, which needs nothing.
+    static let streamedExportsDatasets = ConformanceRequirement(lack: "cannot export a dataset") { target in
+        !target.capabilities.streamsRecords || target.capabilities.exportsDatasets
+    }
+
     static let recordChecks: [ConformanceCheck] = [
-        ConformanceCheck("recordStreamCoversExportExactlyOnceAndResumes") { env in
+        ConformanceCheck("recordStreamCoversExportExactlyOnceAndResumes", requires: streamedExportsDatasets) { env in
             guard env.gateway.capabilities.streamsRecords else {
                 let finished = Export(id: "any-id", provider: env.gateway.provider, status: .completed, rawStatus: nil)
                 _ = try await Expect.gatewayError("unsupported", { try await env.gateway.records(of: finished).collect(upTo: 10_000) }) {
@@ -216,7 +213,6 @@ public enum ConformanceSuite {
                 return
             }
             try env.requireWrites()
-            try env.requireDatasetExports()
             let dataset = try env.dataset(named: "conformance-records", itemCount: 40)
             let created = try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref)))
             let ready = try await env.gateway.wait(for: created, timeout: .seconds(600), pollInterval: .seconds(1))
@@ -250,6 +246,8 @@ public enum ConformanceSuite {
             }
         },
     ]
+
+    /// The filters a provider may refuse by name, each with a value the check can set.
 
     static let errorChecks: [ConformanceCheck] = [
         ConformanceCheck("unknownExportIsNotFound") { env in
@@ -292,12 +290,11 @@ public enum ConformanceSuite {
             let error = try await Expect.gatewayError("authentication", {
                 try await env.gatewayWithWrongKey.exports(pageSize: 1).collect(upTo: 10_000)
             }) { $0 == .authentication }
-            try Expect.that(!"\(error)".contains("wrong-key-for-conformance"), "the error text contains the key: \(error)")
+            try Expect.that(!"\(error)".contains(ConformanceEnvironment.wrongAPIKey), "the error text contains the key: \(error)")
         },
-        ConformanceCheck("restrictedKeyIsPermissionDenied") { env in
+        ConformanceCheck("restrictedKeyIsPermissionDenied", requires: .exportsDatasets) { env in
             guard let restricted = env.gatewayWithRestrictedKey else { throw ConformanceSkip("no restricted key in this mode") }
             try env.requireWrites()
-            try env.requireDatasetExports()
             let dataset = try env.dataset(named: "conformance-restricted", itemCount: 3)
             _ = try await Expect.gatewayError("permissionDenied on create", {
                 try await restricted.createExport(ExportRequest(source: .dataset(dataset.ref)))
@@ -308,18 +305,17 @@ public enum ConformanceSuite {
                 }) { $0 == .permissionDenied }
             }
         },
-        ConformanceCheck("invalidRequestNamesTheField") { env in
+        ConformanceCheck("invalidRequestNamesTheField", requires: .exportsDatasets) { env in
             try env.requireWrites()
-            try env.requireDatasetExports()
             let dataset = try env.dataset(named: "conformance-invalid", itemCount: 2)
             let error = try await Expect.gatewayError("invalidRequest", {
                 try await env.gateway.createExport(ExportRequest(source: .dataset(dataset.ref), name: ""))
             }) { if case .invalidRequest = $0 { true } else { false } }
             try Expect.that(!(error.fieldErrors["name"] ?? []).isEmpty, "no message for field `name`: \(error.fieldErrors)")
         },
-        ConformanceCheck("unsupportedRequestFieldIsRefusedByName") { env in
-            let unsupportedFilter = ExportFilter.all.first { !env.gateway.capabilities.filters.contains($0) }
-            guard let field = unsupportedFilter else { throw ConformanceSkip("\(env.gateway.provider) honors every filter") }
+        ConformanceCheck("unsupportedRequestFieldIsRefusedByName", requires: .refusesOne(of: ExportFilter.all)) { env in
+            // The requirement guarantees the provider refuses one of them.
+            let field = ExportFilter.all.first { !env.gateway.capabilities.filters.contains($0) }!
             var filters = ExportFilters()
             switch field {
             case .itemStatuses: filters.itemStatuses = [.completed]

@@ -6,11 +6,11 @@ import Foundation
 ///
 /// ```swift
 /// let targets: [ConformanceTarget] = [
-///     .simulator(AvalaProvider(), simulator: { AvalaSimulator() }),
-///     .loopback(AvalaProvider()) { api, storage in
+///     .simulator { AvalaSimulator() },
+///     .loopback { api, storage in
 ///         AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage)
 ///     },
-///     .live(AvalaProvider()),          // skipped with a reason unless AVALA_API_KEY is set
+///     .live(AvalaProvider.descriptor),    // skipped with a reason unless AVALA_API_KEY is set
 /// ]
 /// ```
 public struct ConformanceTarget: Sendable, CustomStringConvertible {
@@ -29,6 +29,11 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     public let provider: ProviderID
     /// Where the checks run.
     public let mode: Mode
+    /// What the provider says it can do: decides, before any check runs, which ones apply.
+    public let capabilities: ProviderCapabilities
+    /// Whether the vendor's exports reach a canceled state (``VendorSimulator/canCancelExports``);
+    /// `nil` against the live vendor, where no check cancels one.
+    public let cancelsExports: Bool?
     /// Builds a fresh environment for one check (a new simulator each time, so checks never
     /// see each other's state), or the reason it cannot run here; throws when it should run
     /// and cannot (a loopback port that will not bind).
@@ -36,27 +41,17 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
 
     public var description: String { "\(provider) (\(mode.rawValue))" }
 
-    /// Runs checks against `provider` talking in-process to a new simulator per check.
-    public static func simulator<Provider: ExportProvider>(
-        _ provider: Provider, simulator makeSimulator: @escaping @Sendable () -> any VendorSimulator
+    /// Runs checks against the simulator's adapter (``VendorSimulator/provider``) talking
+    /// in-process to a new simulator per check.
+    public static func simulator<Simulator: VendorSimulator>(
+        _ makeSimulator: @escaping @Sendable () -> Simulator
     ) -> ConformanceTarget {
-        ConformanceTarget(provider: Provider.id, mode: .simulator) {
-            let simulator = makeSimulator()
-            let clock = VirtualClock()
-            func gateway(_ key: String) -> Gateway {
-                Gateway(
-                    provider: provider, apiKey: APIKey(key), baseURL: simulator.apiBaseURL,
-                    transport: simulator.transport,
-                    options: GatewayOptions(pageSize: 20, clock: clock))
-            }
-            return .success(ConformanceEnvironment(
-                gateway: gateway(simulator.apiKey), gatewayWithWrongKey: gateway("wrong-key-for-conformance"),
-                gatewayWithRestrictedKey: gateway(simulator.restrictedAPIKey), simulator: simulator, clock: clock,
-                liveDataset: nil, allowsWrites: true))
+        ConformanceTarget(simulating: Simulator.self, mode: .simulator) {
+            .success(environment(against: makeSimulator(), transport: nil))
         }
     }
 
-    /// Runs checks against `provider` talking HTTP over loopback, through
+    /// Runs checks against the simulator's adapter talking HTTP over loopback, through
     /// `URLSessionTransport`, to a new simulator per check served by a ``SimulatorServer``
     /// (stopped when the check ends).
     ///
@@ -64,28 +59,17 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     /// ports) and must build the simulator on them. Waits and retries still run on a
     /// ``VirtualClock``, so no check sleeps for real.
     ///
-    /// The server refuses a request whose bytes stall for 200 ms (408). That bound is met
+    /// The server refuses a request whose bytes stall for a second (408). That bound is met
     /// for real in one place: after a simulated dropped connection on a reused keep-alive
     /// connection, libcurl (under URLSession on Linux) resends the request on a new
     /// connection without its body, and only the server's timeout ends that stall.
-    public static func loopback<Provider: ExportProvider, Simulator: VendorSimulator>(
-        _ provider: Provider,
-        simulator makeSimulator: @escaping @Sendable (_ apiOrigin: URL, _ storageOrigin: URL) -> Simulator
+    public static func loopback<Simulator: VendorSimulator>(
+        _ makeSimulator: @escaping @Sendable (_ apiOrigin: URL, _ storageOrigin: URL) -> Simulator
     ) -> ConformanceTarget {
-        ConformanceTarget(provider: Provider.id, mode: .loopback) {
+        ConformanceTarget(simulating: Simulator.self, mode: .loopback) {
             let server = try SimulatorServer.start(limits: loopbackLimits, simulator: makeSimulator)
-            let simulator = server.simulator
-            let clock = VirtualClock()
-            let transport = URLSessionTransport()
-            func gateway(_ key: String) -> Gateway {
-                Gateway(
-                    provider: provider, apiKey: APIKey(key), baseURL: simulator.apiBaseURL, transport: transport,
-                    options: GatewayOptions(pageSize: 20, clock: clock))
-            }
-            return .success(ConformanceEnvironment(
-                gateway: gateway(simulator.apiKey), gatewayWithWrongKey: gateway("wrong-key-for-conformance"),
-                gatewayWithRestrictedKey: gateway(simulator.restrictedAPIKey), simulator: simulator, clock: clock,
-                liveDataset: nil, allowsWrites: true, teardown: { await server.stop() }))
+            return .success(environment(
+                against: server.simulator, transport: URLSessionTransport(), teardown: { await server.stop() }))
         }
     }
 
@@ -94,15 +78,33 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     /// machine's ordinary pause between a request's header and body never reaches it.
     static let loopbackLimits = LoopbackServerLimits(idleTimeout: .seconds(1))
 
+    /// What a check against `simulator` works with: gateways with its full-access key, a
+    /// wrong key and its restricted key, through `transport` (the simulator's in-process one
+    /// when `nil`), all waiting on one virtual clock.
+    private static func environment(
+        against simulator: some VendorSimulator, transport: (any HTTPTransport)?,
+        teardown: @escaping @Sendable () async -> Void = {}
+    ) -> ConformanceEnvironment {
+        let clock = VirtualClock()
+        func gateway(_ key: String? = nil) -> Gateway {
+            simulator.gateway(apiKey: key, transport: transport, options: GatewayOptions(pageSize: 20, clock: clock))
+        }
+        return ConformanceEnvironment(
+            gateway: gateway(), gatewayWithWrongKey: gateway(ConformanceEnvironment.wrongAPIKey),
+            gatewayWithRestrictedKey: gateway(simulator.restrictedAPIKey), simulator: simulator, clock: clock,
+            liveDataset: nil, allowsWrites: true, teardown: teardown)
+    }
+
     /// Runs the read-only checks (and, with `EXPORT_GATEWAY_LIVE_WRITES=1`, the ones that
-    /// create exports) against the real vendor, when its key variable is set.
+    /// create exports) against the real vendor of `descriptor`, when its key variable is set.
     ///
     /// Checks that list items need a dataset reference in `EXPORT_GATEWAY_LIVE_DATASET`.
-    public static func live<Provider: ExportProvider>(
-        _ provider: Provider, environment: [String: String] = ProcessInfo.processInfo.environment
+    public static func live(
+        _ descriptor: ProviderDescriptor, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> ConformanceTarget {
-        let descriptor = Provider.descriptor
-        return ConformanceTarget(provider: Provider.id, mode: .live) {
+        ConformanceTarget(
+            provider: descriptor.id, mode: .live, capabilities: descriptor.makeProvider().capabilities, cancelsExports: nil
+        ) {
             guard let key = environment[descriptor.apiKeyEnvironmentVariable], !key.isEmpty else {
                 return .failure(ConformanceSkip("\(descriptor.apiKeyEnvironmentVariable) is not set"))
             }
@@ -110,15 +112,28 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
             let clock = SystemClock()
             func gateway(_ key: String) -> Gateway {
                 Gateway(
-                    provider: provider, apiKey: APIKey(key), baseURL: baseURL,
+                    provider: descriptor.makeProvider(), apiKey: APIKey(key), baseURL: baseURL,
                     options: GatewayOptions(pageSize: 20, clock: clock))
             }
             return .success(ConformanceEnvironment(
-                gateway: gateway(key), gatewayWithWrongKey: gateway("wrong-key-for-conformance"),
+                gateway: gateway(key), gatewayWithWrongKey: gateway(ConformanceEnvironment.wrongAPIKey),
                 gatewayWithRestrictedKey: nil, simulator: nil, clock: clock,
                 liveDataset: environment["EXPORT_GATEWAY_LIVE_DATASET"].map(DatasetRef.init(rawValue:)),
                 allowsWrites: environment["EXPORT_GATEWAY_LIVE_WRITES"] == "1"))
         }
+    }
+}
+
+extension ConformanceTarget {
+    /// A target against the adapter `Simulator` simulates, with what its vendor can do.
+    /// (In an extension, so the memberwise initializer it calls stays.)
+    fileprivate init<Simulator: VendorSimulator>(
+        simulating: Simulator.Type, mode: Mode,
+        makeEnvironment: @escaping @Sendable () throws -> Result<ConformanceEnvironment, ConformanceSkip>
+    ) {
+        self.init(
+            provider: Simulator.provider.id, mode: mode, capabilities: Simulator.provider.makeProvider().capabilities,
+            cancelsExports: Simulator.canCancelExports, makeEnvironment: makeEnvironment)
     }
 }
 

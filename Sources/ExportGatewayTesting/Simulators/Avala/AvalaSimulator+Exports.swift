@@ -2,6 +2,11 @@ import ExportGateway
 import Foundation
 
 extension AvalaSimulator {
+    /// Avala's REST words for a scripted export's phases (the TypeScript vocabulary is
+    /// applied when the export is rendered).
+    static let scriptedWords = ScriptedWords(
+        queued: "requested", running: "exporting", completed: "exported", failed: "failed", canceled: "aborted")
+
     /// One export job and where its script has taken it.
     struct ExportRecord {
         var sequence: Int
@@ -14,8 +19,7 @@ extension AvalaSimulator {
         var filterQueryString: String?
         var createdAt: Date
         var updatedAt: Date
-        var script: ExportScript
-        var polls = 0
+        var run: ScriptedRun
         /// The REST word (`requested`, `exporting`, ...) or a scripted word.
         var word = "requested"
         var totalTasks: Int?
@@ -24,7 +28,7 @@ extension AvalaSimulator {
         var ownerKey: String
         var resultObject: String?
 
-        var isTerminal: Bool { ["exported", "failed", "aborted"].contains(word) }
+        var isTerminal: Bool { AvalaSimulator.scriptedWords.isFinished(word) }
     }
 
     /// Creates an export record from a validated request; the caller holds the lock.
@@ -39,8 +43,7 @@ extension AvalaSimulator {
             name: name ?? "Export \(ISO8601.string(from: now).prefix(10))", format: format ?? "avala-json-external",
             datasets: datasets, projects: projects, slices: slices, filterQueryString: filterQueryString,
             createdAt: now, updatedAt: now,
-            script: state.scripts.isEmpty ? .completes(afterPolls: pollsToComplete) : state.scripts.removeFirst(),
-            ownerKey: ownerKey)
+            run: ScriptedRun(next: &state.scripts, orCompletingAfter: pollsToComplete), ownerKey: ownerKey)
         state.exports.append(record)
         return record
     }
@@ -48,37 +51,23 @@ extension AvalaSimulator {
     /// One status read: moves the export along its script. Terminal states never change.
     func advance(_ record: inout ExportRecord, in state: State) {
         guard !record.isTerminal else { return }
-        record.polls += 1
         let before = record.word
         let total = taskCount(of: record, in: state)
-        func running(until polls: Int) {
-            record.word = record.polls == 1 && polls > 2 ? "requested" : "exporting"
-            if record.word == "exporting" {
-                record.totalTasks = total
-                record.exportedTasks = total * record.polls / max(polls, 1)
-            }
-        }
-        switch record.script {
-        case .completes(let polls):
-            if record.polls >= polls {
-                record.word = "exported"
-                record.totalTasks = total
-                record.exportedTasks = total
-                record.resultObject = storeResult(of: record, in: state)
-            } else {
-                running(until: polls)
-            }
-        case .fails(let polls, let reason):
-            if record.polls >= polls {
-                record.word = "failed"
-                record.failureReason = reason
-            } else {
-                running(until: polls)
-            }
-        case .cancels(let polls):
-            if record.polls >= polls { record.word = "aborted" } else { running(until: polls) }
-        case .hangs(let word):
-            if let word { record.word = word } else { running(until: .max) }
+        let phase = record.run.read(in: Self.scriptedWords)
+        record.word = phase.word(in: Self.scriptedWords)
+        switch phase {
+        case .running(let read, let finishesOn):
+            record.totalTasks = total
+            // An export that never finishes has exported nothing.
+            record.exportedTasks = finishesOn.map { total * read / $0 } ?? 0
+        case .completed:
+            record.totalTasks = total
+            record.exportedTasks = total
+            record.resultObject = storeResult(of: record, in: state)
+        case .failed(let reason):
+            record.failureReason = reason
+        case .queued, .canceled, .reporting:
+            break
         }
         if record.word != before { record.updatedAt = host.time.advance(by: 1) }
     }

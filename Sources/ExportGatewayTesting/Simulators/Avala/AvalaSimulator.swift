@@ -1,4 +1,5 @@
 import ExportGateway
+import ExportGatewayAvala
 import Foundation
 import Synchronization
 
@@ -13,8 +14,7 @@ import Synchronization
 /// ```swift
 /// let avala = AvalaSimulator()
 /// let dataset = avala.seedDataset(named: "street-scenes", itemCount: 1_000)   // "sim-org/street-scenes"
-/// let gateway = Gateway(provider: AvalaProvider(), apiKey: APIKey(avala.apiKey),
-///                             baseURL: avala.apiBaseURL, transport: avala.transport)
+/// let gateway = avala.gateway()
 /// ```
 public final class AvalaSimulator: VendorSimulator {
     /// Which status words exports report.
@@ -28,6 +28,8 @@ public final class AvalaSimulator: VendorSimulator {
     /// The owner segment of every seeded dataset (`sim-org/<slug>`).
     public static let owner = "sim-org"
 
+    /// The Avala adapter.
+    public static let provider = AvalaProvider.descriptor
     public let host: SimulatorHost
     public let apiKey: String
     public let restrictedAPIKey: String
@@ -150,15 +152,8 @@ public final class AvalaSimulator: VendorSimulator {
 
     /// Avala's error bodies for injected faults (DRF wording); `now` is the real clock.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        switch fault {
-        case .rateLimited(let seconds):
-            return .json(429, ["detail": .string("Request was throttled. Expected available in \(seconds) seconds.")],
-                         headers: ["Retry-After": String(seconds)])
-        case .rateLimitedUntilDate(let seconds):
-            return .json(429, ["detail": .string("Request was throttled. Expected available in \(seconds) seconds.")],
-                         headers: ["Retry-After": SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds)))])
-        case .serverError, .badGateway, .serviceUnavailable, .dropConnection, .loseResponse:
-            return .json(500, ["detail": "A server error occurred."])
-        }
+        guard let retry = fault.retryAfter(now: now) else { return .json(500, ["detail": "A server error occurred."]) }
+        return .json(429, ["detail": .string("Request was throttled. Expected available in \(retry.seconds) seconds.")],
+                     headers: ["Retry-After": retry.header])
     }
 }

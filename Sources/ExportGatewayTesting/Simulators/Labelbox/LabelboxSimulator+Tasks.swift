@@ -2,8 +2,10 @@ import ExportGateway
 import Foundation
 
 extension LabelboxSimulator {
-    /// The task status words (`CANCELLING` is never reached: cancel is immediate).
-    static let terminalStatuses: Set<String> = ["COMPLETE", "FAILED", "CANCELED"]
+    /// The task status words for a scripted export's phases (`CANCELLING` is never
+    /// reached: cancel is immediate).
+    static let scriptedWords = ScriptedWords(
+        running: "IN_PROGRESS", completed: "COMPLETE", failed: "FAILED", canceled: "CANCELED")
 
     /// One export task and where its script has taken it.
     struct TaskRecord: Sendable {
@@ -14,14 +16,13 @@ extension LabelboxSimulator {
         var scope: Int?
         var createdAt: Date
         var updatedAt: Date
-        var script: ExportScript
-        var polls = 0
+        var run: ScriptedRun
         var status = "IN_PROGRESS"
         var errors: String?
         var result: LabelboxStream
         var errorStream: LabelboxStream
 
-        var isRunning: Bool { !LabelboxSimulator.terminalStatuses.contains(status) }
+        var isRunning: Bool { !LabelboxSimulator.scriptedWords.isFinished(status) }
 
         func stream(_ type: String) -> LabelboxStream { type == "ERRORS" ? errorStream : result }
     }
@@ -51,7 +52,7 @@ extension LabelboxSimulator {
         let task = TaskRecord(
             id: LabelboxID.make(.task, source: 0, index: state.tasks.count + 1), owner: caller.number, name: name,
             scope: scope, createdAt: now, updatedAt: now,
-            script: state.scripts.isEmpty ? .completes(afterPolls: pollsToComplete) : state.scripts.removeFirst(),
+            run: ScriptedRun(next: &state.scripts, orCompletingAfter: pollsToComplete),
             result: result, errorStream: LabelboxStream(parts: errorParts, boundary: chunkBoundary, chunkSize: chunkSize))
         state.tasks.append(task)
         return task
@@ -60,21 +61,10 @@ extension LabelboxSimulator {
     /// One read of a task by id: moves it along its script. Terminal states never change.
     func advance(_ task: inout TaskRecord) {
         guard task.isRunning else { return }
-        task.polls += 1
         let before = task.status
-        switch task.script {
-        case .completes(let polls):
-            if task.polls >= polls { task.status = "COMPLETE" }
-        case .fails(let polls, let reason):
-            if task.polls >= polls {
-                task.status = "FAILED"
-                task.errors = reason
-            }
-        case .cancels(let polls):
-            if task.polls >= polls { task.status = "CANCELED" }
-        case .hangs(let word):
-            task.status = word ?? "IN_PROGRESS"
-        }
+        let phase = task.run.read(in: Self.scriptedWords)
+        task.status = phase.word(in: Self.scriptedWords)
+        if case .failed(let reason) = phase { task.errors = reason }
         if task.status != before { task.updatedAt = host.time.advance(by: 1) }
     }
 
@@ -84,8 +74,8 @@ extension LabelboxSimulator {
         switch task.status {
         case "COMPLETE": percentage = 100
         case "IN_PROGRESS":
-            if case .completes(let polls) = task.script, polls > 0 {
-                percentage = min(99, Double(task.polls) * 100 / Double(polls))
+            if case .completes(let polls) = task.run.script, polls > 0 {
+                percentage = min(99, Double(task.run.reads) * 100 / Double(polls))
             } else {
                 percentage = 0
             }

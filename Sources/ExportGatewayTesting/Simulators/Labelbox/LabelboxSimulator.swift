@@ -1,4 +1,5 @@
 import ExportGateway
+import ExportGatewayLabelbox
 import Foundation
 import Synchronization
 
@@ -17,8 +18,7 @@ import Synchronization
 /// ```swift
 /// let labelbox = LabelboxSimulator(chunkBoundary: .character)
 /// let project = labelbox.seedProject(named: "Street scenes", itemCount: 1_000)
-/// let gateway = Gateway(provider: LabelboxProvider(), apiKey: APIKey(labelbox.apiKey),
-///                             baseURL: labelbox.apiBaseURL, transport: labelbox.transport)
+/// let gateway = labelbox.gateway()
 /// ```
 public final class LabelboxSimulator: VendorSimulator {
     /// Where the simulator cuts a stream into chunk files. Real servers cut at line ends or
@@ -62,6 +62,8 @@ public final class LabelboxSimulator: VendorSimulator {
         var rowsDatasetName: String { kind == .dataset ? name : "\(name) rows" }
     }
 
+    /// The Labelbox adapter.
+    public static let provider = LabelboxProvider.descriptor
     public let host: SimulatorHost
     /// Full access: exports every seeded dataset and project.
     public let apiKey = "lb_sim_key_full_access"
@@ -215,18 +217,12 @@ public final class LabelboxSimulator: VendorSimulator {
     /// Labelbox's shapes for injected faults: the SDK recognizes a rate limit only by a
     /// top-level `message` starting "You have exceeded"; a 500 carries a GraphQL error.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        switch fault {
-        case .rateLimited(let seconds):
-            var response = HTTPResponse.json(429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
-            response.headers["Retry-After"] = String(seconds)
-            return response
-        case .rateLimitedUntilDate(let seconds):
-            var response = HTTPResponse.json(429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
-            response.headers["Retry-After"] = SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds)))
-            return response
-        case .serverError, .badGateway, .serviceUnavailable, .dropConnection, .loseResponse:
+        guard let retry = fault.retryAfter(now: now) else {
             return GraphQLError(code: "INTERNAL_SERVER_ERROR", message: "Internal server error").response(status: 500)
         }
+        var response = HTTPResponse.json(429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
+        response.headers["Retry-After"] = retry.header
+        return response
     }
 }
 

@@ -73,30 +73,31 @@ enum PictographFixtures {
     static func archive(
         for record: PictographSimulator.ExportRecord, dataset: PictographSimulator.Dataset
     ) -> (data: Data, imageCount: Int, annotationCount: Int) {
-        let wanted = record.classFilter.map(Set.init)
+        let request = record.request
+        let wanted = request.classFilter.map(Set.init)
         var images: [Image] = []
         for index in 0..<dataset.itemCount {
             var image = image(index, of: dataset)
-            if let stage = record.statusFilter, image.stage != stage { continue }
+            if let stage = request.statusFilter, image.stage != stage { continue }
             if let wanted { image.boxes.removeAll { !wanted.contains($0.className) } }
             images.append(image)
         }
         let writer = FormatWriter(
-            format: record.format, classes: classes.filter { wanted?.contains($0) ?? true },
-            datasetName: dataset.name, exportName: record.name, exportID: record.id, datasetID: dataset.id)
+            format: request.format, classes: classes.filter { wanted?.contains($0) ?? true },
+            datasetName: dataset.name, exportName: request.name, exportID: record.id, datasetID: dataset.id)
         var entries: [ZipArchive.Entry] = []
-        if record.organizeBySplit {
+        if request.organizeBySplit {
             for split in splits {
                 let group = images.filter { ($0.split ?? "train") == split }
                 guard !group.isEmpty else { continue }
                 entries += writer.entries(for: group, prefix: split + "/")
-                if record.includeImages { entries += imageEntries(group, prefix: split + "/") }
+                if request.includeImages { entries += imageEntries(group, prefix: split + "/") }
             }
         } else {
             entries += writer.entries(for: images, prefix: "")
-            if record.includeImages { entries += imageEntries(images, prefix: "") }
+            if request.includeImages { entries += imageEntries(images, prefix: "") }
         }
-        entries += writer.topLevelEntries(organizedBySplit: record.organizeBySplit)
+        entries += writer.topLevelEntries(organizedBySplit: request.organizeBySplit)
         return (ZipArchive.make(entries), images.count, images.reduce(0) { $0 + $1.boxes.count })
     }
 

@@ -11,6 +11,13 @@ extension PictographSimulator {
     /// The 4 export status words.
     static let statuses = ["pending", "processing", "completed", "failed"]
 
+    /// Pictograph's words for a scripted export's phases. It has no canceled state (an
+    /// aborted build is a failed one), and an export that never finishes says `processing`
+    /// from its first read.
+    static let scriptedWords = ScriptedWords(
+        queued: "pending", running: "processing", completed: "completed", failed: "failed", canceled: nil,
+        hanging: "processing")
+
     /// How long a completed export's ZIP is kept (`expires_at`, a soft TTL).
     static let resultLifetime: TimeInterval = 30 * 86_400
 
@@ -21,15 +28,10 @@ extension PictographSimulator {
         var organization: Organization
         var datasetID: String
         var datasetName: String
-        var name: String
-        var format: String
-        var includeImages: Bool
-        var classFilter: [String]?
-        var statusFilter: String?
-        var organizeBySplit: Bool
+        /// What the create asked for: name, format and what goes into the ZIP.
+        var request: CreateRequest
         var createdAt: Date
-        var script: ExportScript
-        var polls = 0
+        var run: ScriptedRun
         /// `pending`, `processing`, `completed`, `failed`, or a scripted word.
         var status = "pending"
         var errorMessage: String?
@@ -41,7 +43,7 @@ extension PictographSimulator {
         /// The storage object holding the ZIP, once completed.
         var resultObject: String?
 
-        var isTerminal: Bool { status == "completed" || status == "failed" }
+        var isTerminal: Bool { PictographSimulator.scriptedWords.isFinished(status) }
     }
 
     /// What a validated create asked for.
@@ -61,10 +63,8 @@ extension PictographSimulator {
         state.exportsCreated += 1
         let record = ExportRecord(
             sequence: sequence, id: SimulatedID.uuid(namespace: Namespace.export, index: sequence),
-            organization: dataset.organization, datasetID: dataset.id, datasetName: dataset.name, name: request.name,
-            format: request.format, includeImages: request.includeImages, classFilter: request.classFilter,
-            statusFilter: request.statusFilter, organizeBySplit: request.organizeBySplit, createdAt: now,
-            script: state.scripts.isEmpty ? .completes(afterPolls: pollsToComplete) : state.scripts.removeFirst())
+            organization: dataset.organization, datasetID: dataset.id, datasetName: dataset.name, request: request,
+            createdAt: now, run: ScriptedRun(next: &state.scripts, orCompletingAfter: pollsToComplete))
         state.exports.append(record)
         return record
     }
@@ -72,25 +72,12 @@ extension PictographSimulator {
     /// One status read: moves the export along its script. Terminal states never change.
     func advance(_ record: inout ExportRecord, in state: State) {
         guard !record.isTerminal else { return }
-        record.polls += 1
         let before = record.status
-        func running(until polls: Int) {
-            record.status = record.polls == 1 && polls > 2 ? "pending" : "processing"
-        }
-        switch record.script {
-        case .completes(let polls):
-            if record.polls >= polls {
-                complete(&record, in: state)
-            } else {
-                running(until: polls)
-            }
-        case .fails(let polls, let reason):
-            if record.polls >= polls { fail(&record, reason) } else { running(until: polls) }
-        case .cancels(let polls):
-            // Pictograph has no canceled state: an aborted build is a failed one.
-            if record.polls >= polls { fail(&record, "canceled") } else { running(until: polls) }
-        case .hangs(let word):
-            record.status = word ?? "processing"
+        let phase = record.run.read(in: Self.scriptedWords)
+        switch phase {
+        case .completed: complete(&record, in: state)
+        case .failed(let reason): fail(&record, reason)
+        case .queued, .running, .canceled, .reporting: record.status = phase.word(in: Self.scriptedWords)
         }
         if record.status != before && record.completedAt == nil { host.time.advance(by: 1) }
     }
@@ -127,10 +114,10 @@ extension PictographSimulator {
         func date(_ value: Date?) -> JSONValue { value.map { .string(ISO8601.string(from: $0)) } ?? .null }
         var object: [String: JSONValue] = [
             "id": .string(record.id), "dataset_id": .string(record.datasetID),
-            "dataset_name": .string(record.datasetName), "name": .string(record.name),
-            "format": .string(record.format), "include_images": .bool(record.includeImages),
-            "class_filter": record.classFilter.map { .array($0.map(JSONValue.string)) } ?? .null,
-            "status_filter": record.statusFilter.map(JSONValue.string) ?? .null,
+            "dataset_name": .string(record.datasetName), "name": .string(record.request.name),
+            "format": .string(record.request.format), "include_images": .bool(record.request.includeImages),
+            "class_filter": record.request.classFilter.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "status_filter": record.request.statusFilter.map(JSONValue.string) ?? .null,
             "status": .string(record.status), "error_message": record.errorMessage.map(JSONValue.string) ?? .null,
             "file_size": int(record.fileSize), "image_count": int(record.imageCount),
             "annotation_count": int(record.annotationCount),

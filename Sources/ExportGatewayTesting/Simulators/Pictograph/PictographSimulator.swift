@@ -1,4 +1,5 @@
 import ExportGateway
+import ExportGatewayPictograph
 import Foundation
 import Synchronization
 
@@ -17,8 +18,7 @@ import Synchronization
 /// ```swift
 /// let pictograph = PictographSimulator()
 /// pictograph.seedDataset(named: "street scenes", itemCount: 200)   // "street scenes"
-/// let gateway = Gateway(provider: PictographProvider(), apiKey: APIKey(pictograph.apiKey),
-///                             baseURL: pictograph.apiBaseURL, transport: pictograph.transport)
+/// let gateway = pictograph.gateway()
 /// ```
 public final class PictographSimulator: VendorSimulator {
     /// The organizations the simulator's keys and datasets belong to.
@@ -42,6 +42,8 @@ public final class PictographSimulator: VendorSimulator {
         var organization: Organization
     }
 
+    /// The Pictograph adapter.
+    public static let provider = PictographProvider.descriptor
     public let host: SimulatorHost
     /// Role owner in organization A.
     public let apiKey = "pk_live_sim_owner"
@@ -58,7 +60,7 @@ public final class PictographSimulator: VendorSimulator {
 
     /// Pictograph exports only complete or fail: there is no canceled state, so
     /// ``ExportScript/cancels(afterPolls:)`` makes them fail with `error_message` "canceled".
-    public var canCancelExports: Bool { false }
+    public static var canCancelExports: Bool { scriptedWords.canceled != nil }
 
     /// How long, in simulated seconds, a POST's response stays stored under its
     /// `(API key, Idempotency-Key)` and is replayed for a repeat: 24 hours, as the SDK says.
@@ -182,19 +184,6 @@ public final class PictographSimulator: VendorSimulator {
         var createdAt: Date
     }
 
-    /// A POST's stored answer, replayed for a repeat of its `Idempotency-Key`.
-    struct StoredResponse {
-        var fingerprint: String
-        var expiresAt: Date
-        /// `nil` while the first request is still being handled.
-        var response: HTTPResponse?
-    }
-
-    struct IdempotencyKey: Hashable {
-        var apiKey: String
-        var key: String
-    }
-
     struct State {
         var datasets: [Dataset] = []
         var exports: [ExportRecord] = []
@@ -219,20 +208,11 @@ public final class PictographSimulator: VendorSimulator {
     /// Pictograph's error envelope for injected faults; `now` is the real clock, against
     /// which an HTTP-date `Retry-After` is read.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        switch fault {
-        case .rateLimited(let seconds):
-            var response = error(429, "rate_limited", "Rate limit exceeded. Retry after \(seconds) seconds.",
-                                 details: ["retry_after": .int(Int64(seconds))])
-            response.headers["Retry-After"] = String(seconds)
-            return response
-        case .rateLimitedUntilDate(let seconds):
-            var response = error(429, "rate_limited", "Rate limit exceeded. Retry after \(seconds) seconds.",
-                                 details: ["retry_after": .int(Int64(seconds))])
-            response.headers["Retry-After"] = SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds)))
-            return response
-        case .serverError, .badGateway, .serviceUnavailable, .dropConnection, .loseResponse:
-            return error(500, "internal_error", "Internal server error")
-        }
+        guard let retry = fault.retryAfter(now: now) else { return error(500, "internal_error", "Internal server error") }
+        var response = error(429, "rate_limited", "Rate limit exceeded. Retry after \(retry.seconds) seconds.",
+                             details: ["retry_after": .int(Int64(retry.seconds))])
+        response.headers["Retry-After"] = retry.header
+        return response
     }
 
     /// `{"error": {"code", "message", "details"}, "detail": message}` with JSON content type.

@@ -22,6 +22,22 @@ public enum SimulatedFault: Sendable, Hashable {
     case loseResponse
 }
 
+extension SimulatedFault {
+    /// For a rate-limit fault, the seconds it asks a client to wait and the `Retry-After`
+    /// value that says so (the seconds, or the HTTP-date that far past `now`); `nil` for any
+    /// other fault.
+    func retryAfter(now: Date) -> (seconds: Int, header: String)? {
+        switch self {
+        case .rateLimited(let seconds):
+            (seconds, String(seconds))
+        case .rateLimitedUntilDate(let seconds):
+            (seconds, SimulatorHost.httpDate(now.addingTimeInterval(TimeInterval(seconds))))
+        case .serverError, .badGateway, .serviceUnavailable, .dropConnection, .loseResponse:
+            nil
+        }
+    }
+}
+
 /// Which of a simulator's origins a fault applies to.
 public enum SimulatedOrigin: Sendable, Hashable {
     /// The vendor's API host.

@@ -65,13 +65,9 @@ public final class SimulatorHost: Sendable {
         case (.serviceUnavailable, _):
             return .text(503, "Service Temporarily Unavailable")
         case (_, .api): return apiFaultResponse(fault, Date())
-        case (.rateLimited(let seconds), .storage):
+        case (.rateLimited, .storage), (.rateLimitedUntilDate, .storage):
             var response = StorageOrigin.error(503, "SlowDown", "Please reduce your request rate.")
-            response.headers["Retry-After"] = String(seconds)
-            return response
-        case (.rateLimitedUntilDate(let seconds), .storage):
-            var response = StorageOrigin.error(503, "SlowDown", "Please reduce your request rate.")
-            response.headers["Retry-After"] = Self.httpDate(Date().addingTimeInterval(TimeInterval(seconds)))
+            response.headers["Retry-After"] = fault.retryAfter(now: Date())?.header
             return response
         case (.serverError, .storage):
             return StorageOrigin.error(500, "InternalError", "We encountered an internal error. Please try again.")

@@ -1,9 +1,15 @@
 import ExportGateway
 import Foundation
 
-/// What the conformance suite and the core's tests need from any vendor simulator: a
-/// transport to plug into a gateway, its keys and origins, seeding, scripting and faults.
+/// What the conformance suite and the core's tests need from any vendor simulator: the
+/// adapter it simulates, a transport to plug into a gateway, its keys and origins, seeding,
+/// scripting and faults.
 public protocol VendorSimulator: AnyObject, Sendable {
+    /// The adapter whose vendor this simulates, such as `AvalaProvider.descriptor`.
+    ///
+    /// A type-level fact, so a conformance target knows its provider before any simulator
+    /// exists (a loopback simulator is built only once its ports are bound).
+    static var provider: ProviderDescriptor { get }
     /// The shared machinery: time, log, faults, storage.
     var host: SimulatorHost { get }
     /// The in-process transport to give ``Gateway``.
@@ -22,12 +28,15 @@ public protocol VendorSimulator: AnyObject, Sendable {
     func scriptNextExport(_ script: ExportScript)
 
     /// Whether the vendor has a canceled state that ``ExportScript/cancels(afterPolls:)``
-    /// can reach (some vendors' exports only complete or fail).
-    var canCancelExports: Bool { get }
+    /// can reach (some vendors' exports only complete or fail). A type-level fact, so the
+    /// conformance suite knows which checks apply before any simulator exists.
+    static var canCancelExports: Bool { get }
 }
 
 extension VendorSimulator {
-    public var canCancelExports: Bool { true }
+    public static var canCancelExports: Bool { true }
+    /// Whether this simulator's vendor has a canceled state (the type's ``canCancelExports``).
+    public var canCancelExports: Bool { Self.canCancelExports }
 
     /// Every request received, keys redacted.
     public var requestLog: RequestLog { host.log }

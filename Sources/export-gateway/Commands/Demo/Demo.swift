@@ -1,5 +1,4 @@
 import ExportGateway
-import ExportGatewayProviders
 import ExportGatewayTesting
 import Foundation
 
@@ -28,9 +27,7 @@ struct Demo {
 
         let simulator = AvalaSimulator()
         let events = DemoEvents(console: console)
-        let gateway = Gateway(
-            provider: AvalaProvider(), apiKey: APIKey(simulator.apiKey), baseURL: simulator.apiBaseURL,
-            transport: simulator.transport,
+        let gateway = simulator.gateway(
             options: GatewayOptions(
                 pageSize: Self.pageSize, pollInterval: .milliseconds(200), maxPollInterval: .seconds(1),
                 downloadChunkSize: Self.downloadChunkSize, clock: clock, eventHandler: { events.handle($0) }))

@@ -45,13 +45,16 @@ struct Simulation: Sendable {
     /// One running vendor.
     struct Vendor: Sendable {
         var vendor: SimulatedVendor
-        var apiBaseURL: URL
-        var storageURL: URL
-        var apiKey: String
+        /// The simulator behind the two listeners, for tests to build gateways on.
+        var simulator: any VendorSimulator
         var dataset: String
         /// The dataset's uid, where the wire names datasets by uid (Avala's create body).
         var datasetUID: String?
         var stop: @Sendable () async -> Void
+
+        var apiBaseURL: URL { simulator.apiBaseURL }
+        var storageURL: URL { simulator.storageBaseURL }
+        var apiKey: String { simulator.apiKey }
     }
 
     /// The running vendors, in the order asked for.
@@ -81,9 +84,8 @@ struct Simulation: Sendable {
             let dataset = simulator.seedDataset(named: "sim-dataset", itemCount: options.items)
             options.faults.inject(into: simulator, vendor: vendor)
             return Vendor(
-                vendor: vendor, apiBaseURL: simulator.apiBaseURL, storageURL: simulator.storageBaseURL,
-                apiKey: simulator.apiKey, dataset: dataset, datasetUID: (simulator as? AvalaSimulator)?.datasetUID(for: dataset),
-                stop: stop)
+                vendor: vendor, simulator: simulator, dataset: dataset,
+                datasetUID: (simulator as? AvalaSimulator)?.datasetUID(for: dataset), stop: stop)
         }
         switch vendor {
         case .avala:
