@@ -36,16 +36,21 @@ do {
     print("")
     print("paging \(count) items in pages of 1000")
     print(String(format: "  %.2f s, %.0f items/s", elapsed, Double(count) / elapsed))
-    print("  resident: before \(megabytes(before)), after 10% \(megabytes(residentAtTenth)), peak \(megabytes(sampler.value)), after 100% \(megabytes(after))")
-    print(String(format: "  growth from 10%% to 100%% of the items: %.2fx the growth over the first 10%%",
-                 Double(after - residentAtTenth) / Double(max(residentAtTenth - before, 1))))
+    print(
+        "  resident: before \(megabytes(before)), after 10% \(megabytes(residentAtTenth)), peak \(megabytes(sampler.value)), after 100% \(megabytes(after))"
+    )
+    print(
+        String(
+            format: "  growth from 10%% to 100%% of the items: %.2fx the growth over the first 10%%",
+            Double(after - residentAtTenth) / Double(max(residentAtTenth - before, 1))))
 }
 
 // 2. Download: memory during a download must depend on the chunk size, not the file size.
 for chunkSize in [1 << 20, 8 << 20] {
     let avala = AvalaSimulator(pollsToComplete: 1)
     let dataset = DatasetRef(rawValue: avala.seedDataset(named: "download", itemCount: downloadItemCount))
-    let gateway = avala.gateway(options: GatewayOptions(pageSize: 1000, downloadChunkSize: chunkSize, clock: VirtualClock()))
+    let gateway = avala.gateway(
+        options: GatewayOptions(pageSize: 1000, downloadChunkSize: chunkSize, clock: VirtualClock()))
     let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset)))
     let ready = try await gateway.wait(for: created, timeout: .seconds(60))  // the simulator builds the file here
     let destination = FileManager.default.temporaryDirectory.appendingPathComponent("eg-bench-\(UUID().uuidString).zip")
@@ -61,8 +66,10 @@ for chunkSize in [1 << 20, 8 << 20] {
     print("download of \(megabytes(file.byteCount)) in ranges of \(megabytes(Int64(chunkSize)))")
     print(String(format: "  %.2f s, %.0f MB/s", elapsed, Double(file.byteCount) / 1_000_000 / elapsed))
     print("  resident growth during the download: \(megabytes(growth)) peak over \(megabytes(before))")
-    print(String(format: "  growth / file size: %.3f; growth / chunk size: %.2f",
-                 Double(growth) / Double(file.byteCount), Double(growth) / Double(chunkSize)))
+    print(
+        String(
+            format: "  growth / file size: %.3f; growth / chunk size: %.2f",
+            Double(growth) / Double(file.byteCount), Double(growth) / Double(chunkSize)))
 }
 
 // 3. Record streams: memory must not grow with the rows streamed.
@@ -77,17 +84,22 @@ do {
     }
     let transport = URLSessionTransport()
     let request = HTTPRequest(
-        url: server.simulator.apiBaseURL.appendingPathComponent("exports/"), headers: ["X-Avala-Api-Key": server.simulator.apiKey])
+        url: server.simulator.apiBaseURL.appendingPathComponent("exports/"),
+        headers: ["X-Avala-Api-Key": server.simulator.apiKey])
     let requestCount = 6000
     for concurrency in [1, 8, 32] {
         _ = try await transport.send(request)  // warm the connection pool
         let clock = ContinuousClock()
         let started = clock.now
-        let failures = try await sendConcurrently(request, count: requestCount, concurrency: concurrency, through: transport)
+        let failures = try await sendConcurrently(
+            request, count: requestCount, concurrency: concurrency, through: transport)
         let elapsed = seconds(clock.now - started)
         print("")
-        print("loopback server: \(requestCount) GET /api/v1/exports/ from \(concurrency) concurrent client(s), keep-alive")
-        print(String(format: "  %.2f s, %.0f requests/s, %d non-200", elapsed, Double(requestCount) / elapsed, failures))
+        print(
+            "loopback server: \(requestCount) GET /api/v1/exports/ from \(concurrency) concurrent client(s), keep-alive"
+        )
+        print(
+            String(format: "  %.2f s, %.0f requests/s, %d non-200", elapsed, Double(requestCount) / elapsed, failures))
     }
     await server.stop()
 }

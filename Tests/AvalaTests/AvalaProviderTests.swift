@@ -89,12 +89,15 @@ private let unknownUID = "00000000-0000-4000-8000-000000000000"
 extension AvalaProviderTests {
     @Suite("export status")
     struct ExportStatusWords {
-        @Test("Every REST and TypeScript export word, and unknown ones", arguments: [
-            ("requested", ExportStatus.pending), ("exporting", .running), ("exported", .completed), ("failed", .failed),
-            ("aborted", .canceled),
-            ("pending", .pending), ("processing", .running), ("completed", .completed),
-            ("quarantined", .unknown("quarantined")), ("Exported", .unknown("Exported")), ("", .unknown("")),
-        ])
+        @Test(
+            "Every REST and TypeScript export word, and unknown ones",
+            arguments: [
+                ("requested", ExportStatus.pending), ("exporting", .running), ("exported", .completed),
+                ("failed", .failed),
+                ("aborted", .canceled),
+                ("pending", .pending), ("processing", .running), ("completed", .completed),
+                ("quarantined", .unknown("quarantined")), ("Exported", .unknown("Exported")), ("", .unknown("")),
+            ])
         func exportWordMapsToStatus(word: String, expected: ExportStatus) {
             #expect(AvalaProvider.exportStatus(for: word) == expected)
         }
@@ -129,23 +132,28 @@ extension AvalaProviderTests {
         @Test func waitEndsOnTheTypescriptSuccessWord() async throws {
             let avala = Avala(vocabulary: .typescript, pollsToComplete: 4)
             let gateway = avala.gateway()
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(avala.dataset("ts-wait", items: 2))))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(avala.dataset("ts-wait", items: 2))))
             let ready = try await gateway.wait(for: created, timeout: .seconds(600))
             #expect(ready.status == .completed && ready.rawStatus == "completed")
             #expect(avala.clock.now < .seconds(600))
         }
 
-        @Test("REST words read through the gateway, raw word kept", arguments: [
-            (ExportScript.completes(afterPolls: 1), "exported", ExportStatus.completed),
-            (.fails(afterPolls: 1, reason: "disk full"), "failed", .failed),
-            (.cancels(afterPolls: 1), "aborted", .canceled),
-            (.hangs(rawStatus: "quarantined"), "quarantined", .unknown("quarantined")),
-        ])
-        func restWordReadThroughTheGateway(script: ExportScript, rawStatus: String, expected: ExportStatus) async throws {
+        @Test(
+            "REST words read through the gateway, raw word kept",
+            arguments: [
+                (ExportScript.completes(afterPolls: 1), "exported", ExportStatus.completed),
+                (.fails(afterPolls: 1, reason: "disk full"), "failed", .failed),
+                (.cancels(afterPolls: 1), "aborted", .canceled),
+                (.hangs(rawStatus: "quarantined"), "quarantined", .unknown("quarantined")),
+            ])
+        func restWordReadThroughTheGateway(script: ExportScript, rawStatus: String, expected: ExportStatus) async throws
+        {
             let avala = Avala()
             let gateway = avala.gateway()
             avala.simulator.scriptNextExport(script)
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(avala.dataset("rest", items: 3))))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(avala.dataset("rest", items: 3))))
             #expect(created.status == .pending && created.rawStatus == "requested")
             let read = try await gateway.export(created.id)
             #expect(read.status == expected)
@@ -158,7 +166,8 @@ extension AvalaProviderTests {
             let avala = Avala()
             let gateway = avala.gateway()
             avala.simulator.scriptNextExport(.cancels(afterPolls: 2))
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(avala.dataset("abort", items: 3))))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(avala.dataset("abort", items: 3))))
             let error = try await #require(throws: GatewayError.self) {
                 try await gateway.wait(for: created, timeout: .seconds(3600))
             }
@@ -171,7 +180,8 @@ extension AvalaProviderTests {
             let avala = Avala()
             let gateway = avala.gateway()
             avala.simulator.scriptNextExport(.hangs(rawStatus: "quarantined"))
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(avala.dataset("hang", items: 3))))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(avala.dataset("hang", items: 3))))
             let error = try await #require(throws: GatewayError.self) {
                 try await gateway.wait(for: created, timeout: .seconds(30))
             }
@@ -222,7 +232,8 @@ extension AvalaProviderTests {
         @Test func listedSequencesCarryEverySequenceWordMapped() async throws {
             let avala = Avala()
             let dataset = avala.dataset("words", items: 14, sequences: 12)
-            let sequences = try await avala.gateway().items(in: dataset, kind: .sequence, pageSize: 5).collect(upTo: 100_000)
+            let sequences = try await avala.gateway().items(in: dataset, kind: .sequence, pageSize: 5).collect(
+                upTo: 100_000)
             try #require(sequences.count == 12)
             for (sequence, (word, expected)) in zip(sequences, sequenceWords) {
                 #expect(sequence.rawStatus == word)
@@ -260,7 +271,9 @@ extension AvalaProviderTests {
             let dataset = avala.dataset("private", items: 3)
             let gateway = avala.gateway(key: avala.simulator.restrictedAPIKey)
             for ref in [dataset, try avala.uidRef(dataset)] {
-                let error = try await #require(throws: GatewayError.self) { try await gateway.items(in: ref).collect(upTo: 100_000) }
+                let error = try await #require(throws: GatewayError.self) {
+                    try await gateway.items(in: ref).collect(upTo: 100_000)
+                }
                 #expect(error.kind == .permissionDenied, "\(ref)")
                 #expect(error.httpStatus == 403)
                 #expect(error.message.contains("You do not have permission"))
@@ -311,9 +324,11 @@ extension AvalaProviderTests {
             #expect(fieldErrors.keys.sorted() == ["format"])
         }
 
-        @Test("429 is rateLimited with Avala's Retry-After, whether retried or not", arguments: [
-            (RetryPolicy.never, 1), (RetryPolicy.standard, 4),
-        ])
+        @Test(
+            "429 is rateLimited with Avala's Retry-After, whether retried or not",
+            arguments: [
+                (RetryPolicy.never, 1), (RetryPolicy.standard, 4),
+            ])
         func rateLimitCarriesRetryAfter(policy: RetryPolicy, attempts: Int) async throws {
             let avala = Avala()
             avala.simulator.injectFault(.rateLimited(retryAfterSeconds: 9), method: .get, count: 10)
@@ -327,11 +342,13 @@ extension AvalaProviderTests {
             #expect(avala.clock.sleeps == Array(repeating: .seconds(9), count: attempts - 1))
         }
 
-        @Test("Server faults map to .server (or .transport for a dropped connection)", arguments: [
-            (SimulatedFault.serverError, GatewayError.Kind.server, 500 as Int?, "A server error occurred."),
-            (.badGateway, .server, 502, "HTTP 502"),
-            (.dropConnection, .transport, nil, "No response"),
-        ])
+        @Test(
+            "Server faults map to .server (or .transport for a dropped connection)",
+            arguments: [
+                (SimulatedFault.serverError, GatewayError.Kind.server, 500 as Int?, "A server error occurred."),
+                (.badGateway, .server, 502, "HTTP 502"),
+                (.dropConnection, .transport, nil, "No response"),
+            ])
         func serverFault(fault: SimulatedFault, kind: GatewayError.Kind, status: Int?, text: String) async throws {
             let avala = Avala()
             let dataset = avala.dataset("faulty", items: 3)
@@ -358,18 +375,28 @@ extension AvalaProviderTests {
         }
 
         /// Statuses and bodies the simulator cannot produce end to end (it has no 503 fault).
-        @Test("Error bodies of every shape Avala and its proxies send", arguments: [
-            (503, "<html><body>Service Unavailable</body></html>", GatewayError.Kind.server, [:], "HTTP 503"),
-            (504, "upstream timed out", .server, [:], "HTTP 504"),
-            (500, #"{"detail": "A server error occurred."}"#, .server, [:], "A server error occurred."),
-            (400, #"["Provide either project or dataset."]"#, .invalidRequest,
-             ["non_field_errors": ["Provide either project or dataset."]], "Provide either project or dataset."),
-            (400, #"{"name": ["This field is required."], "slices": ["Expected a list of items."]}"#, .invalidRequest,
-             ["name": ["This field is required."], "slices": ["Expected a list of items."]], "name: This field is required."),
-            (405, #"{"detail": "Method \"DELETE\" not allowed."}"#, .server, [:], "Method \"DELETE\" not allowed."),
-            (429, #"{"detail": "Request was throttled."}"#, .rateLimited, [:], "Request was throttled."),
-        ] as [(Int, String, GatewayError.Kind, [String: [String]], String)])
-        func errorBody(status: Int, body: String, kind: GatewayError.Kind, fieldErrors: [String: [String]], text: String) throws {
+        @Test(
+            "Error bodies of every shape Avala and its proxies send",
+            arguments: [
+                (503, "<html><body>Service Unavailable</body></html>", GatewayError.Kind.server, [:], "HTTP 503"),
+                (504, "upstream timed out", .server, [:], "HTTP 504"),
+                (500, #"{"detail": "A server error occurred."}"#, .server, [:], "A server error occurred."),
+                (
+                    400, #"["Provide either project or dataset."]"#, .invalidRequest,
+                    ["non_field_errors": ["Provide either project or dataset."]], "Provide either project or dataset."
+                ),
+                (
+                    400, #"{"name": ["This field is required."], "slices": ["Expected a list of items."]}"#,
+                    .invalidRequest,
+                    ["name": ["This field is required."], "slices": ["Expected a list of items."]],
+                    "name: This field is required."
+                ),
+                (405, #"{"detail": "Method \"DELETE\" not allowed."}"#, .server, [:], "Method \"DELETE\" not allowed."),
+                (429, #"{"detail": "Request was throttled."}"#, .rateLimited, [:], "Request was throttled."),
+            ] as [(Int, String, GatewayError.Kind, [String: [String]], String)])
+        func errorBody(
+            status: Int, body: String, kind: GatewayError.Kind, fieldErrors: [String: [String]], text: String
+        ) throws {
             let error = try #require(AvalaProvider().error(from: HTTPResponse(status: status, body: Data(body.utf8))))
             #expect(error.kind == kind)
             #expect(error.fieldErrors == fieldErrors)
@@ -390,9 +417,11 @@ extension AvalaProviderTests {
 extension AvalaProviderTests {
     @Suite("item paging")
     struct ItemPaging {
-        @Test("Pages of items, at and around the boundaries", arguments: [
-            (0, 10, 1), (1, 10, 1), (10, 10, 1), (11, 10, 2), (53, 10, 6),
-        ])
+        @Test(
+            "Pages of items, at and around the boundaries",
+            arguments: [
+                (0, 10, 1), (1, 10, 1), (10, 10, 1), (11, 10, 2), (53, 10, 6),
+            ])
         func itemsArePagedToTheEnd(itemCount: Int, pageSize: Int, listRequests: Int) async throws {
             let avala = Avala()
             let dataset = avala.dataset("paged", items: itemCount)
@@ -410,7 +439,8 @@ extension AvalaProviderTests {
         @Test func sequencesArePagedToo() async throws {
             let avala = Avala()
             let dataset = avala.dataset("scenes", items: 2, sequences: 25)
-            let sequences = try await avala.gateway(pageSize: 10).items(in: dataset, kind: .sequence).collect(upTo: 100_000)
+            let sequences = try await avala.gateway(pageSize: 10).items(in: dataset, kind: .sequence).collect(
+                upTo: 100_000)
             #expect(sequences.map(\.key) == (0..<25).map { String(format: "sequence_%04d", $0) })
             #expect(Set(sequences.map(\.id)).count == 25)
             #expect(sequences.allSatisfy { $0.kind == .sequence })
@@ -509,17 +539,20 @@ extension AvalaProviderTests {
             #expect(avala.requests(.post, "/exports/").count == 1)
         }
 
-        @Test("Name and format use the documented body", arguments: [
-            ("nightly" as String?, ExportFormat.yolo as ExportFormat?, "nightly", "YOLO"),
-            ("nightly", nil, "nightly", "avala-json-external"),
-            (nil, .native, "ExportGateway export", "avala-json-external"),
-            (nil, .avalaJSON, "ExportGateway export", "avala-json-external"),
-            (nil, ExportFormat(rawValue: "YOLO"), "ExportGateway export", "YOLO"),
-        ])
+        @Test(
+            "Name and format use the documented body",
+            arguments: [
+                ("nightly" as String?, ExportFormat.yolo as ExportFormat?, "nightly", "YOLO"),
+                ("nightly", nil, "nightly", "avala-json-external"),
+                (nil, .native, "ExportGateway export", "avala-json-external"),
+                (nil, .avalaJSON, "ExportGateway export", "avala-json-external"),
+                (nil, ExportFormat(rawValue: "YOLO"), "ExportGateway export", "YOLO"),
+            ])
         func nameAndFormat(name: String?, format: ExportFormat?, sentName: String, sentFormat: String) async throws {
             let avala = Avala()
             let uid = try avala.uidRef(avala.dataset("named", items: 5))
-            let export = try await avala.gateway().createExport(ExportRequest(source: .dataset(uid), name: name, format: format))
+            let export = try await avala.gateway().createExport(
+                ExportRequest(source: .dataset(uid), name: name, format: format))
             #expect(export.name == sentName)
             #expect(export.format == ExportFormat(rawValue: sentFormat))
             #expect(export.providerFields["format"]?.stringValue == sentFormat)
@@ -529,9 +562,10 @@ extension AvalaProviderTests {
         @Test func avalaOptionsPassVerbatim() async throws {
             let avala = Avala()
             let uid = try avala.uidRef(avala.dataset("options", items: 5))
-            let export = try await avala.gateway().createExport(ExportRequest(
-                source: .dataset(uid),
-                providerOptions: ["slices": ["slice-1", "slice-2"], "filter_query_string": "label=car"]))
+            let export = try await avala.gateway().createExport(
+                ExportRequest(
+                    source: .dataset(uid),
+                    providerOptions: ["slices": ["slice-1", "slice-2"], "filter_query_string": "label=car"]))
             #expect(export.providerFields["slices"] == ["slice-1", "slice-2"])
             #expect(export.providerFields["filter_query_string"] == "label=car")
             #expect(export.name == "ExportGateway export")
@@ -549,9 +583,12 @@ extension AvalaProviderTests {
             #expect(ready.progress?.total == 6)
         }
 
-        @Test("Malformed sources are refused before any request", arguments: [
-            ExportSource.dataset("a/b/c"), .dataset(""), .dataset("owner/"), .dataset("/slug"), .project(""), .project("  "),
-        ])
+        @Test(
+            "Malformed sources are refused before any request",
+            arguments: [
+                ExportSource.dataset("a/b/c"), .dataset(""), .dataset("owner/"), .dataset("/slug"), .project(""),
+                .project("  "),
+            ])
         func malformedSource(source: ExportSource) async throws {
             let avala = Avala()
             avala.simulator.seedDataset(named: "b", itemCount: 1)
@@ -567,42 +604,62 @@ extension AvalaProviderTests {
             #expect(avala.requestCount == 0)
         }
 
-        @Test("What Avala cannot honor is refused by name, before any request", arguments: [
-            (ExportRequest(source: .dataset("sim-org/x"), filters: ExportFilters(itemStatuses: [.completed])),
-             "filters.itemStatuses"),
-            (ExportRequest(source: .dataset("sim-org/x"), filters: ExportFilters(classes: ["car"])), "filters.classes"),
-            (ExportRequest(source: .dataset("sim-org/x"), filters: ExportFilters(itemIDs: ["i1"])), "filters.itemIDs"),
-            (ExportRequest(
-                source: .dataset("sim-org/x"),
-                filters: ExportFilters(activity: DateInterval(start: Date(timeIntervalSince1970: 0), duration: 60))),
-             "filters.activity"),
-            (ExportRequest(source: .dataset("sim-org/x"), includeMedia: true), "includeMedia"),
-            (ExportRequest(source: .dataset("sim-org/x"), includeMedia: false), "includeMedia"),
-            (ExportRequest(source: .dataset("sim-org/x"), providerOptions: ["compression": "zip"]),
-             "providerOptions.compression"),
-            (ExportRequest(source: .dataset("sim-org/x"), format: .coco), "format coco"),
-            (ExportRequest(source: .dataset("sim-org/x"), format: .pascalVOC), "format pascal-voc"),
-            (ExportRequest(source: .dataset("sim-org/x"), format: .csv), "format csv"),
-            (ExportRequest(source: .project("p"), format: .ndjson), "format ndjson"),
-        ])
+        @Test(
+            "What Avala cannot honor is refused by name, before any request",
+            arguments: [
+                (
+                    ExportRequest(source: .dataset("sim-org/x"), filters: ExportFilters(itemStatuses: [.completed])),
+                    "filters.itemStatuses"
+                ),
+                (
+                    ExportRequest(source: .dataset("sim-org/x"), filters: ExportFilters(classes: ["car"])),
+                    "filters.classes"
+                ),
+                (
+                    ExportRequest(source: .dataset("sim-org/x"), filters: ExportFilters(itemIDs: ["i1"])),
+                    "filters.itemIDs"
+                ),
+                (
+                    ExportRequest(
+                        source: .dataset("sim-org/x"),
+                        filters: ExportFilters(
+                            activity: DateInterval(start: Date(timeIntervalSince1970: 0), duration: 60))),
+                    "filters.activity"
+                ),
+                (ExportRequest(source: .dataset("sim-org/x"), includeMedia: true), "includeMedia"),
+                (ExportRequest(source: .dataset("sim-org/x"), includeMedia: false), "includeMedia"),
+                (
+                    ExportRequest(source: .dataset("sim-org/x"), providerOptions: ["compression": "zip"]),
+                    "providerOptions.compression"
+                ),
+                (ExportRequest(source: .dataset("sim-org/x"), format: .coco), "format coco"),
+                (ExportRequest(source: .dataset("sim-org/x"), format: .pascalVOC), "format pascal-voc"),
+                (ExportRequest(source: .dataset("sim-org/x"), format: .csv), "format csv"),
+                (ExportRequest(source: .project("p"), format: .ndjson), "format ndjson"),
+            ])
         func unsupportedField(request: ExportRequest, feature: String) async throws {
             let avala = Avala()
             avala.simulator.seedDataset(named: "x", itemCount: 1)
-            let error = try await #require(throws: GatewayError.self) { try await avala.gateway().createExport(request) }
+            let error = try await #require(throws: GatewayError.self) {
+                try await avala.gateway().createExport(request)
+            }
             #expect(error.kind == .unsupported && error.feature == feature)
             #expect(error.provider == .avala)
             #expect(avala.requestCount == 0)
         }
 
-        @Test("Avala options of the wrong type are refused before any request", arguments: [
-            (["slices": "slice-1"] as [String: JSONValue], "providerOptions.slices"),
-            (["slices": .null], "providerOptions.slices"),
-            (["filter_query_string": 5], "providerOptions.filter_query_string"),
-        ])
+        @Test(
+            "Avala options of the wrong type are refused before any request",
+            arguments: [
+                (["slices": "slice-1"] as [String: JSONValue], "providerOptions.slices"),
+                (["slices": .null], "providerOptions.slices"),
+                (["filter_query_string": 5], "providerOptions.filter_query_string"),
+            ])
         func badOption(options: [String: JSONValue], field: String) async throws {
             let avala = Avala()
             let error = try await #require(throws: GatewayError.self) {
-                try await avala.gateway().createExport(ExportRequest(source: .dataset("sim-org/x"), providerOptions: options))
+                try await avala.gateway().createExport(
+                    ExportRequest(source: .dataset("sim-org/x"), providerOptions: options))
             }
             guard error.kind == .invalidRequest, case let fieldErrors = error.fieldErrors else {
                 Issue.record("expected invalidRequest, got \(error)")
@@ -650,17 +707,22 @@ extension AvalaProviderTests {
             let frames = try #require(sequence.providerFields["frames"]?.arrayValue)
             let count = try #require(sequence.providerFields["number_of_frames"]?.intValue)
             #expect(frames.count == Int(count) && !frames.isEmpty)
-            #expect(sequence.kind == .sequence && sequence.id == listedSequence.id && sequence.key == listedSequence.key)
+            #expect(
+                sequence.kind == .sequence && sequence.id == listedSequence.id && sequence.key == listedSequence.key)
             #expect(sequence.status == listedSequence.status)
             #expect(sequence.mediaURL?.absoluteString.hasSuffix("/featured.jpg") == true)
         }
 
-        @Test("Unknown items, sequences and datasets are not found", arguments: [
-            (ItemKind.item, false), (.sequence, false), (.item, true),
-        ])
+        @Test(
+            "Unknown items, sequences and datasets are not found",
+            arguments: [
+                (ItemKind.item, false), (.sequence, false), (.item, true),
+            ])
         func unknownIsNotFound(kind: ItemKind, unknownDataset: Bool) async throws {
             let avala = Avala()
-            let dataset = unknownDataset ? DatasetRef(rawValue: "sim-org/missing") : avala.dataset("known", items: 3, sequences: 3)
+            let dataset =
+                unknownDataset
+                ? DatasetRef(rawValue: "sim-org/missing") : avala.dataset("known", items: 3, sequences: 3)
             let error = try await #require(throws: GatewayError.self) {
                 try await avala.gateway().item(ItemID(rawValue: unknownUID), kind: kind, in: dataset)
             }
@@ -713,7 +775,8 @@ extension AvalaProviderTests {
             let avala = Avala(pollsToComplete: 1)
             let dataset = avala.dataset("yolo-set", items: 5)
             let gateway = avala.gateway()
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "labels", format: .yolo))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(dataset), name: "labels", format: .yolo))
             let ready = try await gateway.wait(for: created, timeout: .seconds(60))
             let folder = try temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }

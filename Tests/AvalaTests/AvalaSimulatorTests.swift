@@ -13,7 +13,9 @@ struct AvalaSimulatorTests {
         try await send(.get, path, key: key)
     }
 
-    func send(_ method: HTTPMethod, _ path: String, key: String? = nil, json: JSONValue? = nil) async throws -> HTTPResponse {
+    func send(
+        _ method: HTTPMethod, _ path: String, key: String? = nil, json: JSONValue? = nil
+    ) async throws -> HTTPResponse {
         let url = path.hasPrefix("http") ? URL(string: path)! : URL(string: avala.apiBaseURL.absoluteString + path)!
         var request = HTTPRequest(method: method, url: url)
         request.headers["Accept"] = "application/json"
@@ -94,7 +96,8 @@ struct AvalaSimulatorTests {
         let dataset = avala.seedDataset(named: "big", itemCount: 2_500)
         #expect(try body(try await send("/datasets/\(dataset)/items/"))["results"]?.arrayValue?.count == 20)
         #expect(try body(try await send("/datasets/\(dataset)/items/?limit=abc"))["results"]?.arrayValue?.count == 20)
-        #expect(try body(try await send("/datasets/\(dataset)/items/?limit=5000"))["results"]?.arrayValue?.count == 1000)
+        #expect(
+            try body(try await send("/datasets/\(dataset)/items/?limit=5000"))["results"]?.arrayValue?.count == 1000)
     }
 
     @Test func emptyDatasetHasNoLinksAndGarbageCursorIs404() async throws {
@@ -118,10 +121,13 @@ struct AvalaSimulatorTests {
     @Test func itemsAndSequencesCoverEveryStatusWord() async throws {
         let dataset = avala.seedDataset(named: "words", itemCount: 14, sequenceCount: 12)
         let items = try body(try await send("/datasets/\(dataset)/items/?limit=100"))["results"]?.arrayValue ?? []
-        #expect(Set(items.compactMap { $0["status"]?.stringValue }) == [
-            "unattempted", "pending", "ready_for_annotation", "in_progress", "completed", "rework_required", "customer_approved",
-        ])
-        let sequences = try body(try await send("/datasets/\(dataset)/sequences/?limit=100"))["results"]?.arrayValue ?? []
+        #expect(
+            Set(items.compactMap { $0["status"]?.stringValue }) == [
+                "unattempted", "pending", "ready_for_annotation", "in_progress", "completed", "rework_required",
+                "customer_approved",
+            ])
+        let sequences =
+            try body(try await send("/datasets/\(dataset)/sequences/?limit=100"))["results"]?.arrayValue ?? []
         #expect(Set(sequences.compactMap { $0["status"]?.stringValue }).count == 12)
         #expect(sequences.allSatisfy { $0["frames"] == nil })
         let uid = try #require(sequences.first?["uid"]?.stringValue)
@@ -143,7 +149,8 @@ struct AvalaSimulatorTests {
         let created = try await send(.post, "/exports/", json: ["dataset": .string(uid)])
         #expect(created.status == 201)
         let export = try body(created)
-        #expect(export["status"] == "requested" && export["download_url"] == .null && export["total_task_count"] == .null)
+        #expect(
+            export["status"] == "requested" && export["download_url"] == .null && export["total_task_count"] == .null)
         #expect(export["created_at"] == export["updated_at"] && export["datasets"] == [.string(uid)])
         let id = try #require(export["uid"]?.stringValue)
         var words: [String] = []
@@ -169,7 +176,9 @@ struct AvalaSimulatorTests {
         for _ in 0..<3 {
             var read = HTTPRequest(method: .get, url: avala.apiBaseURL.appendingPathComponent("exports/\(id)/"))
             read.headers["X-Avala-Api-Key"] = avala.apiKey
-            words.append(try JSONDecoder().decode(JSONValue.self, from: try await avala.transport.send(read).body)["status"]?.stringValue ?? "")
+            words.append(
+                try JSONDecoder().decode(JSONValue.self, from: try await avala.transport.send(read).body)["status"]?
+                    .stringValue ?? "")
         }
         #expect(words == ["pending", "pending", "processing", "completed"])
     }
@@ -181,8 +190,9 @@ struct AvalaSimulatorTests {
         for field in ["format", "datasets", "projects", "slices"] {
             #expect(errors[field] == ["This field is required."])
         }
-        let bad = try body(try await send(
-            .post, "/exports/", json: ["name": "", "format": "COCO", "datasets": [], "projects": [], "slices": []]))
+        let bad = try body(
+            try await send(
+                .post, "/exports/", json: ["name": "", "format": "COCO", "datasets": [], "projects": [], "slices": []]))
         #expect(bad["format"] == ["\"COCO\" is not a valid choice."])
         #expect(bad["name"] == ["This field may not be blank."])
         let unknown = try body(try await send(.post, "/exports/", json: ["dataset": "nope"]))
@@ -195,7 +205,9 @@ struct AvalaSimulatorTests {
         var create = HTTPRequest(method: .post, url: avala.apiBaseURL.appendingPathComponent("exports/"))
         create.headers["X-Avala-Api-Key"] = avala.apiKey
         create.body = try JSONEncoder().encode(["dataset": avala.datasetUID(for: dataset)!])
-        let id = try #require(try JSONDecoder().decode(JSONValue.self, from: try await avala.transport.send(create).body)["uid"]?.stringValue)
+        let id = try #require(
+            try JSONDecoder().decode(JSONValue.self, from: try await avala.transport.send(create).body)["uid"]?
+                .stringValue)
         var read = HTTPRequest(method: .get, url: avala.apiBaseURL.appendingPathComponent("exports/\(id)/"))
         read.headers["X-Avala-Api-Key"] = avala.apiKey
         let export = try JSONDecoder().decode(JSONValue.self, from: try await avala.transport.send(read).body)

@@ -89,11 +89,20 @@ struct ArgumentParsingTests {
     }
 
     @Test(arguments: [
-        (["exports", "download", "e1", "-oq", "x.zip"], "In '-oq', option '-o' (--output) takes a value, so it must come last: type '-qo FILE'."),
+        (
+            ["exports", "download", "e1", "-oq", "x.zip"],
+            "In '-oq', option '-o' (--output) takes a value, so it must come last: type '-qo FILE'."
+        ),
         (["exports", "download", "e1", "-ox.zip"], "so it must come last: type '-o FILE'."),
         (["exports", "list", "-qx"], "Unknown option letter 'x' in '-qx' for 'exports list'."),
-        (["exports", "list", "-x"], "Unknown option '-x' for 'exports list'. Short options here: -q (--quiet), -v (--verbose), -h (--help)."),
-        (["exports", "list", "-limit", "3"], "Unknown option letter 'l' in '-limit' for 'exports list'. Did you mean '--limit'?"),
+        (
+            ["exports", "list", "-x"],
+            "Unknown option '-x' for 'exports list'. Short options here: -q (--quiet), -v (--verbose), -h (--help)."
+        ),
+        (
+            ["exports", "list", "-limit", "3"],
+            "Unknown option letter 'l' in '-limit' for 'exports list'. Did you mean '--limit'?"
+        ),
         (["-vqo", "x", "exports", "list"], "Unknown option letter 'o' in '-vqo'."),
     ])
     func bundleMistakesExitTwoNamingTheLetter(words: [String], says: String) async {
@@ -113,7 +122,8 @@ struct ArgumentParsingTests {
     // MARK: --version
 
     @Test(arguments: [
-        ["--version"], ["exports", "--version"], ["exports", "get", "--version"], ["--json", "items", "list", "d", "-q", "--version"],
+        ["--version"], ["exports", "--version"], ["exports", "get", "--version"],
+        ["--json", "items", "list", "d", "-q", "--version"],
     ])
     func versionFlagPrintsWhatVersionPrintsWherever(words: [String]) async {
         let simulator = AvalaSimulator()

@@ -28,7 +28,9 @@ struct CompletionTests {
 
     /// What the bash script offers for each command line of `lines` (each ending with the
     /// word being completed), all in one bash run, in `folder`.
-    private func bashOffers(for lines: [[String]], in folder: URL = FileManager.default.temporaryDirectory) async throws
+    private func bashOffers(
+        for lines: [[String]], in folder: URL = FileManager.default.temporaryDirectory
+    ) async throws
         -> [[String]]
     {
         let file = try saved(try await script("bash"), as: "completion.bash")
@@ -85,7 +87,10 @@ struct CompletionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data().write(to: folder.appendingPathComponent("street-scenes.zip"))
         let offers = try await bashOffers(
-            for: [["exports", "download", "e1", "-qo", "st"], ["--config", ""], ["exports", "download", "e1", "-q", "st"]],
+            for: [
+                ["exports", "download", "e1", "-qo", "st"], ["--config", ""],
+                ["exports", "download", "e1", "-q", "st"],
+            ],
             in: folder)
         #expect(offers == [["street-scenes.zip"], ["street-scenes.zip"], []])
     }
@@ -101,8 +106,13 @@ struct CompletionTests {
         }
         // The tree itself, so the comparison above is not the tree against itself only.
         let wait = try #require(Self.levels.firstIndex { $0.words == ["exports", "wait"] })
-        #expect(offers[wait].contains("--timeout") && offers[wait].contains("--version") && !offers[wait].contains("--limit"))
-        #expect(offers[Self.levels.count] == ["providers", "exports", "items", "demo", "simulate", "completions", "version", "help"])
+        #expect(
+            offers[wait].contains("--timeout") && offers[wait].contains("--version")
+                && !offers[wait].contains("--limit"))
+        #expect(
+            offers[Self.levels.count] == [
+                "providers", "exports", "items", "demo", "simulate", "completions", "version", "help",
+            ])
     }
 
     @Test func bashScriptPassesBashSyntaxCheck() async throws {

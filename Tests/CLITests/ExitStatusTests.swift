@@ -95,25 +95,31 @@ struct ExitStatusTests {
     }
 
     @Test func plainHTTPBaseURLIsRefusedAsConfiguration() async {
-        let run = await CLIHarness(avala: AvalaSimulator()).run(["--base-url", "http://api.example.com", "exports", "list"])
+        let run = await CLIHarness(avala: AvalaSimulator()).run([
+            "--base-url", "http://api.example.com", "exports", "list",
+        ])
         #expect(run.status == .failure)
         #expect(run.errors.contains("must use https"))
     }
 
-    @Test("Every error kind has its exit status", arguments: [
-        (GatewayError.Kind.authentication, export_gateway.ExitStatus.vendor), (.permissionDenied, .vendor), (.notFound, .vendor),
-        (.invalidRequest, .vendor), (.rateLimited, .vendor), (.server, .vendor), (.exportFailed, .vendor),
-        (.notReady, .vendor), (.unsupported, .vendor), (.decoding, .vendor), (.timeout, .timeout),
-        (.transport, .failure), (.configuration, .failure), (.integrity, .failure), (.localFile, .failure),
-        (.limitExceeded, .failure),
-    ])
+    @Test(
+        "Every error kind has its exit status",
+        arguments: [
+            (GatewayError.Kind.authentication, export_gateway.ExitStatus.vendor), (.permissionDenied, .vendor),
+            (.notFound, .vendor),
+            (.invalidRequest, .vendor), (.rateLimited, .vendor), (.server, .vendor), (.exportFailed, .vendor),
+            (.notReady, .vendor), (.unsupported, .vendor), (.decoding, .vendor), (.timeout, .timeout),
+            (.transport, .failure), (.configuration, .failure), (.integrity, .failure), (.localFile, .failure),
+            (.limitExceeded, .failure),
+        ])
     func exitStatusFollowsTheErrorKind(kind: GatewayError.Kind, status: export_gateway.ExitStatus) {
         #expect(export_gateway.ExitStatus(for: kind) == status)
     }
 
     @Test func theExitTableCoversEveryKindTheLibraryKnows() {
         #expect(Set(export_gateway.ExitStatus.byErrorKind.keys) == Set(GatewayError.Kind.allCases))
-        #expect([export_gateway.ExitStatus.success, .failure, .usage, .vendor, .timeout].map(\.rawValue) == [0, 1, 2, 3, 4])
+        #expect(
+            [export_gateway.ExitStatus.success, .failure, .usage, .vendor, .timeout].map(\.rawValue) == [0, 1, 2, 3, 4])
     }
 
     @Test func downloadOfAnUnfinishedExportExitsThreeSayingNotReady() async throws {
@@ -150,7 +156,10 @@ struct ExitStatusTests {
 
     @Test(arguments: [
         (["exports", "get", "e-missing"], "could not read export e-missing: not found"),
-        (["items", "get", "sim-org/street", "i-missing"], "could not read item i-missing in dataset sim-org/street: not found"),
+        (
+            ["items", "get", "sim-org/street", "i-missing"],
+            "could not read item i-missing in dataset sim-org/street: not found"
+        ),
     ])
     func notFoundNamesTheOperationTheResourceAndTheRequest(words: [String], says: String) async {
         let simulator = AvalaSimulator()

@@ -169,7 +169,9 @@ struct GatewayCommandTests {
     @Test func deleteReportsDeletedAndUnknownIds() async throws {
         let simulator = PictographSimulator()
         let cli = CLIHarness(pictograph: simulator)
-        let id = await cli.run(["exports", "create", simulator.seedDataset(named: "d", itemCount: 1), "-q"]).lines.first ?? ""
+        let id =
+            await cli.run(["exports", "create", simulator.seedDataset(named: "d", itemCount: 1), "-q"]).lines.first
+            ?? ""
         var admin = cli
         admin.variables["PICTOGRAPH_API_KEY"] = simulator.adminAPIKey
 
@@ -218,7 +220,8 @@ struct GatewayCommandTests {
         cli.variables["EXPORT_GATEWAY_BASE_URL"] = "https://nowhere.invalid"
 
         let flagged = await cli.run([
-            "--provider", "pictograph", "--base-url", simulator.apiBaseURL.absoluteString, "exports", "create", dataset, "-q",
+            "--provider", "pictograph", "--base-url", simulator.apiBaseURL.absoluteString, "exports", "create", dataset,
+            "-q",
         ])
         #expect(flagged.status == .success, "stderr: \(flagged.errors)")
 

@@ -68,7 +68,10 @@ struct OutputTests {
         console.error("http: GET https://storage.example/file -> 206")
         console.status("20%")
         console.endStatus()
-        #expect(writes.withLock { $0 } == ["\r10%\u{1B}[K", "\r\u{1B}[Khttp: GET https://storage.example/file -> 206", "\r20%\u{1B}[K", ""])
+        #expect(
+            writes.withLock { $0 } == [
+                "\r10%\u{1B}[K", "\r\u{1B}[Khttp: GET https://storage.example/file -> 206", "\r20%\u{1B}[K", "",
+            ])
     }
 
     @Test func transferMeterShowsRateAndTimeLeft() {
@@ -131,7 +134,10 @@ struct OptionValueTests {
             "exports", "create", "d", "--option", "a=true", "--option", "b=42", "--option", #"c=["x","y"]"#,
             "--option", "d=status=done", "--option", "e=",
         ])
-        guard case .run(_, let arguments) = parsed else { Issue.record("expected a runnable command"); return }
+        guard case .run(_, let arguments) = parsed else {
+            Issue.record("expected a runnable command")
+            return
+        }
         let options = try ExportRequestOptions.request(from: arguments).providerOptions
         #expect(options == ["a": true, "b": 42, "c": ["x", "y"], "d": "status=done", "e": ""])
     }
@@ -141,7 +147,10 @@ struct OptionValueTests {
             "exports", "create", "acme/x", "--name", "n", "--format", "yolo", "--status", "completed", "--status",
             "needs-rework", "--class", "car", "--item", "i1", "--since", "2025-01-15", "--include-media",
         ])
-        guard case .run(_, let arguments) = parsed else { Issue.record("expected a runnable command"); return }
+        guard case .run(_, let arguments) = parsed else {
+            Issue.record("expected a runnable command")
+            return
+        }
         let request = try ExportRequestOptions.request(from: arguments)
         #expect(request.source == .dataset("acme/x"))
         #expect(request.name == "n" && request.format == .yolo && request.includeMedia == true)

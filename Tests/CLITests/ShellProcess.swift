@@ -9,7 +9,9 @@ struct ShellProcess {
         var output: String
         var errors: String
         /// The stdout lines.
-        var lines: [String] { output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+        var lines: [String] {
+            output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        }
     }
 
     /// The shell's name, such as `bash`.

@@ -14,7 +14,8 @@ struct SimulateCommandTests {
     /// The printed value after `label:` in the block of `vendor`.
     private func printed(_ label: String, of vendor: String, in output: String) throws -> String {
         let block = try #require(output.components(separatedBy: "\n\n").first { $0.contains("(\(vendor))") })
-        let line = try #require(block.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label + ":") })
+        let line = try #require(
+            block.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label + ":") })
         let value = line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
         return String(value.split(separator: " ")[0])
     }
@@ -41,9 +42,12 @@ struct SimulateCommandTests {
 
         let pictograph = try gateway(.pictograph)
         let pictographDataset = DatasetRef(rawValue: try printed("dataset", of: "pictograph", in: output))
-        let export = try await pictograph.createExport(ExportRequest(source: .dataset(pictographDataset), name: "from-cli-test"))
+        let export = try await pictograph.createExport(
+            ExportRequest(source: .dataset(pictographDataset), name: "from-cli-test"))
         #expect(try await pictograph.exports().collect(upTo: 100_000).map(\.id) == [export.id])
-        #expect(try printed("storage URL", of: "pictograph", in: output) != (try printed("base URL", of: "pictograph", in: output)))
+        #expect(
+            try printed("storage URL", of: "pictograph", in: output)
+                != (try printed("base URL", of: "pictograph", in: output)))
         await simulation.stop()
     }
 
@@ -98,20 +102,26 @@ struct SimulateCommandTests {
         #expect(listing["results"]?.arrayValue?.isEmpty == true)
         var wrongKey = request
         wrongKey.setValue("not-the-key", forHTTPHeaderField: "X-Avala-Api-Key")
-        #expect((try await URLSession(configuration: .ephemeral).data(for: wrongKey).1 as? HTTPURLResponse)?.statusCode == 401)
+        #expect(
+            (try await URLSession(configuration: .ephemeral).data(for: wrongKey).1 as? HTTPURLResponse)?.statusCode
+                == 401)
         await simulation.stop()
     }
 
     @Test func faultsFileInjectsFaultsForTheNamedVendor() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("eg-faults-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try Data(#"{"faults": [{"vendor": "pictograph", "fault": "rateLimited", "retryAfter": 9, "method": "GET", "count": 1}]}"#.utf8)
-            .write(to: file)
+        try Data(
+            #"{"faults": [{"vendor": "pictograph", "fault": "rateLimited", "retryAfter": 9, "method": "GET", "count": 1}]}"#
+                .utf8
+        )
+        .write(to: file)
         let faults = try FaultPlan(contentsOf: file.path, vendors: [.pictograph])
         let simulation = try await Simulation.start(SimulationOptions(vendors: [.pictograph], faults: faults))
         let vendor = try #require(simulation.vendors.first)
         let request = HTTPRequest(
-            url: vendor.apiBaseURL.appendingPathComponent("api/v1/developer/exports"), headers: ["X-API-Key": vendor.apiKey])
+            url: vendor.apiBaseURL.appendingPathComponent("api/v1/developer/exports"),
+            headers: ["X-API-Key": vendor.apiKey])
         let limited = try await URLSessionTransport().send(request)
         #expect(limited.status == 429 && limited.headers["Retry-After"] == "9")
         #expect(try await URLSessionTransport().send(request).status == 200)
@@ -136,7 +146,9 @@ struct SimulateCommandTests {
 
     @Test func unknownVendorIsAUsageError() async {
         let captured = CapturedConsole()
-        #expect(await Tool.run(["export-gateway", "simulate", "--vendors", "avala,labelbx"], console: captured.console) == .usage)
+        #expect(
+            await Tool.run(["export-gateway", "simulate", "--vendors", "avala,labelbx"], console: captured.console)
+                == .usage)
         #expect(captured.errors.contains("Unknown vendor 'labelbx'"))
     }
 

@@ -7,7 +7,9 @@ import Testing
 /// real vendor when its key is set.
 let conformanceTargets: [ConformanceTarget] = [
     .simulator { AvalaSimulator() },
-    .loopback { api, storage in AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage) },
+    .loopback { api, storage in
+        AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage)
+    },
     .live(AvalaProvider.descriptor),
     .simulator { PictographSimulator() },
     .loopback { api, storage in PictographSimulator(apiBaseURL: api, storageBaseURL: storage) },
@@ -29,17 +31,21 @@ func conformance(_ check: ConformanceCase) async throws {
 @Test func simulatorModeSkipsOnlyForMissingCapabilities() {
     let expectedSkips: [String: Set<String>] = [
         "avala": ["createWithLostAnswerIsRetriedWithoutDuplicate", "exportIsReadableByName"],
-        "pictograph": ["canceledExportEndsWaitAsFailure", "itemPagingCoversDatasetExactlyOnce", "itemReadMatchesListing"],
+        "pictograph": [
+            "canceledExportEndsWaitAsFailure", "itemPagingCoversDatasetExactlyOnce", "itemReadMatchesListing",
+        ],
         "labelbox": [
-            "createWithLostAnswerIsRetriedWithoutDuplicate", "exportIsReadableByName", "itemPagingCoversDatasetExactlyOnce",
+            "createWithLostAnswerIsRetriedWithoutDuplicate", "exportIsReadableByName",
+            "itemPagingCoversDatasetExactlyOnce",
             "itemReadMatchesListing",
         ],
     ]
     let simulated = conformanceTargets.filter { $0.mode == .simulator || $0.mode == .loopback }
-    #expect(Set(simulated.map(\.description)) == [
-        "avala (simulator)", "avala (loopback)", "pictograph (simulator)", "pictograph (loopback)",
-        "labelbox (simulator)", "labelbox (loopback)",
-    ])
+    #expect(
+        Set(simulated.map(\.description)) == [
+            "avala (simulator)", "avala (loopback)", "pictograph (simulator)", "pictograph (loopback)",
+            "labelbox (simulator)", "labelbox (loopback)",
+        ])
     for target in simulated {
         let skipped = ConformanceCase.all(for: [target]).filter { $0.unmetRequirement != nil }.map(\.check.name)
         #expect(Set(skipped) == expectedSkips[target.provider.rawValue] ?? [], "\(target)")

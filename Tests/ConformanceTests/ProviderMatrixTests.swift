@@ -22,7 +22,8 @@ import Testing
         var documented: [String: Set<String>] = [:]
         for row in rows.dropFirst(2) {
             for (column, provider) in providers.enumerated() where row[column + 1] == "yes" {
-                documented[provider.displayName, default: []].insert(row[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")))
+                documented[provider.displayName, default: []].insert(
+                    row[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")))
             }
         }
         #expect(rows.dropFirst(2).map { $0[0] } == ExportFilter.all.map { "`\($0)`" }, "one row per filter, in order")

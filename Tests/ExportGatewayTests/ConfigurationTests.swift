@@ -63,7 +63,8 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
 
     @Test func missingKeyNamesTheVariable() {
         let error = configurationError {
-            try Gateway(configuration: .environment(["EXPORT_GATEWAY_PROVIDER": "sample"]), providers: [sampleDescriptor])
+            try Gateway(
+                configuration: .environment(["EXPORT_GATEWAY_PROVIDER": "sample"]), providers: [sampleDescriptor])
         }
         #expect(error?.message.contains("SAMPLE_API_KEY") == true)
     }
@@ -79,7 +80,8 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
 
     @Test func fileReadsFieldsAndEnvironmentOverridesThem() throws {
         let file = try writeTemporaryFile(
-            #"{"provider": "sample", "baseURL": "https://file.example/v1", "apiKeyEnvironmentVariable": "MY_KEY", "pageSize": 7}"#)
+            #"{"provider": "sample", "baseURL": "https://file.example/v1", "apiKeyEnvironmentVariable": "MY_KEY", "pageSize": 7}"#
+        )
         defer { try? FileManager.default.removeItem(at: file) }
         let fromFile = try GatewayConfiguration.load(from: file, environment: ["MY_KEY": "secret"])
         #expect(fromFile.baseURL?.absoluteString == "https://file.example/v1")
@@ -88,7 +90,8 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
         #expect(gateway.options.pageSize == 7)
 
         let overridden = try GatewayConfiguration.load(
-            from: file, environment: ["EXPORT_GATEWAY_BASE_URL": "http://127.0.0.1:8080/v1", "EXPORT_GATEWAY_PAGE_SIZE": "3"])
+            from: file,
+            environment: ["EXPORT_GATEWAY_BASE_URL": "http://127.0.0.1:8080/v1", "EXPORT_GATEWAY_PAGE_SIZE": "3"])
         #expect(overridden.baseURL?.absoluteString == "http://127.0.0.1:8080/v1")
         #expect(overridden.pageSize == 3)
     }
@@ -104,7 +107,8 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
     @Test func providerBaseURLVariableIsUsedWhenNothingElseIsSet() throws {
         let gateway = try Gateway(
             configuration: .environment([
-                "EXPORT_GATEWAY_PROVIDER": "sample", "SAMPLE_API_KEY": "k", "SAMPLE_BASE_URL": "https://eu.sample.example/v1",
+                "EXPORT_GATEWAY_PROVIDER": "sample", "SAMPLE_API_KEY": "k",
+                "SAMPLE_BASE_URL": "https://eu.sample.example/v1",
             ]),
             providers: [sampleDescriptor])
         #expect(gateway.baseURL.absoluteString == "https://eu.sample.example/v1")
@@ -135,7 +139,9 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
 
     @Test func badPageSizeIsRefused() {
         let error = configurationError {
-            try GatewayConfiguration.environment(["EXPORT_GATEWAY_PROVIDER": "sample", "EXPORT_GATEWAY_PAGE_SIZE": "many"])
+            try GatewayConfiguration.environment([
+                "EXPORT_GATEWAY_PROVIDER": "sample", "EXPORT_GATEWAY_PAGE_SIZE": "many",
+            ])
         }
         #expect(error?.message.contains("EXPORT_GATEWAY_PAGE_SIZE") == true)
     }

@@ -57,7 +57,8 @@ import Testing
         let avala = SimulatedAvala()
         let ready = try await completedExport(avala)
         let destination = SimulatedAvala.temporaryFile()
-        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("old".utf8).write(to: destination)
         // The first two ranges arrive, then storage fails: a half-written .part must not
         // replace the old file.

@@ -13,7 +13,9 @@ import Testing
         #expect(error.provider == .avala)
         #expect(error.operation == .export && error.resource == .export("e-missing"))
         #expect(error.requestLine == "GET /api/v1/exports/e-missing/")
-        #expect("\(error)".hasPrefix("avala: could not read export e-missing: not found (HTTP 404, GET /api/v1/exports/e-missing/): "))
+        #expect(
+            "\(error)".hasPrefix(
+                "avala: could not read export e-missing: not found (HTTP 404, GET /api/v1/exports/e-missing/): "))
         #expect(!"\(error)".contains(avala.simulator.apiKey))
     }
 
@@ -63,7 +65,8 @@ import Testing
         let avala = SimulatedAvala()
         let ready = try await avala.gateway().wait(for: avala.export(.completes(afterPolls: 0)), timeout: .seconds(60))
         let blocker = SimulatedAvala.temporaryFile("blocker")
-        try FileManager.default.createDirectory(at: blocker.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: blocker.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("a file where a folder should be".utf8).write(to: blocker)
         defer { try? FileManager.default.removeItem(at: blocker.deletingLastPathComponent()) }
 
@@ -88,7 +91,8 @@ import Testing
 
     @Test func redactionReachesEveryTextTheErrorCarries() {
         let error = GatewayError(
-            .exportFailed, message: "key sk_1 refused", fieldErrors: ["key": ["sk_1 is wrong"]], failureReason: "sk_1 expired")
+            .exportFailed, message: "key sk_1 refused", fieldErrors: ["key": ["sk_1 is wrong"]],
+            failureReason: "sk_1 expired")
         var withLine = error
         withLine.requestLine = "GET /a/sk_1"
         let redacted = withLine.redacting(["sk_1"])

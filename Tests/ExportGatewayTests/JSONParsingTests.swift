@@ -5,7 +5,8 @@ import Testing
 @Suite("JSONValue parsing and serialization")
 struct JSONParsingTests {
     @Test func parsesEveryKindOfValue() throws {
-        let text = #"{"a": [1, -2, 3.5, 1e3, -0.25E-2], "b": {"c": null, "d": true, "e": false}, "s": "x\"y\\z\/\n\t\u00e9\ud83d\ude00"}"#
+        let text =
+            #"{"a": [1, -2, 3.5, 1e3, -0.25E-2], "b": {"c": null, "d": true, "e": false}, "s": "x\"y\\z\/\n\t\u00e9\ud83d\ude00"}"#
         let value = try JSONValue(parsing: Data(text.utf8))
         #expect(value["a"] == [.int(1), .int(-2), .double(3.5), .double(1000), .double(-0.0025)])
         #expect(value["b"] == ["c": .null, "d": true, "e": false])
@@ -19,9 +20,9 @@ struct JSONParsingTests {
 
     @Test func agreesWithJSONDecoderOnAVendorDocument() throws {
         let text = #"""
-        {"next": "https://api.example/x/?cursor=%2B%2F%3D&limit=2", "previous": null,
-         "results": [{"uid": "u1", "count": 12, "ratio": 0.5, "tags": ["a", "b"], "nested": {"deep": [[], {}]}}]}
-        """#
+            {"next": "https://api.example/x/?cursor=%2B%2F%3D&limit=2", "previous": null,
+             "results": [{"uid": "u1", "count": 12, "ratio": 0.5, "tags": ["a", "b"], "nested": {"deep": [[], {}]}}]}
+            """#
         let fast = try JSONValue(parsing: Data(text.utf8))
         let slow = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         #expect(fast == slow)
@@ -57,7 +58,9 @@ struct JSONParsingTests {
     }
 
     @Test func serializationRoundTripsWithSortedKeysAndReadableURLs() throws {
-        let value: JSONValue = ["z": 1, "a": ["url": "https://x/y?a=b", "text": "line\nquote\"back\\slash\u{01}"], "d": 0.5, "n": nil]
+        let value: JSONValue = [
+            "z": 1, "a": ["url": "https://x/y?a=b", "text": "line\nquote\"back\\slash\u{01}"], "d": 0.5, "n": nil,
+        ]
         let data = value.serialized()
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.hasPrefix(#"{"a":{"text":"line\nquote\"back\\slash\u0001","url":"https://x/y?a=b"},"d":0.5"#))

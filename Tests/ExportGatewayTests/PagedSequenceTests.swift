@@ -15,7 +15,9 @@ private final class FetchCounter: Sendable {
         let sequence = PagedSequence<Int> { cursor in
             counter.increment()
             let start = cursor?.offset ?? 0
-            return Page(elements: Array(start..<min(start + 10, 35)), next: start + 10 < 35 ? PageCursor(offset: start + 10) : nil)
+            return Page(
+                elements: Array(start..<min(start + 10, 35)),
+                next: start + 10 < 35 ? PageCursor(offset: start + 10) : nil)
         }
         #expect(counter.value == 0)
         var iterator = sequence.makeAsyncIterator()

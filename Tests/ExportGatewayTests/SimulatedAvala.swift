@@ -8,7 +8,8 @@ struct SimulatedAvala {
     let simulator = AvalaSimulator()
     let clock = VirtualClock()
 
-    func gateway(retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, pageSize: Int = 100) -> Gateway {
+    func gateway(retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, pageSize: Int = 100) -> Gateway
+    {
         simulator.gateway(
             options: GatewayOptions(
                 pageSize: pageSize, pollInterval: .seconds(2), maxPollInterval: .seconds(10), retryPolicy: retryPolicy,
@@ -19,10 +20,12 @@ struct SimulatedAvala {
     func export(_ script: ExportScript, items: Int = 12, gateway: Gateway? = nil) async throws -> Export {
         let dataset = simulator.seedDataset(named: "core-\(UUID().uuidString.prefix(8).lowercased())", itemCount: items)
         simulator.scriptNextExport(script)
-        return try await (gateway ?? self.gateway()).createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
+        return try await (gateway ?? self.gateway()).createExport(
+            ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
     }
 
     static func temporaryFile(_ name: String = "result.zip") -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("eg-\(UUID().uuidString)").appendingPathComponent(name)
+        FileManager.default.temporaryDirectory.appendingPathComponent("eg-\(UUID().uuidString)").appendingPathComponent(
+            name)
     }
 }

@@ -16,7 +16,9 @@ import Testing
     }
 
     @Test func redactedHeadersHideCredentialValues() {
-        let request = HTTPRequest(url: URL(string: "https://x.example")!, headers: ["X-Key": "s3cret", "Accept": "*/*"], credentialHeaderNames: ["x-key"])
+        let request = HTTPRequest(
+            url: URL(string: "https://x.example")!, headers: ["X-Key": "s3cret", "Accept": "*/*"],
+            credentialHeaderNames: ["x-key"])
         #expect(request.redactedHeaders["x-key"] == "[redacted]")
         #expect(request.redactedHeaders["accept"] == "*/*")
     }
@@ -84,10 +86,12 @@ import Testing
 
 @Suite("path segments")
 struct PathSegmentTests {
-    @Test("Every reserved character, space and non-ASCII letter is escaped; dot-only segments too", arguments: [
-        ("plain-name_1.0~x", "plain-name_1.0~x"), ("a b/c", "a%20b%2Fc"), ("100%+&?#", "100%25%2B%26%3F%23"),
-        (".", "%2E"), ("..", "%2E%2E"), ("...", "%2E%2E%2E"), ("..a", "..a"), ("é日本", "%C3%A9%E6%97%A5%E6%9C%AC"),
-    ])
+    @Test(
+        "Every reserved character, space and non-ASCII letter is escaped; dot-only segments too",
+        arguments: [
+            ("plain-name_1.0~x", "plain-name_1.0~x"), ("a b/c", "a%20b%2Fc"), ("100%+&?#", "100%25%2B%26%3F%23"),
+            (".", "%2E"), ("..", "%2E%2E"), ("...", "%2E%2E%2E"), ("..a", "..a"), ("é日本", "%C3%A9%E6%97%A5%E6%9C%AC"),
+        ])
     func escapes(segment: String, escaped: String) {
         #expect(APIPath(segment).escaped == "/" + escaped)
     }

@@ -29,7 +29,10 @@ import Testing
             _ = try await avala.gateway().wait(for: created, timeout: .seconds(45))
             Issue.record("wait returned for an export that never ends")
         } catch let error as GatewayError {
-            guard error.kind == .timeout, case let last = error.lastStatus else { Issue.record("expected timeout, got \(error)"); return }
+            guard error.kind == .timeout, case let last = error.lastStatus else {
+                Issue.record("expected timeout, got \(error)")
+                return
+            }
             #expect(last == .running || last == .pending)
             #expect(error.message.contains(created.id.rawValue))
         }
@@ -42,7 +45,8 @@ import Testing
         await #expect {
             try await avala.gateway().wait(for: created, timeout: .seconds(20))
         } throws: { error in
-            (error as? GatewayError)?.kind == .timeout && (error as? GatewayError)?.lastStatus == .unknown("quarantined")
+            (error as? GatewayError)?.kind == .timeout
+                && (error as? GatewayError)?.lastStatus == .unknown("quarantined")
         }
     }
 

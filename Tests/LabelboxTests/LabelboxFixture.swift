@@ -9,12 +9,14 @@ struct LabelboxFixture {
     let clock = VirtualClock()
 
     init(pollsToComplete: Int = 2, chunkSize: Int = 64 * 1024, chunkBoundary: LabelboxSimulator.ChunkBoundary = .line) {
-        simulator = LabelboxSimulator(pollsToComplete: pollsToComplete, chunkSize: chunkSize, chunkBoundary: chunkBoundary)
+        simulator = LabelboxSimulator(
+            pollsToComplete: pollsToComplete, chunkSize: chunkSize, chunkBoundary: chunkBoundary)
     }
 
     /// A gateway with the full-access key, or `key`.
     func gateway(key: String? = nil, downloadChunkSize: Int = 8 << 20) -> Gateway {
-        simulator.gateway(apiKey: key, options: GatewayOptions(pageSize: 20, downloadChunkSize: downloadChunkSize, clock: clock))
+        simulator.gateway(
+            apiKey: key, options: GatewayOptions(pageSize: 20, downloadChunkSize: downloadChunkSize, clock: clock))
     }
 
     /// A completed export of a new dataset of `rows` data rows.
@@ -46,7 +48,9 @@ struct LabelboxFixture {
     static func operationName(in body: Data) -> String? {
         guard let query = (try? JSONValue(parsing: body))?["query"]?.stringValue else { return nil }
         let words = query.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") })
-        guard let index = words.firstIndex(where: { $0 == "query" || $0 == "mutation" }), index + 1 < words.count else { return nil }
+        guard let index = words.firstIndex(where: { $0 == "query" || $0 == "mutation" }), index + 1 < words.count else {
+            return nil
+        }
         return String(words[index + 1])
     }
 }

@@ -10,10 +10,13 @@ struct LabelboxProviderTests {
 
     @Suite("task status")
     struct Status {
-        @Test("Every task word, and unknown ones, read through the gateway with the raw word kept", arguments: [
-            ("IN_PROGRESS", ExportStatus.running), ("CANCELLING", .running), ("COMPLETE", .completed),
-            ("FAILED", .failed), ("CANCELED", .canceled), ("PAUSED", .unknown("PAUSED")), ("complete", .unknown("complete")),
-        ])
+        @Test(
+            "Every task word, and unknown ones, read through the gateway with the raw word kept",
+            arguments: [
+                ("IN_PROGRESS", ExportStatus.running), ("CANCELLING", .running), ("COMPLETE", .completed),
+                ("FAILED", .failed), ("CANCELED", .canceled), ("PAUSED", .unknown("PAUSED")),
+                ("complete", .unknown("complete")),
+            ])
         func wordsMapAndRawWordIsKept(word: String, expected: ExportStatus) async throws {
             let labelbox = LabelboxFixture()
             let gateway = labelbox.gateway()
@@ -30,7 +33,8 @@ struct LabelboxProviderTests {
             let labelbox = LabelboxFixture(pollsToComplete: 3)
             let gateway = labelbox.gateway()
             let dataset = labelbox.simulator.seedDataset(named: "polls", itemCount: 3)
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset)), name: "nightly"))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(DatasetRef(rawValue: dataset)), name: "nightly"))
             #expect(created.status == .running)
             #expect(created.name == "nightly")
             #expect(created.format == .ndjson)
@@ -100,7 +104,8 @@ struct LabelboxProviderTests {
         @Test func anotherUsersTaskIsNotFound() async throws {
             let labelbox = LabelboxFixture()
             let dataset = labelbox.simulator.seedDataset(named: "mine", itemCount: 2)
-            let created = try await labelbox.gateway().createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
+            let created = try await labelbox.gateway().createExport(
+                ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
             do {
                 _ = try await labelbox.gateway(key: labelbox.simulator.otherUserAPIKey).export(created.id)
                 Issue.record("another user's key read the task")
@@ -109,12 +114,14 @@ struct LabelboxProviderTests {
             }
         }
 
-        @Test("GraphQL error codes inside a 200 map onto kinds", arguments: [
-            ("AUTHENTICATION_ERROR", GatewayError.Kind.authentication), ("AUTHORIZATION_ERROR", .permissionDenied),
-            ("RESOURCE_NOT_FOUND", .notFound), ("GRAPHQL_VALIDATION_FAILED", .invalidRequest),
-            ("GRAPHQL_PARSE_FAILED", .invalidRequest), ("RESOURCE_CONFLICT", .invalidRequest),
-            ("OPERATION_NOT_ALLOWED", .invalidRequest), ("SOMETHING_NEW", .server),
-        ])
+        @Test(
+            "GraphQL error codes inside a 200 map onto kinds",
+            arguments: [
+                ("AUTHENTICATION_ERROR", GatewayError.Kind.authentication), ("AUTHORIZATION_ERROR", .permissionDenied),
+                ("RESOURCE_NOT_FOUND", .notFound), ("GRAPHQL_VALIDATION_FAILED", .invalidRequest),
+                ("GRAPHQL_PARSE_FAILED", .invalidRequest), ("RESOURCE_CONFLICT", .invalidRequest),
+                ("OPERATION_NOT_ALLOWED", .invalidRequest), ("SOMETHING_NEW", .server),
+            ])
         func graphQLCodesMap(code: String, expected: GatewayError.Kind) async throws {
             let labelbox = LabelboxFixture()
             let gateway = labelbox.gateway()
@@ -137,7 +144,12 @@ struct LabelboxProviderTests {
             _ = try await gateway.exports().collect(upTo: 100_000)
             let body: JSONValue = [
                 "data": .null,
-                "errors": [["message": "bad input", "extensions": ["code": "MALFORMED_REQUEST"], "errors": [["errorMessage": "taskName too long"]]]],
+                "errors": [
+                    [
+                        "message": "bad input", "extensions": ["code": "MALFORMED_REQUEST"],
+                        "errors": [["errorMessage": "taskName too long"]],
+                    ]
+                ],
             ]
             labelbox.simulator.injectAnswer(.json(200, body))
             do {
@@ -154,7 +166,8 @@ struct LabelboxProviderTests {
             let dataset = labelbox.simulator.seedDataset(named: "retry", itemCount: 2)
             let created = try await gateway.createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
             let before = labelbox.operations.count
-            labelbox.simulator.injectGraphQLError(code: "INTERNAL_SERVER_ERROR", message: "upstream", exceptionStatus: 503, count: 2)
+            labelbox.simulator.injectGraphQLError(
+                code: "INTERNAL_SERVER_ERROR", message: "upstream", exceptionStatus: 503, count: 2)
             let read = try await gateway.export(created.id)
             #expect(read.id == created.id)
             #expect(labelbox.operations.count - before == 3)
@@ -193,7 +206,8 @@ struct LabelboxProviderTests {
             let labelbox = LabelboxFixture()
             let gateway = labelbox.gateway()
             let dataset = labelbox.simulator.seedDataset(named: "not-yet", itemCount: 4)
-            labelbox.simulator.injectGraphQLError(code: "RESOURCE_NOT_FOUND", message: "Task not found", count: 1, after: 2)
+            labelbox.simulator.injectGraphQLError(
+                code: "RESOURCE_NOT_FOUND", message: "Task not found", count: 1, after: 2)
             let created = try await gateway.createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
             #expect(created.status == .pending)
             #expect(try await gateway.wait(for: created, timeout: .seconds(60)).status == .completed)
@@ -243,7 +257,9 @@ struct LabelboxProviderTests {
         }
 
         @Test func successIsNoError() {
-            let body: JSONValue = ["data": ["user": ["createdTasks": [["id": "t", "errors": .null, "status": "COMPLETE"]]]]]
+            let body: JSONValue = [
+                "data": ["user": ["createdTasks": [["id": "t", "errors": .null, "status": "COMPLETE"]]]]
+            ]
             #expect(LabelboxProvider().error(from: .json(200, body)) == nil)
         }
     }

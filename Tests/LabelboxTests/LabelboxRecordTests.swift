@@ -6,9 +6,11 @@ import Testing
 
 @Suite("Labelbox record streams")
 struct LabelboxRecordTests {
-    @Test("Every row once, in order, whatever the chunk boundaries", arguments: [
-        LabelboxSimulator.ChunkBoundary.line, .character, .byte, .single,
-    ])
+    @Test(
+        "Every row once, in order, whatever the chunk boundaries",
+        arguments: [
+            LabelboxSimulator.ChunkBoundary.line, .character, .byte, .single,
+        ])
     func recordsCoverTheExportExactlyOnce(boundary: LabelboxSimulator.ChunkBoundary) async throws {
         let labelbox = LabelboxFixture(chunkSize: 777, chunkBoundary: boundary)
         let gateway = labelbox.gateway(downloadChunkSize: 500)
@@ -31,7 +33,9 @@ struct LabelboxRecordTests {
         let (export, _) = try await labelbox.completedExport(rows: 2000, gateway: gateway)
         var iterator = gateway.records(of: export).makeAsyncIterator()
         _ = try await iterator.next()
-        #expect(labelbox.storageRequests.count == 1, "the first record waited for \(labelbox.storageRequests.count) storage requests")
+        #expect(
+            labelbox.storageRequests.count == 1,
+            "the first record waited for \(labelbox.storageRequests.count) storage requests")
         var count = 1
         while try await iterator.next() != nil { count += 1 }
         #expect(count == 2000)
@@ -80,7 +84,8 @@ struct LabelboxRecordTests {
     @Test func exportThatMatchedNothingIsAValidEmptyResult() async throws {
         let labelbox = LabelboxFixture()
         let gateway = labelbox.gateway()
-        let (export, _) = try await labelbox.completedExport(rows: 5, options: ["global_keys": ["no-such-key"]], gateway: gateway)
+        let (export, _) = try await labelbox.completedExport(
+            rows: 5, options: ["global_keys": ["no-such-key"]], gateway: gateway)
         #expect(try await gateway.recordStreamInfo(of: export) == nil)
         #expect(try await gateway.records(of: export).collect(upTo: 100_000).isEmpty)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lb-empty-\(UUID().uuidString)")
@@ -95,8 +100,9 @@ struct LabelboxRecordTests {
         let gateway = labelbox.gateway()
         let (all, dataset) = try await labelbox.completedExport(rows: 50, gateway: gateway)
         let picked = Array(try await gateway.records(of: all).collect(upTo: 100_000).map(\.id).shuffled().prefix(7))
-        let created = try await gateway.createExport(ExportRequest(
-            source: .dataset(DatasetRef(rawValue: dataset)), filters: ExportFilters(itemIDs: picked)))
+        let created = try await gateway.createExport(
+            ExportRequest(
+                source: .dataset(DatasetRef(rawValue: dataset)), filters: ExportFilters(itemIDs: picked)))
         let ready = try await gateway.wait(for: created, timeout: .seconds(60))
         #expect(Set(try await gateway.records(of: ready).collect(upTo: 100_000).map(\.id)) == Set(picked))
     }
@@ -194,7 +200,8 @@ struct LabelboxRecordTests {
         let labelbox = LabelboxFixture()
         let gateway = labelbox.gateway()
         let project = labelbox.simulator.seedProject(named: "labeled", itemCount: 12)
-        let created = try await gateway.createExport(ExportRequest(source: .project(project), providerOptions: ["project_details": true]))
+        let created = try await gateway.createExport(
+            ExportRequest(source: .project(project), providerOptions: ["project_details": true]))
         let ready = try await gateway.wait(for: created, timeout: .seconds(60))
         let records = try await gateway.records(of: ready).collect(upTo: 100_000)
         #expect(records.count == 12)

@@ -29,7 +29,8 @@ struct LabelboxSimulatorTests {
         "query GetExportFileFromLinePyApi($where: WhereUniqueIdInput, $streamType: TaskStreamType!, $line: UInt64!){task(where: $where){exportFileFromLine(streamType: $streamType, line: $line){offsets {start end} lines {start end} file}}}"
     static let cancel = "mutation CancelTaskPyApi($id: ID!){cancelBulkOperationJob(id: $id){success}}"
     static let taskFieldSet: Set<String> = [
-        "completionPercentage", "createdAt", "errors", "metadata", "name", "result", "status", "type", "id", "updatedAt",
+        "completionPercentage", "createdAt", "errors", "metadata", "name", "result", "status", "type", "id",
+        "updatedAt",
     ]
 
     let sim = LabelboxSimulator()
@@ -77,23 +78,30 @@ struct LabelboxSimulatorTests {
 
     /// The SDK's export input: all params present, unset ones `false`.
     static func input(
-        projectID: String? = nil, filters: [JSONValue] = [], params: [String: JSONValue] = [:], taskName: JSONValue = .null
+        projectID: String? = nil, filters: [JSONValue] = [], params: [String: JSONValue] = [:],
+        taskName: JSONValue = .null
     ) -> JSONValue {
         var allParams: [String: JSONValue] = ["mediaTypeOverride": .null]
         for flag in [
-            "includeAttachments", "includeEmbeddings", "includeMetadata", "includeDataRowDetails", "includeProjectDetails",
+            "includeAttachments", "includeEmbeddings", "includeMetadata", "includeDataRowDetails",
+            "includeProjectDetails",
             "includePerformanceDetails", "includeLabelDetails", "includeInterpolatedFrames",
         ] { allParams[flag] = false }
         allParams.merge(params) { _, new in new }
         var filterObject: [String: JSONValue] = ["searchQuery": ["scope": .null, "query": .array(filters)]]
         if let projectID { filterObject["projectId"] = .string(projectID) }
-        return ["input": [
-            "taskName": taskName, "isStreamableReady": true, "filters": .object(filterObject), "params": .object(allParams),
-            "streamable": true,
-        ]]
+        return [
+            "input": [
+                "taskName": taskName, "isStreamableReady": true, "filters": .object(filterObject),
+                "params": .object(allParams),
+                "streamable": true,
+            ]
+        ]
     }
 
-    static func datasetFilter(_ id: String) -> JSONValue { ["ids": [.string(id)], "operator": "is", "type": "dataset"] }
+    static func datasetFilter(_ id: String) -> JSONValue {
+        ["ids": [.string(id)], "operator": "is", "type": "dataset"]
+    }
 
     static func idFilter(_ type: String, _ ids: [String]) -> JSONValue {
         ["ids": .array(ids.map(JSONValue.string)), "operator": "is", "type": .string(type)]
@@ -109,7 +117,8 @@ struct LabelboxSimulatorTests {
         key: String? = nil, on simulator: LabelboxSimulator? = nil
     ) async throws -> String {
         let data = try await data(
-            Self.projectExport, Self.input(projectID: projectID, filters: filters, params: params, taskName: taskName), key: key,
+            Self.projectExport, Self.input(projectID: projectID, filters: filters, params: params, taskName: taskName),
+            key: key,
             to: simulator)
         #expect(data["exportDataRowsInProject"]?["isStreamable"] == true)
         return try #require(data["exportDataRowsInProject"]?["taskId"]?.stringValue)
@@ -117,10 +126,12 @@ struct LabelboxSimulatorTests {
 
     /// Starts a dataset export (the dataset filter appended last, as `dataset.export()` does).
     func exportDataset(
-        _ datasetID: String, filters: [JSONValue] = [], params: [String: JSONValue] = [:], on simulator: LabelboxSimulator? = nil
+        _ datasetID: String, filters: [JSONValue] = [], params: [String: JSONValue] = [:],
+        on simulator: LabelboxSimulator? = nil
     ) async throws -> String {
         let data = try await data(
-            Self.catalogExport, Self.input(filters: filters + [Self.datasetFilter(datasetID)], params: params), to: simulator)
+            Self.catalogExport, Self.input(filters: filters + [Self.datasetFilter(datasetID)], params: params),
+            to: simulator)
         return try #require(data["exportDataRowsInCatalog"]?["taskId"]?.stringValue)
     }
 
@@ -128,7 +139,8 @@ struct LabelboxSimulatorTests {
     func poll(_ taskID: String, key: String? = nil, on simulator: LabelboxSimulator? = nil) async throws -> JSONValue {
         let simulator = simulator ?? sim
         let user = try await data(Self.getUser, key: key, to: simulator)["user"]?["id"]?.stringValue ?? ""
-        let data = try await data(Self.getTask, ["param_0": .string(taskID), "param_1": .string(user)], key: key, to: simulator)
+        let data = try await data(
+            Self.getTask, ["param_0": .string(taskID), "param_1": .string(user)], key: key, to: simulator)
         let tasks = try #require(data["user"]?["createdTasks"]?.arrayValue)
         try #require(tasks.count == 1)
         return tasks[0]
@@ -145,8 +157,11 @@ struct LabelboxSimulatorTests {
         return .null
     }
 
-    func header(_ taskID: String, _ stream: String = "RESULT", on simulator: LabelboxSimulator? = nil) async throws -> JSONValue {
-        let data = try await data(Self.header, ["where": ["id": .string(taskID)], "streamType": .string(stream)], to: simulator)
+    func header(
+        _ taskID: String, _ stream: String = "RESULT", on simulator: LabelboxSimulator? = nil
+    ) async throws -> JSONValue {
+        let data = try await data(
+            Self.header, ["where": ["id": .string(taskID)], "streamType": .string(stream)], to: simulator)
         return try #require(data["task"]?["exportMetadataHeader"])
     }
 
@@ -154,11 +169,14 @@ struct LabelboxSimulatorTests {
         _ taskID: String, offset: JSONValue, _ stream: String = "RESULT", on simulator: LabelboxSimulator? = nil
     ) async throws -> JSONValue {
         let data = try await data(
-            Self.fileFromOffset, ["where": ["id": .string(taskID)], "streamType": .string(stream), "offset": offset], to: simulator)
+            Self.fileFromOffset, ["where": ["id": .string(taskID)], "streamType": .string(stream), "offset": offset],
+            to: simulator)
         return try #require(data["task"]?["exportFileFromOffset"])
     }
 
-    func get(_ url: String, headers: [String: String] = [:], on simulator: LabelboxSimulator? = nil) async throws -> HTTPResponse {
+    func get(
+        _ url: String, headers: [String: String] = [:], on simulator: LabelboxSimulator? = nil
+    ) async throws -> HTTPResponse {
         var request = HTTPRequest(method: .get, url: URL(string: url)!)
         for (name, value) in headers { request.headers[name] = value }
         return try await (simulator ?? sim).transport.send(request)
@@ -209,8 +227,11 @@ struct LabelboxSimulatorTests {
     }
 
     /// Exports `project` with `filters` on a one-poll simulator and returns the row numbers.
-    func filtered(_ simulator: LabelboxSimulator, _ sourceID: String, _ filters: [JSONValue], dataset: Bool = false) async throws -> [Int] {
-        let task = dataset
+    func filtered(
+        _ simulator: LabelboxSimulator, _ sourceID: String, _ filters: [JSONValue], dataset: Bool = false
+    ) async throws -> [Int] {
+        let task =
+            dataset
             ? try await exportDataset(sourceID, filters: filters, on: simulator)
             : try await exportProject(sourceID, filters: filters, on: simulator)
         #expect(try await finish(task, on: simulator)["status"] == "COMPLETE")
@@ -247,9 +268,12 @@ struct LabelboxSimulatorTests {
     }
 
     @Test func sdkHeadersAreAccepted() async throws {
-        let response = try await post(Self.getUser, headers: [
-            "X-User-Agent": "python-sdk 7.17.0", "X-Python-Version": "3.11.7-final", "X-SDK-Method": "Project:export",
-        ])
+        let response = try await post(
+            Self.getUser,
+            headers: [
+                "X-User-Agent": "python-sdk 7.17.0", "X-Python-Version": "3.11.7-final",
+                "X-SDK-Method": "Project:export",
+            ])
         #expect(response.status == 200)
     }
 
@@ -257,7 +281,8 @@ struct LabelboxSimulatorTests {
         let project = sim.seedProject(named: "P", itemCount: 4)
         let dataset = sim.seedDataset(named: "D", itemCount: 4)
         #expect(try await data(Self.getUser, key: sim.restrictedAPIKey)["user"]?["isViewer"] == true)
-        let projectError = try await error(Self.projectExport, Self.input(projectID: project), key: sim.restrictedAPIKey)
+        let projectError = try await error(
+            Self.projectExport, Self.input(projectID: project), key: sim.restrictedAPIKey)
         #expect(projectError.status == 200)
         #expect(projectError.error["extensions"]?["code"] == "AUTHORIZATION_ERROR")
         let datasetError = try await error(
@@ -270,7 +295,8 @@ struct LabelboxSimulatorTests {
         let task = try await exportProject(project)
         let other = try await data(Self.getUser, key: sim.otherUserAPIKey)["user"]?["id"]?.stringValue ?? ""
         #expect(other != sim.userID)
-        let own = try await data(Self.getTask, ["param_0": .string(task), "param_1": .string(other)], key: sim.otherUserAPIKey)
+        let own = try await data(
+            Self.getTask, ["param_0": .string(task), "param_1": .string(other)], key: sim.otherUserAPIKey)
         #expect(own["user"]?["createdTasks"] == [])
         let foreignUser = try await data(
             Self.getTask, ["param_0": .string(task), "param_1": .string(sim.userID)], key: sim.otherUserAPIKey)
@@ -287,14 +313,18 @@ struct LabelboxSimulatorTests {
 
     @Test func userQueriesReturnEverySelectedField() async throws {
         let user = try #require(try await data(Self.getUser)["user"]?.objectValue)
-        #expect(Set(user.keys) == [
-            "createdAt", "email", "isExternalUser", "isViewer", "lastLoginAt", "nickname", "name", "picture", "id", "updatedAt",
-        ])
+        #expect(
+            Set(user.keys) == [
+                "createdAt", "email", "isExternalUser", "isViewer", "lastLoginAt", "nickname", "name", "picture", "id",
+                "updatedAt",
+            ])
         #expect(user["id"] == .string(sim.userID))
         #expect(user["lastLoginAt"] == .null && user["nickname"] == .null && user["picture"] == .null)
         let zone = try await data(Self.currentUser, .null)
         #expect(zone == ["user": ["timezone": .null]])
-        #expect(try await data(Self.currentUser, .null, key: sim.otherUserAPIKey)["user"]?["timezone"] == "America/New_York")
+        #expect(
+            try await data(Self.currentUser, .null, key: sim.otherUserAPIKey)["user"]?["timezone"] == "America/New_York"
+        )
     }
 
     @Test func projectAndDatasetReadsReturnEverySelectedField() async throws {
@@ -306,7 +336,8 @@ struct LabelboxSimulatorTests {
         let object = try #require(read["project"]?.objectValue)
         #expect(object.count == 7 && object["name"] == "Street scenes" && object["autoAuditPercentage"] == .null)
         let datasetRead = try await data(
-            "query GetDatasetPyApi($param_0: ID!){dataset(where: {id: $param_0}){id name rowCount}}", ["param_0": .string(dataset)])
+            "query GetDatasetPyApi($param_0: ID!){dataset(where: {id: $param_0}){id name rowCount}}",
+            ["param_0": .string(dataset)])
         #expect(datasetRead["dataset"] == ["id": .string(dataset), "name": "Raw", "rowCount": 3])
         let missing = try await error(
             "query GetDatasetPyApi($param_0: ID!){dataset(where: {id: $param_0}){id}}", ["param_0": .string(project)])
@@ -347,9 +378,11 @@ struct LabelboxSimulatorTests {
         #expect(tasks.count == 1 && tasks[0]["id"] == .string(task))
         // Literal arguments work too.
         let literal = try await self.data(
-            "query GetUserCreatedTasksPyApi{user(where: {id: \"\(sim.userID)\"}){createdTasks(where: {id: \"\(task)\"}){id status}}}")
+            "query GetUserCreatedTasksPyApi{user(where: {id: \"\(sim.userID)\"}){createdTasks(where: {id: \"\(task)\"}){id status}}}"
+        )
         #expect(literal["user"]?["createdTasks"]?[0]?.objectValue?.keys.sorted() == ["id", "status"])
-        let unknown = try await self.data(Self.getTask, ["param_0": "cltk000000000000000999999", "param_1": .string(sim.userID)])
+        let unknown = try await self.data(
+            Self.getTask, ["param_0": "cltk000000000000000999999", "param_1": .string(sim.userID)])
         #expect(unknown["user"]?["createdTasks"] == [])
     }
 
@@ -358,12 +391,15 @@ struct LabelboxSimulatorTests {
         var ids: [String] = []
         for _ in 0..<5 { ids.append(try await exportProject(project)) }
         _ = try await exportProject(project, key: sim.otherUserAPIKey)
-        let literal = "query GetUserCreatedTasksPyApi($param_0: ID!){user(where: {id: $param_0}){createdTasks(skip: 1 first: 3){\(Self.taskFields)}}}"
+        let literal =
+            "query GetUserCreatedTasksPyApi($param_0: ID!){user(where: {id: $param_0}){createdTasks(skip: 1 first: 3){\(Self.taskFields)}}}"
         let page = try await data(literal, ["param_0": .string(sim.userID)])["user"]?["createdTasks"]?.arrayValue ?? []
         #expect(page.map { $0["id"]?.stringValue ?? "" } == [ids[3], ids[2], ids[1]])
         #expect(page.allSatisfy { $0.objectValue.map { Set($0.keys) == Self.taskFieldSet } ?? false })
-        let variables = "query GetUserCreatedTasksPyApi($param_0: ID!, $skip: Int, $first: Int){user(where: {id: $param_0}){createdTasks(skip: $skip first: $first){id}}}"
-        let last = try await data(variables, ["param_0": .string(sim.userID), "skip": 4, "first": 20])["user"]?["createdTasks"]
+        let variables =
+            "query GetUserCreatedTasksPyApi($param_0: ID!, $skip: Int, $first: Int){user(where: {id: $param_0}){createdTasks(skip: $skip first: $first){id}}}"
+        let last = try await data(variables, ["param_0": .string(sim.userID), "skip": 4, "first": 20])["user"]?[
+            "createdTasks"]
         #expect(last == [["id": .string(ids[0])]])
         // Listing is not a poll.
         #expect(try await poll(ids[0])["status"] == "IN_PROGRESS")
@@ -447,9 +483,14 @@ struct LabelboxSimulatorTests {
         let errorHeader = try await header(erring, "ERRORS", on: sim)
         #expect(errorHeader["totalLines"] == 3)
         let errors = try lines(try await stream(erring, "ERRORS", on: sim).bytes)
-        #expect(errors.count == 3 && errors.allSatisfy { $0["data_row_id"]?.stringValue != nil && $0["message"] != nil })
+        #expect(
+            errors.count == 3 && errors.allSatisfy { $0["data_row_id"]?.stringValue != nil && $0["message"] != nil })
         let offsetError = try await error(
-            Self.fileFromOffset, ["where": ["id": .string(erring)], "streamType": "ERRORS", "offset": .int(errorHeader["totalSize"]?.intValue ?? 0)],
+            Self.fileFromOffset,
+            [
+                "where": ["id": .string(erring)], "streamType": "ERRORS",
+                "offset": .int(errorHeader["totalSize"]?.intValue ?? 0),
+            ],
             to: sim)
         #expect(offsetError.error["extensions"]?["code"] == "MALFORMED_REQUEST")
         #expect(offsetError.error["errors"]?.arrayValue?.isEmpty == false)
@@ -496,13 +537,16 @@ struct LabelboxSimulatorTests {
         let lineStarts = [0] + bytes.indices.filter { bytes[$0] == 0x0A }.dropLast().map { $0 + 1 - bytes.startIndex }
         for line in [0, 7, 19] {
             let data = try await data(
-                Self.fileFromLine, ["where": ["id": .string(task)], "streamType": "RESULT", "line": .int(Int64(line))], to: sim)
+                Self.fileFromLine, ["where": ["id": .string(task)], "streamType": "RESULT", "line": .int(Int64(line))],
+                to: sim)
             let chunk = try #require(data["task"]?["exportFileFromLine"])
-            let start = try #require(chunk["offsets"]?["start"]?.intValue), end = try #require(chunk["offsets"]?["end"]?.intValue)
+            let start = try #require(chunk["offsets"]?["start"]?.intValue),
+                end = try #require(chunk["offsets"]?["end"]?.intValue)
             #expect(start <= lineStarts[line] && Int64(lineStarts[line]) <= end)
             #expect(try #require(chunk["lines"]?["start"]?.intValue) <= line)
         }
-        let beyond = try await error(Self.fileFromLine, ["where": ["id": .string(task)], "streamType": "RESULT", "line": 20], to: sim)
+        let beyond = try await error(
+            Self.fileFromLine, ["where": ["id": .string(task)], "streamType": "RESULT", "line": 20], to: sim)
         #expect(beyond.error["extensions"]?["code"] == "MALFORMED_REQUEST")
     }
 
@@ -547,9 +591,11 @@ struct LabelboxSimulatorTests {
         #expect(rows.last?["data_row"]?["external_id"] == "scène-00999999.jpg")
         #expect(rows.last?["data_row"]?["details"]?["dataset_name"] == "Huge")
         // A filter over the million rows stays lazy too.
-        let filtered = try await exportDataset(dataset, filters: [
-            Self.dateFilter("data_row_last_activity_at", "GREATER_THAN_OR_EQUAL", "2025-11-25 10:38:00"),
-        ], on: sim)
+        let filtered = try await exportDataset(
+            dataset,
+            filters: [
+                Self.dateFilter("data_row_last_activity_at", "GREATER_THAN_OR_EQUAL", "2025-11-25 10:38:00")
+            ], on: sim)
         try await finish(filtered, on: sim)
         #expect(try await self.header(filtered, on: sim)["totalLines"] == 2)
     }
@@ -568,7 +614,8 @@ struct LabelboxSimulatorTests {
         for (index, row) in rows.enumerated() {
             let object = try #require(row.objectValue)
             #expect(Set(object.keys) == ["data_row", "media_attributes", "projects"])
-            #expect(row["data_row"]?.objectValue.map { Set($0.keys) } == ["id", "row_data", "global_key", "external_id"])
+            #expect(
+                row["data_row"]?.objectValue.map { Set($0.keys) } == ["id", "row_data", "global_key", "external_id"])
             #expect(row["data_row"]?["id"] == sim.dataRowID(index, of: project).map(JSONValue.string))
             #expect(row["data_row"]?["global_key"] == sim.globalKey(index, of: project).map(JSONValue.string))
             #expect(row["media_attributes"]?["mime_type"] == "image/jpeg")
@@ -582,7 +629,8 @@ struct LabelboxSimulatorTests {
         let datasetTask = try await exportDataset(dataset, on: sim)
         try await finish(datasetTask, on: sim)
         let datasetRows = try lines(try await stream(datasetTask, on: sim).bytes)
-        #expect(datasetRows.allSatisfy { $0["projects"] == nil && $0["data_row"] != nil && $0["media_attributes"] != nil })
+        #expect(
+            datasetRows.allSatisfy { $0["projects"] == nil && $0["data_row"] != nil && $0["media_attributes"] != nil })
     }
 
     @Test func everyIncludeFlagAddsItsField() async throws {
@@ -618,15 +666,18 @@ struct LabelboxSimulatorTests {
         let sim = LabelboxSimulator(pollsToComplete: 1)
         let project = sim.seedProject(named: "P", itemCount: 300)
         let other = sim.seedProject(named: "Q", itemCount: 300)
-        let ids = [7, 3, 250, 3].compactMap { sim.dataRowID($0, of: project) } + [sim.dataRowID(5, of: other)!, "clunknown"]
+        let ids =
+            [7, 3, 250, 3].compactMap { sim.dataRowID($0, of: project) } + [sim.dataRowID(5, of: other)!, "clunknown"]
         #expect(try await filtered(sim, project, [Self.idFilter("data_row_id", ids)]) == [3, 7, 250])
         let keys = [12, 299, 300].compactMap { sim.globalKey($0, of: project) }
         #expect(try await filtered(sim, project, [Self.idFilter("global_key", keys)]) == [12, 299])
         let batches = [2, 0].compactMap { sim.batchID($0, of: project) }
-        #expect(try await filtered(sim, project, [Self.idFilter("batch", batches)]) == Array(0..<100) + Array(200..<300))
+        #expect(
+            try await filtered(sim, project, [Self.idFilter("batch", batches)]) == Array(0..<100) + Array(200..<300))
         // Filters combine: batch 1 and IN_REVIEW rows.
         let review: JSONValue = ["type": "task_queue_status", "status": "InReview"]
-        let combined = try await filtered(sim, project, [Self.idFilter("batch", [sim.batchID(1, of: project)!]), review])
+        let combined = try await filtered(
+            sim, project, [Self.idFilter("batch", [sim.batchID(1, of: project)!]), review])
         #expect(combined == Array(stride(from: 101, to: 200, by: 4)))
     }
 
@@ -635,7 +686,8 @@ struct LabelboxSimulatorTests {
         _ = sim.seedDataset(named: "A", itemCount: 3)
         let b = sim.seedDataset(named: "B", itemCount: 5)
         #expect(try await filtered(sim, b, [], dataset: true) == [0, 1, 2, 3, 4])
-        let unknown = try await data(Self.catalogExport, Self.input(filters: [Self.datasetFilter("clds_nope")]), to: sim)
+        let unknown = try await data(
+            Self.catalogExport, Self.input(filters: [Self.datasetFilter("clds_nope")]), to: sim)
         let task = try #require(unknown["exportDataRowsInCatalog"]?["taskId"]?.stringValue)
         #expect(try await finish(task, on: sim)["status"] == "COMPLETE")
         #expect(try await header(task, on: sim) == .null)
@@ -647,9 +699,12 @@ struct LabelboxSimulatorTests {
         let sim = LabelboxSimulator(pollsToComplete: 1)
         let project = sim.seedProject(named: "P", itemCount: 16)
         #expect(try await filtered(sim, project, [["type": "task_queue_not_exist"]]) == [0, 4, 8, 12])
-        #expect(try await filtered(sim, project, [["type": "task_queue_status", "status": "InRework"]]) == [2, 6, 10, 14])
+        #expect(
+            try await filtered(sim, project, [["type": "task_queue_status", "status": "InRework"]]) == [2, 6, 10, 14])
         #expect(try await filtered(sim, project, [["type": "task_queue_status", "status": "Done"]]) == [3, 7, 11, 15])
-        let bad = try await error(Self.projectExport, Self.input(projectID: project, filters: [["type": "task_queue_status", "status": "Nope"]]), to: sim)
+        let bad = try await error(
+            Self.projectExport,
+            Self.input(projectID: project, filters: [["type": "task_queue_status", "status": "Nope"]]), to: sim)
         #expect(bad.error["extensions"]?["code"] == "MALFORMED_REQUEST")
     }
 
@@ -658,21 +713,52 @@ struct LabelboxSimulatorTests {
         let project = sim.seedProject(named: "P", itemCount: 200)
         // Row i's last activity is 2024-01-01T00:00:00Z + i minutes.
         let activity = "data_row_last_activity_at"
-        #expect(try await filtered(sim, project, [Self.dateFilter(
-            activity, "BETWEEN", ["min": "2024-01-01 01:00:00", "max": "2024-01-01 01:09:59"])]) == Array(60..<70))
-        #expect(try await filtered(sim, project, [Self.dateFilter(
-            activity, "GREATER_THAN_OR_EQUAL", "2024-01-01T04:00:00+01:00")]) == Array(180..<200))
-        #expect(try await filtered(sim, project, [Self.dateFilter(
-            activity, "GREATER_THAN_OR_EQUAL", "2024-01-01T03:10:00+0000")]) == Array(190..<200))
-        #expect(try await filtered(sim, project, [Self.dateFilter(activity, "LESS_THAN_OR_EQUAL", "2024-01-01")]).count == 200)
-        #expect(try await filtered(sim, project, [Self.dateFilter(
-            activity, "LESS_THAN_OR_EQUAL", "2023-12-31 19:02:00", timezone: "America/New_York")]) == [0, 1, 2])
-        #expect(try await filtered(sim, project, [Self.dateFilter(activity, "GREATER_THAN_OR_EQUAL", "2030-01-01")]) == [])
+        #expect(
+            try await filtered(
+                sim, project,
+                [
+                    Self.dateFilter(
+                        activity, "BETWEEN", ["min": "2024-01-01 01:00:00", "max": "2024-01-01 01:09:59"])
+                ]) == Array(60..<70))
+        #expect(
+            try await filtered(
+                sim, project,
+                [
+                    Self.dateFilter(
+                        activity, "GREATER_THAN_OR_EQUAL", "2024-01-01T04:00:00+01:00")
+                ]) == Array(180..<200))
+        #expect(
+            try await filtered(
+                sim, project,
+                [
+                    Self.dateFilter(
+                        activity, "GREATER_THAN_OR_EQUAL", "2024-01-01T03:10:00+0000")
+                ]) == Array(190..<200))
+        #expect(
+            try await filtered(sim, project, [Self.dateFilter(activity, "LESS_THAN_OR_EQUAL", "2024-01-01")]).count
+                == 200)
+        #expect(
+            try await filtered(
+                sim, project,
+                [
+                    Self.dateFilter(
+                        activity, "LESS_THAN_OR_EQUAL", "2023-12-31 19:02:00", timezone: "America/New_York")
+                ]) == [0, 1, 2])
+        #expect(
+            try await filtered(sim, project, [Self.dateFilter(activity, "GREATER_THAN_OR_EQUAL", "2030-01-01")]) == [])
         // Labels are created 30 minutes before their row's last activity; TO_LABEL rows have none.
-        #expect(try await filtered(sim, project, [Self.dateFilter(
-            "labeled_at", "BETWEEN", ["min": "2024-01-01 00:30:00", "max": "2024-01-01 00:39:59"])]) == [61, 62, 63, 65, 66, 67, 69])
-        let bad = try await error(Self.projectExport, Self.input(
-            projectID: project, filters: [Self.dateFilter(activity, "GREATER_THAN_OR_EQUAL", "2024-01-01T00:00:00")]), to: sim)
+        #expect(
+            try await filtered(
+                sim, project,
+                [
+                    Self.dateFilter(
+                        "labeled_at", "BETWEEN", ["min": "2024-01-01 00:30:00", "max": "2024-01-01 00:39:59"])
+                ]) == [61, 62, 63, 65, 66, 67, 69])
+        let bad = try await error(
+            Self.projectExport,
+            Self.input(
+                projectID: project, filters: [Self.dateFilter(activity, "GREATER_THAN_OR_EQUAL", "2024-01-01T00:00:00")]
+            ), to: sim)
         #expect(bad.error["extensions"]?["code"] == "MALFORMED_REQUEST")
     }
 
@@ -680,7 +766,8 @@ struct LabelboxSimulatorTests {
         let project = sim.seedProject(named: "P", itemCount: 10)
         let ids = (0..<2001).map { "id-\($0)" }
         for type in ["data_row_id", "global_key", "batch"] {
-            let rejected = try await error(Self.projectExport, Self.input(projectID: project, filters: [Self.idFilter(type, ids)]))
+            let rejected = try await error(
+                Self.projectExport, Self.input(projectID: project, filters: [Self.idFilter(type, ids)]))
             #expect(rejected.error["extensions"]?["code"] == "MALFORMED_REQUEST")
             #expect(rejected.error["errors"]?[0]?["errorMessage"]?.stringValue?.contains("2000") == true)
         }

@@ -12,14 +12,17 @@ extension PictographProviderTests {
         @Test func namedCreateSendsTheSDKBodyAndMapsTheAnswer() async throws {
             let pictograph = Pictograph()
             let dataset = pictograph.dataset("street scenes", items: 6)
-            let export = try await pictograph.gateway().createExport(ExportRequest(
-                source: .dataset(dataset), name: "Training Export v1", format: .coco,
-                filters: ExportFilters(itemStatuses: [.completed], classes: ["car", "person"]), includeMedia: true))
+            let export = try await pictograph.gateway().createExport(
+                ExportRequest(
+                    source: .dataset(dataset), name: "Training Export v1", format: .coco,
+                    filters: ExportFilters(itemStatuses: [.completed], classes: ["car", "person"]), includeMedia: true))
             let body = try pictograph.createBody()
-            #expect(body == [
-                "dataset_name": "street scenes", "name": "Training Export v1", "format": "coco", "include_images": true,
-                "class_filter": ["car", "person"], "status_filter": "complete",
-            ])
+            #expect(
+                body == [
+                    "dataset_name": "street scenes", "name": "Training Export v1", "format": "coco",
+                    "include_images": true,
+                    "class_filter": ["car", "person"], "status_filter": "complete",
+                ])
             #expect(export.provider == .pictograph)
             #expect(export.name == "Training Export v1")
             #expect(export.format == .coco)
@@ -71,7 +74,8 @@ extension PictographProviderTests {
 
         @Test func bareRequestSendsPictographDefaults() async throws {
             let pictograph = Pictograph()
-            let export = try await pictograph.gateway().createExport(ExportRequest(source: .dataset(pictograph.dataset("bare"))))
+            let export = try await pictograph.gateway().createExport(
+                ExportRequest(source: .dataset(pictograph.dataset("bare"))))
             let body = try pictograph.createBody()
             #expect(body.keys.sorted() == ["dataset_name", "format", "include_images", "name"])
             #expect(body["format"] == "pictograph" && body["include_images"] == false)
@@ -81,11 +85,14 @@ extension PictographProviderTests {
             #expect(export.providerFields["class_filter"].map(\.isNull) ?? true)
         }
 
-        @Test("Formats map to Pictograph's words; its own words pass verbatim", arguments: [
-            (ExportFormat.native as ExportFormat?, "pictograph"), (.coco, "coco"), (.yolo, "yolo"), (.pascalVOC, "pascal_voc"),
-            (.csv, "csv"), (nil, "pictograph"), (ExportFormat(rawValue: "darwin"), "darwin"),
-            (ExportFormat(rawValue: "yolo_obb"), "yolo_obb"), (ExportFormat(rawValue: "labelme"), "labelme"),
-        ])
+        @Test(
+            "Formats map to Pictograph's words; its own words pass verbatim",
+            arguments: [
+                (ExportFormat.native as ExportFormat?, "pictograph"), (.coco, "coco"), (.yolo, "yolo"),
+                (.pascalVOC, "pascal_voc"),
+                (.csv, "csv"), (nil, "pictograph"), (ExportFormat(rawValue: "darwin"), "darwin"),
+                (ExportFormat(rawValue: "yolo_obb"), "yolo_obb"), (ExportFormat(rawValue: "labelme"), "labelme"),
+            ])
         func format(format: ExportFormat?, word: String) async throws {
             let pictograph = Pictograph()
             let export = try await pictograph.gateway().createExport(
@@ -95,9 +102,11 @@ extension PictographProviderTests {
             #expect(export.format == ExportFormat(rawValue: word), "the answer's word is kept verbatim")
         }
 
-        @Test("includeMedia is include_images, false unless asked", arguments: [
-            (true as Bool?, true), (false, false), (nil, false),
-        ])
+        @Test(
+            "includeMedia is include_images, false unless asked",
+            arguments: [
+                (true as Bool?, true), (false, false), (nil, false),
+            ])
         func includeImages(includeMedia: Bool?, sent: Bool) async throws {
             let pictograph = Pictograph()
             let export = try await pictograph.gateway().createExport(
@@ -119,25 +128,32 @@ extension PictographProviderTests {
             #expect(plain.providerFields["class_filter"].map(\.isNull) ?? true)
         }
 
-        @Test("One item status becomes Pictograph's image stage", arguments: [
-            (ItemStatus.notStarted, "new"), (.inProgress, "annotate"), (.inReview, "review"), (.completed, "complete"),
-        ])
+        @Test(
+            "One item status becomes Pictograph's image stage",
+            arguments: [
+                (ItemStatus.notStarted, "new"), (.inProgress, "annotate"), (.inReview, "review"),
+                (.completed, "complete"),
+            ])
         func statusFilter(status: ItemStatus, stage: String) async throws {
             let pictograph = Pictograph()
-            let export = try await pictograph.gateway().createExport(ExportRequest(
-                source: .dataset(pictograph.dataset("stages")), filters: ExportFilters(itemStatuses: [status])))
+            let export = try await pictograph.gateway().createExport(
+                ExportRequest(
+                    source: .dataset(pictograph.dataset("stages")), filters: ExportFilters(itemStatuses: [status])))
             #expect(try pictograph.createBody()["status_filter"]?.stringValue == stage)
             #expect(export.providerFields["status_filter"]?.stringValue == stage)
         }
 
-        @Test("The raw status_filter option passes verbatim, but `all` is never sent", arguments: [
-            ("complete" as JSONValue, "complete" as String?), ("review", "review"), ("all", nil), ("ALL", nil),
-            (" All \n", nil), (.null, nil),
-        ])
+        @Test(
+            "The raw status_filter option passes verbatim, but `all` is never sent",
+            arguments: [
+                ("complete" as JSONValue, "complete" as String?), ("review", "review"), ("all", nil), ("ALL", nil),
+                (" All \n", nil), (.null, nil),
+            ])
         func statusFilterOption(option: JSONValue, sent: String?) async throws {
             let pictograph = Pictograph()
-            let export = try await pictograph.gateway().createExport(ExportRequest(
-                source: .dataset(pictograph.dataset("option")), providerOptions: ["status_filter": option]))
+            let export = try await pictograph.gateway().createExport(
+                ExportRequest(
+                    source: .dataset(pictograph.dataset("option")), providerOptions: ["status_filter": option]))
             let body = try pictograph.createBody()
             #expect(body["status_filter"]?.stringValue == sent)
             #expect(body.keys.contains("status_filter") == (sent != nil))
@@ -154,9 +170,11 @@ extension PictographProviderTests {
             #expect(ready.providerFields["image_count"]?.intValue == 5, "`all` sent literally would export 0 images")
         }
 
-        @Test("organize_by_split is sent only when true", arguments: [
-            (true as JSONValue?, true), (false, false), (.none, false),
-        ])
+        @Test(
+            "organize_by_split is sent only when true",
+            arguments: [
+                (true as JSONValue?, true), (false, false), (.none, false),
+            ])
         func organizeBySplit(option: JSONValue?, sent: Bool) async throws {
             let pictograph = Pictograph(pollsToComplete: 1)
             let options: [String: JSONValue] = option.map { ["organize_by_split": $0] } ?? [:]
@@ -180,7 +198,8 @@ extension PictographProviderTests {
         @Test func explicitEmptyNameIsSentForPictographToNameTheField() async throws {
             let pictograph = Pictograph()
             let error = try await #require(throws: GatewayError.self) {
-                try await pictograph.gateway().createExport(ExportRequest(source: .dataset(pictograph.dataset("empty")), name: ""))
+                try await pictograph.gateway().createExport(
+                    ExportRequest(source: .dataset(pictograph.dataset("empty")), name: ""))
             }
             #expect(try pictograph.createBody()["name"] == "")
             #expect(error.httpStatus == 422)
@@ -194,31 +213,46 @@ extension PictographProviderTests {
 extension PictographProviderTests {
     @Suite("refused before any request")
     struct RefusedBeforeSending {
-        @Test("What Pictograph cannot honor is refused by name", arguments: [
-            (ExportRequest(source: .project("p-1")), "source.project"),
-            (ExportRequest(source: .dataset("d"), filters: ExportFilters(itemIDs: ["i1"])), "filters.itemIDs"),
-            (ExportRequest(
-                source: .dataset("d"),
-                filters: ExportFilters(activity: DateInterval(start: Date(timeIntervalSince1970: 0), duration: 60))),
-             "filters.activity"),
-            (ExportRequest(source: .dataset("d"), providerOptions: ["compression": "zip"]), "providerOptions.compression"),
-            (ExportRequest(source: .dataset("d"), providerOptions: ["dataset_name": "other"]), "providerOptions.dataset_name"),
-            (ExportRequest(source: .dataset("d"), format: .json), "format json"),
-            (ExportRequest(source: .dataset("d"), format: .ndjson), "format ndjson"),
-        ])
+        @Test(
+            "What Pictograph cannot honor is refused by name",
+            arguments: [
+                (ExportRequest(source: .project("p-1")), "source.project"),
+                (ExportRequest(source: .dataset("d"), filters: ExportFilters(itemIDs: ["i1"])), "filters.itemIDs"),
+                (
+                    ExportRequest(
+                        source: .dataset("d"),
+                        filters: ExportFilters(
+                            activity: DateInterval(start: Date(timeIntervalSince1970: 0), duration: 60))),
+                    "filters.activity"
+                ),
+                (
+                    ExportRequest(source: .dataset("d"), providerOptions: ["compression": "zip"]),
+                    "providerOptions.compression"
+                ),
+                (
+                    ExportRequest(source: .dataset("d"), providerOptions: ["dataset_name": "other"]),
+                    "providerOptions.dataset_name"
+                ),
+                (ExportRequest(source: .dataset("d"), format: .json), "format json"),
+                (ExportRequest(source: .dataset("d"), format: .ndjson), "format ndjson"),
+            ])
         func unsupportedField(request: ExportRequest, feature: String) async throws {
             let pictograph = Pictograph()
             pictograph.simulator.seedDataset(named: "d", itemCount: 1)
-            let error = try await #require(throws: GatewayError.self) { try await pictograph.gateway().createExport(request) }
+            let error = try await #require(throws: GatewayError.self) {
+                try await pictograph.gateway().createExport(request)
+            }
             #expect(error.kind == .unsupported && error.feature == feature)
             #expect(error.provider == .pictograph)
             #expect("\(error)".contains(feature))
             #expect(pictograph.requestCount == 0)
         }
 
-        @Test("Item statuses Pictograph cannot express are invalid", arguments: [
-            [ItemStatus.completed, .inReview], [], [.approved], [.needsRework], [.unknown("complete")],
-        ])
+        @Test(
+            "Item statuses Pictograph cannot express are invalid",
+            arguments: [
+                [ItemStatus.completed, .inReview], [], [.approved], [.needsRework], [.unknown("complete")],
+            ])
         func unexpressibleItemStatuses(statuses: [ItemStatus]) async throws {
             let pictograph = Pictograph()
             let error = try await #require(throws: GatewayError.self) {
@@ -231,22 +265,37 @@ extension PictographProviderTests {
             #expect(pictograph.requestCount == 0)
         }
 
-        @Test("Options of the wrong type, or both status filters, are invalid", arguments: [
-            (ExportRequest(source: .dataset("d"), providerOptions: ["status_filter": 5]), "providerOptions.status_filter"),
-            (ExportRequest(source: .dataset("d"), providerOptions: ["status_filter": ["complete"]]),
-             "providerOptions.status_filter"),
-            (ExportRequest(source: .dataset("d"), providerOptions: ["organize_by_split": "yes"]),
-             "providerOptions.organize_by_split"),
-            (ExportRequest(source: .dataset("d"), providerOptions: ["organize_by_split": 1]),
-             "providerOptions.organize_by_split"),
-            (ExportRequest(
-                source: .dataset("d"), filters: ExportFilters(itemStatuses: [.completed]),
-                providerOptions: ["status_filter": "review"]),
-             "providerOptions.status_filter"),
-        ])
+        @Test(
+            "Options of the wrong type, or both status filters, are invalid",
+            arguments: [
+                (
+                    ExportRequest(source: .dataset("d"), providerOptions: ["status_filter": 5]),
+                    "providerOptions.status_filter"
+                ),
+                (
+                    ExportRequest(source: .dataset("d"), providerOptions: ["status_filter": ["complete"]]),
+                    "providerOptions.status_filter"
+                ),
+                (
+                    ExportRequest(source: .dataset("d"), providerOptions: ["organize_by_split": "yes"]),
+                    "providerOptions.organize_by_split"
+                ),
+                (
+                    ExportRequest(source: .dataset("d"), providerOptions: ["organize_by_split": 1]),
+                    "providerOptions.organize_by_split"
+                ),
+                (
+                    ExportRequest(
+                        source: .dataset("d"), filters: ExportFilters(itemStatuses: [.completed]),
+                        providerOptions: ["status_filter": "review"]),
+                    "providerOptions.status_filter"
+                ),
+            ])
         func invalidOption(request: ExportRequest, field: String) async throws {
             let pictograph = Pictograph()
-            let error = try await #require(throws: GatewayError.self) { try await pictograph.gateway().createExport(request) }
+            let error = try await #require(throws: GatewayError.self) {
+                try await pictograph.gateway().createExport(request)
+            }
             #expect(fieldErrors(of: error)?[field]?.isEmpty == false)
             #expect(pictograph.requestCount == 0)
         }
@@ -258,7 +307,9 @@ extension PictographProviderTests {
             #expect(fieldErrors(of: byID)?["id"] != nil)
             let byName = try await #require(throws: GatewayError.self) { try await gateway.export(named: "", in: "d") }
             #expect(fieldErrors(of: byName)?["name"] != nil)
-            let inDataset = try await #require(throws: GatewayError.self) { try await gateway.export(named: "x", in: "") }
+            let inDataset = try await #require(throws: GatewayError.self) {
+                try await gateway.export(named: "x", in: "")
+            }
             #expect(fieldErrors(of: inDataset)?["dataset"] != nil)
             #expect(pictograph.requestCount == 0)
         }
@@ -281,7 +332,8 @@ extension PictographProviderTests {
             let pictograph = Pictograph()
             let dataset = pictograph.dataset("idempotent")
             let gateway = pictograph.gateway()
-            pictograph.simulator.injectFault(.loseResponse, method: .post, pathPrefix: "/api/v1/developer/exports", count: 1)
+            pictograph.simulator.injectFault(
+                .loseResponse, method: .post, pathPrefix: "/api/v1/developer/exports", count: 1)
             let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "exactly once"))
 
             let posts = pictograph.requests(.post, "/")
@@ -300,8 +352,10 @@ extension PictographProviderTests {
         @Test func serverErrorOnCreateIsRetriedWithTheSameKey() async throws {
             let pictograph = Pictograph()
             let dataset = pictograph.dataset("retry")
-            pictograph.simulator.injectFault(.serverError, method: .post, pathPrefix: "/api/v1/developer/exports/", count: 2)
-            let created = try await pictograph.gateway().createExport(ExportRequest(source: .dataset(dataset), name: "third time"))
+            pictograph.simulator.injectFault(
+                .serverError, method: .post, pathPrefix: "/api/v1/developer/exports/", count: 2)
+            let created = try await pictograph.gateway().createExport(
+                ExportRequest(source: .dataset(dataset), name: "third time"))
             let posts = pictograph.requests(.post, "/")
             #expect(posts.map(\.status) == [500, 500, 201] || posts.map(\.status) == [500, 500, 200])
             #expect(Set(posts.map { $0.headers["Idempotency-Key"] }).count == 1)
@@ -311,8 +365,10 @@ extension PictographProviderTests {
         @Test func lostBulkDeleteAnswerIsRetriedWithTheSameKey() async throws {
             let pictograph = Pictograph()
             let gateway = pictograph.gateway()
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(pictograph.dataset("bulk retry"))))
-            pictograph.simulator.injectFault(.loseResponse, method: .post, pathPrefix: "/api/v1/developer/exports/bulk-delete", count: 1)
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(pictograph.dataset("bulk retry"))))
+            pictograph.simulator.injectFault(
+                .loseResponse, method: .post, pathPrefix: "/api/v1/developer/exports/bulk-delete", count: 1)
             let result = try await gateway.deleteExports([created.id])
             // The replayed first answer, not a second run that would call the id unknown.
             #expect(result.deleted == [created.id] && result.notFound.isEmpty)

@@ -32,7 +32,8 @@ extension PictographProviderTests {
             let downloads = pictograph.requests(.get, "/\(ready.id.rawValue)/download")
             try #require(downloads.count == 1)
             #expect(downloads[0].url.query == nil)
-            let answer = try #require(pictograph.recorder.exchanges.last { $0.request.url.path.hasSuffix("/download") }?.response)
+            let answer = try #require(
+                pictograph.recorder.exchanges.last { $0.request.url.path.hasSuffix("/download") }?.response)
             let data = try JSONValue(parsing: answer.body)["data"]
             #expect(data?["file_size"]?.intValue == Int64(bytes.count), "file_size is the downloaded size")
             #expect(data?["expires_at"]?.stringValue.flatMap(ISO8601.date(from:)) != nil)
@@ -43,7 +44,8 @@ extension PictographProviderTests {
         @Test func knownLocationDownloadsWithTheAnnouncedSize() async throws {
             let pictograph = Pictograph(pollsToComplete: 1)
             let gateway = pictograph.gateway()
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(pictograph.dataset("known", items: 5))))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(pictograph.dataset("known", items: 5))))
             let ready = try await gateway.wait(for: created, timeout: .seconds(60))
             let folder = try temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
@@ -57,7 +59,8 @@ extension PictographProviderTests {
         @Test func expiredSignatureIsRefreshedThroughTheDownloadRoute() async throws {
             let pictograph = Pictograph(pollsToComplete: 1)
             let gateway = pictograph.gateway()
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(pictograph.dataset("late", items: 3))))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(pictograph.dataset("late", items: 3))))
             let ready = try await gateway.wait(for: created, timeout: .seconds(60))
             pictograph.simulator.advanceTime(by: 7 * 86_400)
             let folder = try temporaryFolder()

@@ -63,20 +63,25 @@ extension PictographProviderTests {
             let pictograph = Pictograph()
             let dataset = pictograph.simulator.seedDataset(named: "frozen", itemCount: 3, coldStorage: true)
             let error = try await #require(throws: GatewayError.self) {
-                try await pictograph.gateway().createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
+                try await pictograph.gateway().createExport(
+                    ExportRequest(source: .dataset(DatasetRef(rawValue: dataset))))
             }
             #expect(error.httpStatus == 409)
             #expect(fieldErrors(of: error) != nil)
         }
 
-        @Test("Pictograph's 422 names the request's own fields", arguments: [
-            (ExportRequest(source: .dataset("v"), name: String(repeating: "n", count: 101)), "name"),
-            (ExportRequest(source: .dataset("v"), format: ExportFormat(rawValue: "COCO JSON")), "format"),
-        ])
+        @Test(
+            "Pictograph's 422 names the request's own fields",
+            arguments: [
+                (ExportRequest(source: .dataset("v"), name: String(repeating: "n", count: 101)), "name"),
+                (ExportRequest(source: .dataset("v"), format: ExportFormat(rawValue: "COCO JSON")), "format"),
+            ])
         func validationNamesFields(request: ExportRequest, field: String) async throws {
             let pictograph = Pictograph()
             pictograph.simulator.seedDataset(named: "v", itemCount: 1)
-            let error = try await #require(throws: GatewayError.self) { try await pictograph.gateway().createExport(request) }
+            let error = try await #require(throws: GatewayError.self) {
+                try await pictograph.gateway().createExport(request)
+            }
             #expect(error.httpStatus == 422)
             let fields = try #require(fieldErrors(of: error))
             #expect(fields.keys.sorted() == [field])
@@ -98,7 +103,8 @@ extension PictographProviderTests {
         @Test func rateLimitedReadIsRetriedAfterRetryAfter() async throws {
             let pictograph = Pictograph()
             let gateway = pictograph.gateway()
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(pictograph.dataset("throttled"))))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(pictograph.dataset("throttled"))))
             pictograph.simulator.injectFault(.rateLimited(retryAfterSeconds: 7), method: .get, count: 1)
             #expect(try await gateway.export(created.id).id == created.id)
             #expect(pictograph.clock.sleeps == [.seconds(7)])
@@ -115,18 +121,20 @@ extension PictographProviderTests {
         }
 
         /// Bodies the simulator does not send, read through `error(from:)` directly.
-        @Test("Message precedence follows the SDK", arguments: [
-            (#"{"error": {"code": "not_found", "message": "A"}, "detail": "B", "message": "C"}"#, "A"),
-            (#"{"error": {"code": "x"}, "detail": "B", "message": "C"}"#, "B"),
-            (#"{"error": "E", "message": "C"}"#, "E"),
-            (#"{"message": "C", "detail": {"message": "D"}}"#, "C"),
-            (#"{"detail": {"message": "D", "detail": "DD"}}"#, "D"),
-            (#"{"detail": {"detail": "DD"}}"#, "DD"),
-            (#"{"error": {"message": ""}, "detail": "fallback"}"#, "fallback"),
-            (#"{"unrelated": true}"#, "HTTP 404"),
-            ("<html><body>Not Found</body></html>", "HTTP 404"),
-            ("", "HTTP 404"),
-        ])
+        @Test(
+            "Message precedence follows the SDK",
+            arguments: [
+                (#"{"error": {"code": "not_found", "message": "A"}, "detail": "B", "message": "C"}"#, "A"),
+                (#"{"error": {"code": "x"}, "detail": "B", "message": "C"}"#, "B"),
+                (#"{"error": "E", "message": "C"}"#, "E"),
+                (#"{"message": "C", "detail": {"message": "D"}}"#, "C"),
+                (#"{"detail": {"message": "D", "detail": "DD"}}"#, "D"),
+                (#"{"detail": {"detail": "DD"}}"#, "DD"),
+                (#"{"error": {"message": ""}, "detail": "fallback"}"#, "fallback"),
+                (#"{"unrelated": true}"#, "HTTP 404"),
+                ("<html><body>Not Found</body></html>", "HTTP 404"),
+                ("", "HTTP 404"),
+            ])
         func messagePrecedence(body: String, message: String) throws {
             let error = try #require(PictographProvider().error(from: HTTPResponse(status: 404, body: Data(body.utf8))))
             #expect(error.kind == .notFound && error.provider == .pictograph && error.httpStatus == 404)
@@ -146,30 +154,45 @@ extension PictographProviderTests {
                   "not an object"]}},
                  "detail": [{"loc": ["body", "ignored"], "msg": "the details list wins"}]}
                 """#
-            let error = try #require(PictographProvider().error(from: HTTPResponse(
-                status: 422, headers: ["X-Request-Id": "req_abc"], body: Data(envelope.utf8))))
-            #expect(error.kind == .invalidRequest && error.fieldErrors == [
-                "name": ["Field required", "String too long"], "class_filter.0": ["Input should be a valid string"],
-                "limit": ["Input should be less than or equal to 1000"], "export_id": ["bad id"], "body": ["Invalid JSON"],
-            ])
+            let error = try #require(
+                PictographProvider().error(
+                    from: HTTPResponse(
+                        status: 422, headers: ["X-Request-Id": "req_abc"], body: Data(envelope.utf8))))
+            #expect(
+                error.kind == .invalidRequest
+                    && error.fieldErrors == [
+                        "name": ["Field required", "String too long"],
+                        "class_filter.0": ["Input should be a valid string"],
+                        "limit": ["Input should be less than or equal to 1000"], "export_id": ["bad id"],
+                        "body": ["Invalid JSON"],
+                    ])
             #expect(error.requestID == "req_abc")
             #expect(error.message.hasPrefix("Request validation failed"))
 
             let legacy = #"{"detail": [{"loc": ["body", "format"], "msg": "Input should be 'coco' or 'yolo'"}]}"#
-            let legacyError = try #require(PictographProvider().error(from: HTTPResponse(status: 400, body: Data(legacy.utf8))))
-            #expect(legacyError.kind == .invalidRequest && legacyError.fieldErrors == ["format": ["Input should be 'coco' or 'yolo'"]])
+            let legacyError = try #require(
+                PictographProvider().error(from: HTTPResponse(status: 400, body: Data(legacy.utf8))))
+            #expect(
+                legacyError.kind == .invalidRequest
+                    && legacyError.fieldErrors == ["format": ["Input should be 'coco' or 'yolo'"]])
             #expect(legacyError.requestID == nil)
         }
 
-        @Test("Statuses map to kinds", arguments: [
-            (401, GatewayError.Kind.authentication), (403, .permissionDenied), (404, .notFound),
-            (409, .invalidRequest), (422, .invalidRequest),
-            (429, .rateLimited), (500, .server), (503, .server),
-        ])
+        @Test(
+            "Statuses map to kinds",
+            arguments: [
+                (401, GatewayError.Kind.authentication), (403, .permissionDenied), (404, .notFound),
+                (409, .invalidRequest), (422, .invalidRequest),
+                (429, .rateLimited), (500, .server), (503, .server),
+            ])
         func statusKinds(status: Int, kind: GatewayError.Kind) throws {
-            let body = #"{"error": {"code": "c", "message": "Vendor says no", "details": {}}, "detail": "Vendor says no"}"#
-            let error = try #require(PictographProvider().error(from: HTTPResponse(
-                status: status, headers: ["X-Request-Id": "req_\(status)", "Retry-After": "3"], body: Data(body.utf8))))
+            let body =
+                #"{"error": {"code": "c", "message": "Vendor says no", "details": {}}, "detail": "Vendor says no"}"#
+            let error = try #require(
+                PictographProvider().error(
+                    from: HTTPResponse(
+                        status: status, headers: ["X-Request-Id": "req_\(status)", "Retry-After": "3"],
+                        body: Data(body.utf8))))
             #expect(error.kind == kind)
             #expect(error.retryAfter == (kind == .rateLimited ? .seconds(3) : nil))
             #expect(error.requestID == "req_\(status)")

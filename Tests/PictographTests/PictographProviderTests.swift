@@ -45,7 +45,10 @@ extension PictographProviderTests {
                 #expect(request.credentialHeaderNames == ["x-api-key"])
                 #expect(request.headers["Accept"] == "application/json")
             }
-            #expect(pictograph.simulator.requestLog.requests.allSatisfy { $0.carriedCredential && [200, 201].contains($0.status ?? 0) })
+            #expect(
+                pictograph.simulator.requestLog.requests.allSatisfy {
+                    $0.carriedCredential && [200, 201].contains($0.status ?? 0)
+                })
         }
     }
 }
@@ -55,11 +58,15 @@ extension PictographProviderTests {
 extension PictographProviderTests {
     @Suite("export status")
     struct StatusWords {
-        @Test("Pictograph's four words, and unknown ones kept verbatim", arguments: [
-            ("pending", ExportStatus.pending), ("processing", .running), ("completed", .completed), ("failed", .failed),
-            ("Completed", .unknown("Completed")), ("cancelled", .unknown("cancelled")), ("queued", .unknown("queued")),
-            ("", .unknown("")),
-        ])
+        @Test(
+            "Pictograph's four words, and unknown ones kept verbatim",
+            arguments: [
+                ("pending", ExportStatus.pending), ("processing", .running), ("completed", .completed),
+                ("failed", .failed),
+                ("Completed", .unknown("Completed")), ("cancelled", .unknown("cancelled")),
+                ("queued", .unknown("queued")),
+                ("", .unknown("")),
+            ])
         func wordMapsToStatus(word: String, expected: ExportStatus) {
             #expect(PictographProvider.exportStatus(for: word) == expected)
         }
@@ -87,16 +94,19 @@ extension PictographProviderTests {
             #expect(reads.allSatisfy { $0.progress == nil })
         }
 
-        @Test("Scripted endings read through the gateway, raw word kept", arguments: [
-            (ExportScript.completes(afterPolls: 1), "completed", ExportStatus.completed),
-            (.fails(afterPolls: 1, reason: "disk full"), "failed", .failed),
-            (.hangs(rawStatus: "quarantined"), "quarantined", .unknown("quarantined")),
-        ])
+        @Test(
+            "Scripted endings read through the gateway, raw word kept",
+            arguments: [
+                (ExportScript.completes(afterPolls: 1), "completed", ExportStatus.completed),
+                (.fails(afterPolls: 1, reason: "disk full"), "failed", .failed),
+                (.hangs(rawStatus: "quarantined"), "quarantined", .unknown("quarantined")),
+            ])
         func scriptedEnding(script: ExportScript, rawStatus: String, expected: ExportStatus) async throws {
             let pictograph = Pictograph()
             pictograph.simulator.scriptNextExport(script)
             let gateway = pictograph.gateway()
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(pictograph.dataset("scripted"))))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(pictograph.dataset("scripted"))))
             let read = try await gateway.export(created.id)
             #expect(read.status == expected)
             #expect(read.rawStatus == rawStatus)

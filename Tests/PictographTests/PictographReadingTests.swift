@@ -13,7 +13,8 @@ extension PictographProviderTests {
             let pictograph = Pictograph()
             let gateway = pictograph.gateway()
             let dataset = pictograph.dataset("by id")
-            let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "nightly", format: .yolo))
+            let created = try await gateway.createExport(
+                ExportRequest(source: .dataset(dataset), name: "nightly", format: .yolo))
             let read = try await gateway.export(created.id)
             #expect(read.id == created.id && read.name == "nightly" && read.format == .yolo)
             #expect(read.source == .dataset(dataset))
@@ -43,11 +44,14 @@ extension PictographProviderTests {
             #expect(fields["image_count"]?.intValue == 7)
         }
 
-        @Test("Names with spaces and slashes are one escaped path segment", arguments: [
-            ("Training Export v1", "Training%20Export%20v1"), ("by name / with spaces", "by%20name%20%2F%20with%20spaces"),
-            ("a/b/c", "a%2Fb%2Fc"), ("v1.0_final-2", "v1.0_final-2"), ("100%+&?#", "100%25%2B%26%3F%23"),
-            ("..", "%2E%2E"), ("Übersicht ✓", "%C3%9Cbersicht%20%E2%9C%93"),
-        ])
+        @Test(
+            "Names with spaces and slashes are one escaped path segment",
+            arguments: [
+                ("Training Export v1", "Training%20Export%20v1"),
+                ("by name / with spaces", "by%20name%20%2F%20with%20spaces"),
+                ("a/b/c", "a%2Fb%2Fc"), ("v1.0_final-2", "v1.0_final-2"), ("100%+&?#", "100%25%2B%26%3F%23"),
+                ("..", "%2E%2E"), ("Übersicht ✓", "%C3%9Cbersicht%20%E2%9C%93"),
+            ])
         func readByName(name: String, escaped: String) async throws {
             let pictograph = Pictograph()
             let gateway = pictograph.gateway()
@@ -79,7 +83,9 @@ extension PictographProviderTests {
             let gateway = pictograph.gateway()
             let dataset = pictograph.dataset("Street")
             _ = try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "nightly"))
-            let error = try await #require(throws: GatewayError.self) { try await gateway.export(named: "nightly", in: "street") }
+            let error = try await #require(throws: GatewayError.self) {
+                try await gateway.export(named: "nightly", in: "street")
+            }
             #expect(error.kind == .notFound)
         }
 
@@ -88,9 +94,13 @@ extension PictographProviderTests {
             let gateway = pictograph.gateway()
             let dataset = pictograph.dataset("known")
             let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "mine"))
-            let byName = try await #require(throws: GatewayError.self) { try await gateway.export(named: "no such export", in: dataset) }
+            let byName = try await #require(throws: GatewayError.self) {
+                try await gateway.export(named: "no such export", in: dataset)
+            }
             #expect(byName.kind == .notFound && byName.httpStatus == 404)
-            let byID = try await #require(throws: GatewayError.self) { try await gateway.export(ExportID(rawValue: unknownID)) }
+            let byID = try await #require(throws: GatewayError.self) {
+                try await gateway.export(ExportID(rawValue: unknownID))
+            }
             #expect(byID.kind == .notFound && byID.httpStatus == 404)
             let other = pictograph.gateway(key: pictograph.simulator.otherOrganizationAPIKey)
             let foreign = try await #require(throws: GatewayError.self) { try await other.export(created.id) }
@@ -112,20 +122,23 @@ extension PictographProviderTests {
             #expect(lists.first?.url.query == "limit=3&offset=0")
         }
 
-        @Test("Pages to the end, advancing by what was received", arguments: [
-            (1, 3, ["limit=3&offset=0"]),
-            (3, 3, ["limit=3&offset=0"]),
-            (6, 3, ["limit=3&offset=0", "limit=3&offset=3"]),
-            (7, 3, ["limit=3&offset=0", "limit=3&offset=3", "limit=3&offset=6"]),
-            (10, 1, (0..<10).map { "limit=1&offset=\($0)" }),
-        ])
+        @Test(
+            "Pages to the end, advancing by what was received",
+            arguments: [
+                (1, 3, ["limit=3&offset=0"]),
+                (3, 3, ["limit=3&offset=0"]),
+                (6, 3, ["limit=3&offset=0", "limit=3&offset=3"]),
+                (7, 3, ["limit=3&offset=0", "limit=3&offset=3", "limit=3&offset=6"]),
+                (10, 1, (0..<10).map { "limit=1&offset=\($0)" }),
+            ])
         func pagesToTheEnd(count: Int, pageSize: Int, queries: [String]) async throws {
             let pictograph = Pictograph()
             let gateway = pictograph.gateway()
             let dataset = pictograph.dataset("listed")
             var created: [ExportID] = []
             for index in 0..<count {
-                created.append(try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
+                created.append(
+                    try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
             }
             let listed = try await gateway.exports(pageSize: pageSize).collect(upTo: 100_000)
             #expect(listed.count == count)
@@ -142,12 +155,14 @@ extension PictographProviderTests {
             var created: [ExportID] = []
             for index in 0..<4 {
                 pictograph.simulator.advanceTime(by: 60)
-                created.append(try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
+                created.append(
+                    try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
             }
             #expect(try await gateway.exports(pageSize: 2).collect(upTo: 100_000).map(\.id) == created.reversed())
         }
 
-        @Test("Page size is clamped to Pictograph's 1...1000", arguments: [(5000, 1000), (1000, 1000), (0, 1), (-4, 1)])
+        @Test(
+            "Page size is clamped to Pictograph's 1...1000", arguments: [(5000, 1000), (1000, 1000), (0, 1), (-4, 1)])
         func pageSizeIsClamped(pageSize: Int, limit: Int) async throws {
             let pictograph = Pictograph()
             _ = try await pictograph.gateway().exports(pageSize: pageSize).collect(upTo: 100_000)
@@ -161,13 +176,16 @@ extension PictographProviderTests {
     struct PagingStopRules {
         /// A simulator holding `count` exports whose pages take `listing`'s shape, and the
         /// exports' ids newest first (the order Pictograph lists them in).
-        fileprivate static func exports(_ count: Int, listing: PictographSimulator.Listing) async throws -> (Pictograph, [ExportID]) {
+        fileprivate static func exports(
+            _ count: Int, listing: PictographSimulator.Listing
+        ) async throws -> (Pictograph, [ExportID]) {
             let pictograph = Pictograph()
             let gateway = pictograph.gateway()
             let dataset = pictograph.dataset("paged")
             var created: [ExportID] = []
             for index in 0..<count {
-                created.append(try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
+                created.append(
+                    try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "e\(index)")).id)
             }
             pictograph.simulator.shapeListing(listing)
             return (pictograph, created.reversed())
@@ -181,9 +199,11 @@ extension PictographProviderTests {
             }
         }
 
-        @Test("No Boolean has_more: a short page is the last", arguments: [
-            (7, 3, [0, 3, 6]), (6, 3, [0, 3, 6]), (0, 3, [0]), (2, 3, [0]),
-        ])
+        @Test(
+            "No Boolean has_more: a short page is the last",
+            arguments: [
+                (7, 3, [0, 3, 6]), (6, 3, [0, 3, 6]), (0, 3, [0]), (2, 3, [0]),
+            ])
         func shortPageHeuristic(total: Int, pageSize: Int, offsets: [Int]) async throws {
             let shapes: [PictographSimulator.Listing.HasMore] = [.absent, .always("yes"), .always(1), .always(.null)]
             for shape in shapes {
@@ -217,7 +237,9 @@ extension PictographProviderTests {
             #expect(Self.pages(pictograph).count == 2)
         }
 
-        @Test(arguments: [["pagination": ["has_more": true]], ["data": .null, "pagination": ["has_more": true]]] as [JSONValue])
+        @Test(
+            arguments: [["pagination": ["has_more": true]], ["data": .null, "pagination": ["has_more": true]]]
+                as [JSONValue])
         func missingOrNullDataIsAnEmptyLastPage(body: JSONValue) async throws {
             let (pictograph, _) = try await Self.exports(3, listing: .init())
             pictograph.simulator.injectAnswer(.json(200, body), method: .get)
@@ -235,8 +257,11 @@ extension PictographProviderTests {
 
         @Test func exportWithoutIDIsADecodingErrorNamingIt() async throws {
             let pictograph = Pictograph()
-            pictograph.simulator.injectAnswer(.json(200, ["data": [["name": "x", "status": "completed"]]]), method: .get)
-            let error = try await #require(throws: GatewayError.self) { try await pictograph.gateway().exports().collect(upTo: 100_000) }
+            pictograph.simulator.injectAnswer(
+                .json(200, ["data": [["name": "x", "status": "completed"]]]), method: .get)
+            let error = try await #require(throws: GatewayError.self) {
+                try await pictograph.gateway().exports().collect(upTo: 100_000)
+            }
             #expect(error.kind == .decoding)
             #expect(error.message.contains("`id`"))
         }
@@ -253,8 +278,10 @@ extension PictographProviderTests {
         /// The protocol notes' completed example, with `project_id` standing in for `dataset_id`.
         static let completed: JSONValue = [
             "id": "3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01", "project_id": "9a1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
-            "dataset_name": "street-scenes", "name": "Training Export v1", "format": "pascal_voc", "include_images": true,
-            "class_filter": ["car", "person"], "status_filter": "complete", "status": "completed", "error_message": .null,
+            "dataset_name": "street-scenes", "name": "Training Export v1", "format": "pascal_voc",
+            "include_images": true,
+            "class_filter": ["car", "person"], "status_filter": "complete", "status": "completed",
+            "error_message": .null,
             "file_size": 52_428_800, "image_count": 150, "annotation_count": 820, "created_at": "2024-01-15T10:30:00Z",
             "completed_at": "2024-01-15T10:35:00.250Z", "expires_at": "2024-02-14T10:35:00Z",
             "download_url": "https://storage.googleapis.com/pictograph-exports/org/export.zip?X-Goog-Signature=abc",
@@ -264,7 +291,8 @@ extension PictographProviderTests {
         @Test(arguments: [true, false])
         func everyFieldIsMapped(wrapped: Bool) async throws {
             let pictograph = Pictograph()
-            pictograph.simulator.injectAnswer(.json(200, wrapped ? ["data": Self.completed] : Self.completed), method: .get)
+            pictograph.simulator.injectAnswer(
+                .json(200, wrapped ? ["data": Self.completed] : Self.completed), method: .get)
             let export = try await pictograph.gateway().export("3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01")
             #expect(pictograph.requests(.get, "/3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01").count == 1)
             #expect(export.id == "3f2b9c1e-8a7d-4e21-9b0c-5d6e7f8a9b01" && export.provider == .pictograph)
@@ -274,9 +302,13 @@ extension PictographProviderTests {
             #expect(export.source == .dataset("street-scenes"))
             #expect(export.createdAt == ISO8601.date(from: "2024-01-15T10:30:00Z"))
             #expect(export.updatedAt == ISO8601.date(from: "2024-01-15T10:35:00.250Z"))
-            #expect(export.downloadLocation == DownloadLocation(
-                url: URL(string: "https://storage.googleapis.com/pictograph-exports/org/export.zip?X-Goog-Signature=abc")!,
-                byteCount: 52_428_800))
+            #expect(
+                export.downloadLocation
+                    == DownloadLocation(
+                        url: URL(
+                            string:
+                                "https://storage.googleapis.com/pictograph-exports/org/export.zip?X-Goog-Signature=abc")!,
+                        byteCount: 52_428_800))
             #expect(export.failureReason == nil && export.progress == nil)
             #expect(export.providerFields == Self.completed)
         }
@@ -284,7 +316,9 @@ extension PictographProviderTests {
         @Test func failedExportCarriesErrorMessage() async throws {
             let pictograph = Pictograph()
             pictograph.simulator.injectAnswer(
-                .json(200, ["data": ["id": "f", "status": "failed", "error_message": "out of memory", "download_url": .null]]),
+                .json(
+                    200,
+                    ["data": ["id": "f", "status": "failed", "error_message": "out of memory", "download_url": .null]]),
                 method: .get)
             let export = try await pictograph.gateway().export("f")
             #expect(export.status == .failed && export.failureReason == "out of memory")
@@ -295,7 +329,8 @@ extension PictographProviderTests {
             let pictograph = Pictograph()
             pictograph.simulator.injectAnswer(.json(201, ["data": ["name": "x", "status": "pending"]]), method: .post)
             let error = try await #require(throws: GatewayError.self) {
-                try await pictograph.gateway().createExport(ExportRequest(source: .dataset(pictograph.dataset("d")), name: "x"))
+                try await pictograph.gateway().createExport(
+                    ExportRequest(source: .dataset(pictograph.dataset("d")), name: "x"))
             }
             #expect(error.kind == .decoding && error.message.contains("`id`"))
         }

@@ -10,7 +10,8 @@ import Testing
 struct PictographSimulatorTests {
     static let exports = "/api/v1/developer/exports"
     static let exportFields: Set<String> = [
-        "id", "dataset_id", "dataset_name", "name", "format", "include_images", "class_filter", "status_filter", "status",
+        "id", "dataset_id", "dataset_name", "name", "format", "include_images", "class_filter", "status_filter",
+        "status",
         "error_message", "file_size", "image_count", "annotation_count", "created_at", "completed_at", "expires_at",
         "organization_id",
     ]
@@ -20,7 +21,8 @@ struct PictographSimulatorTests {
     // MARK: Helpers
 
     /// GETs `path`.
-    func send(_ path: String, key: String? = nil, to simulator: PictographSimulator? = nil) async throws -> HTTPResponse {
+    func send(_ path: String, key: String? = nil, to simulator: PictographSimulator? = nil) async throws -> HTTPResponse
+    {
         try await send(.get, path, key: key, to: simulator)
     }
 
@@ -48,8 +50,9 @@ struct PictographSimulatorTests {
 
     /// `quote(text, safe='')`, as the SDK encodes a name into one path segment.
     static func segment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(
-            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"))!
+        text.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(
+                charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"))!
     }
 
     /// A form-encoded query value, as httpx sends one (space → `+`).
@@ -156,7 +159,8 @@ struct PictographSimulatorTests {
 
     @Test func rolesGateCreateListAndDelete() async throws {
         sim.seedDataset(named: "roles", itemCount: 3)
-        let denied = try await send(.post, Self.exports + "/", key: sim.restrictedAPIKey, json: ["dataset_name": "roles", "name": "v"])
+        let denied = try await send(
+            .post, Self.exports + "/", key: sim.restrictedAPIKey, json: ["dataset_name": "roles", "name": "v"])
         #expect(denied.status == 403)
         #expect(try decode(denied)["error"]?["code"] == "forbidden")
         try await create("roles", "by member", key: sim.memberAPIKey)
@@ -167,7 +171,9 @@ struct PictographSimulatorTests {
         let memberDelete = try await send(.delete, Self.exports + "/second?dataset=roles", key: sim.memberAPIKey)
         #expect(memberDelete.status == 403)
         #expect(try decode(memberDelete)["error"]?["code"] == "forbidden")
-        #expect(try await send(.post, Self.exports + "/bulk-delete", key: sim.memberAPIKey, json: ["export_ids": ["x"]]).status == 403)
+        #expect(
+            try await send(.post, Self.exports + "/bulk-delete", key: sim.memberAPIKey, json: ["export_ids": ["x"]])
+                .status == 403)
         #expect(try await send(.delete, Self.exports + "/second?dataset=roles", key: sim.adminAPIKey).status == 204)
         #expect(try await send(.delete, Self.exports + "/roles/by%20member", key: sim.apiKey).status == 204)
         #expect(try await send(Self.exports + "/second?dataset=roles").status == 404)
@@ -190,7 +196,8 @@ struct PictographSimulatorTests {
 
         let theirs = try await create("shared-name", "mine", key: other)
         #expect(theirs["organization_id"] != mine["organization_id"] && theirs["dataset_id"] != mine["dataset_id"])
-        let bulk = try decode(try await send(.post, Self.exports + "/bulk-delete", key: other, json: ["export_ids": [.string(id)]]))
+        let bulk = try decode(
+            try await send(.post, Self.exports + "/bulk-delete", key: other, json: ["export_ids": [.string(id)]]))
         #expect(bulk["data"]?["not_found"] == [.string(id)] && bulk["data"]?["count"] == 0)
         #expect(try await send(Self.exports + "/\(id)").status == 200)
     }
@@ -199,13 +206,16 @@ struct PictographSimulatorTests {
 
     @Test func createReturnsAFullPendingExportWithoutDownloadURL() async throws {
         sim.seedDataset(named: "street-scenes", itemCount: 10)
-        let response = try await send(.post, Self.exports + "/", json: ["dataset_name": "street-scenes", "name": "Training Export v1"])
+        let response = try await send(
+            .post, Self.exports + "/", json: ["dataset_name": "street-scenes", "name": "Training Export v1"])
         #expect(response.status == 201)
         let export = try #require(try decode(response)["data"]?.objectValue)
         #expect(Set(export.keys) == Self.exportFields)
         #expect(export["status"] == "pending" && export["format"] == "pictograph" && export["include_images"] == false)
-        for field in ["file_size", "image_count", "annotation_count", "completed_at", "expires_at", "error_message",
-                      "class_filter", "status_filter"] {
+        for field in [
+            "file_size", "image_count", "annotation_count", "completed_at", "expires_at", "error_message",
+            "class_filter", "status_filter",
+        ] {
             #expect(export[field] == .null, "\(field)")
         }
         let id = try #require(export["id"]?.stringValue)
@@ -214,7 +224,8 @@ struct PictographSimulatorTests {
         #expect(export["created_at"]?.stringValue?.hasSuffix("Z") == true)
 
         // Readable by name at once; get carries download_url (null until completed).
-        let read = try #require(try decode(try await send(Self.exports + "/Training%20Export%20v1?dataset=street-scenes"))["data"])
+        let read = try #require(
+            try decode(try await send(Self.exports + "/Training%20Export%20v1?dataset=street-scenes"))["data"])
         #expect(read["id"] == export["id"])
         #expect(Set(read.objectValue?.keys.map { $0 } ?? []) == Self.exportFields.union(["download_url"]))
         #expect(read["download_url"] == .null)
@@ -281,12 +292,16 @@ struct PictographSimulatorTests {
         #expect(try decode(try await send(Self.exports + "/"))["pagination"]?["total"] == 1)
 
         // Another key for the same name is a new request: the duplicate is refused.
-        #expect(try await send(.post, Self.exports + "/", json: body, headers: ["Idempotency-Key": "other"]).status == 409)
+        #expect(
+            try await send(.post, Self.exports + "/", json: body, headers: ["Idempotency-Key": "other"]).status == 409)
         #expect(try await send(.post, Self.exports + "/", json: body).status == 409)
         // The same key with another body is refused; another API key has its own keys.
-        let reused = try await send(.post, Self.exports + "/", json: ["dataset_name": "idem", "name": "twice"], headers: ["Idempotency-Key": key])
+        let reused = try await send(
+            .post, Self.exports + "/", json: ["dataset_name": "idem", "name": "twice"],
+            headers: ["Idempotency-Key": key])
         #expect(reused.status == 422)
-        let admin = try await send(.post, Self.exports + "/", key: sim.adminAPIKey, json: body, headers: ["Idempotency-Key": key])
+        let admin = try await send(
+            .post, Self.exports + "/", key: sim.adminAPIKey, json: body, headers: ["Idempotency-Key": key])
         #expect(admin.status == 409)
 
         // After 24 h the record is gone: the repeat runs again (and meets the duplicate).
@@ -336,10 +351,13 @@ struct PictographSimulatorTests {
         for path in downloads {
             let response = try await send(path)
             #expect(response.status == 200, "\(path)")
-            #expect(try decode(response)["data"]?["download_url"]?.stringValue?.hasPrefix(sim.storageBaseURL.absoluteString) == true)
+            #expect(
+                try decode(response)["data"]?["download_url"]?.stringValue?.hasPrefix(sim.storageBaseURL.absoluteString)
+                    == true)
         }
         // A slash that is not encoded splits the name: not found.
-        #expect(try await send(Self.exports + "/Training%20Export%20v1/final?dataset=\(Self.form(dataset))").status == 404)
+        #expect(
+            try await send(Self.exports + "/Training%20Export%20v1/final?dataset=\(Self.form(dataset))").status == 404)
         #expect(try await send(Self.exports + "/by-name/\(Self.segment(dataset))/\(Self.segment(name))").status == 404)
         #expect(try await send(Self.exports + "/\(UUID().uuidString.lowercased())").status == 404)
         #expect(try await send(Self.exports + "/not-an-id").status == 404)
@@ -393,7 +411,9 @@ struct PictographSimulatorTests {
         #expect(try decode(try await send(Self.exports + "/?status=processing"))["pagination"]?["total"] == 0)
         _ = try await send(Self.exports + "/e0?dataset=one")
         _ = try await send(Self.exports + "/e0?dataset=one")
-        #expect(try decode(try await send(Self.exports + "/?status=processing&dataset_name=one"))["data"]?[0]?["name"] == "e0")
+        #expect(
+            try decode(try await send(Self.exports + "/?status=processing&dataset_name=one"))["data"]?[0]?["name"]
+                == "e0")
     }
 
     @Test func listingShapesCapPagesDropOrFixHasMoreAndServeBareArrays() async throws {
@@ -423,11 +443,13 @@ struct PictographSimulatorTests {
     @Test func injectedAnswersReplaceMatchingAnswersOnlyAndAreLogged() async throws {
         sim.seedDataset(named: "one", itemCount: 1)
         try await create("one", "e0")
-        sim.injectAnswer(.json(200, ["data": [["status": "completed"]]]), method: .get, pathPrefix: Self.exports, count: 2, after: 1)
+        sim.injectAnswer(
+            .json(200, ["data": [["status": "completed"]]]), method: .get, pathPrefix: Self.exports, count: 2, after: 1)
         #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["name"] == "e0", "the first match passes")
         #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["name"] == nil)
-        #expect(try await send(.post, Self.exports + "/", json: ["dataset_name": "one", "name": "e1"]).status == 201,
-                "another method is not matched")
+        #expect(
+            try await send(.post, Self.exports + "/", json: ["dataset_name": "one", "name": "e1"]).status == 201,
+            "another method is not matched")
         #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["name"] == nil)
         #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["name"] == "e1", "used up after count")
         #expect(sim.requestLog.requests.count == 6)
@@ -441,7 +463,9 @@ struct PictographSimulatorTests {
         let early = try await send(Self.exports + "/\(id)/download")
         #expect(early.status == 409)
         let conflict = try decode(early)
-        #expect(conflict["error"]?["code"] == "conflict" && conflict["error"]?["message"]?.stringValue?.contains("pending") == true)
+        #expect(
+            conflict["error"]?["code"] == "conflict"
+                && conflict["error"]?["message"]?.stringValue?.contains("pending") == true)
         let second = try decode(try await send(Self.exports + "/\(id)"))["data"]
         #expect(second?["status"] == "processing" && second?["download_url"] == .null)
         let done = try #require(try decode(try await send(Self.exports + "/\(id)"))["data"])
@@ -491,13 +515,15 @@ struct PictographSimulatorTests {
     // MARK: The ZIP
 
     @Test(arguments: [
-        "pictograph", "darwin", "coco", "yolo", "yolo_obb", "yolo_pose", "dota", "pascal_voc", "cvat", "datumaro", "labelme",
+        "pictograph", "darwin", "coco", "yolo", "yolo_obb", "yolo_pose", "dota", "pascal_voc", "cvat", "datumaro",
+        "labelme",
         "csv",
     ])
     func everyFormatIsAValidZipOfTheDataset(format: String) async throws {
         let simulator = PictographSimulator(pollsToComplete: 1)
         simulator.seedDataset(named: "formats", itemCount: 12)
-        let (export, zip, entries) = try await completed(simulator, "formats", "f", ["format": .string(format), "include_images": true])
+        let (export, zip, entries) = try await completed(
+            simulator, "formats", "f", ["format": .string(format), "include_images": true])
         #expect(export["format"] == .string(format) && export["image_count"] == 12)
         let annotations = try #require(export["annotation_count"]?.intValue)
         #expect(annotations == 18)  // 0+1+2+3 boxes, three times
@@ -515,7 +541,8 @@ struct PictographSimulatorTests {
         case "pictograph":
             let document = try json("annotations.json")
             #expect(document["images"]?.arrayValue?.count == 12)
-            #expect(document["images"]?.arrayValue?.reduce(0) { $0 + ($1["annotations"]?.arrayValue?.count ?? 0) } == 18)
+            #expect(
+                document["images"]?.arrayValue?.reduce(0) { $0 + ($1["annotations"]?.arrayValue?.count ?? 0) } == 18)
         case "coco":
             let document = try json("annotations.json")
             #expect(document["images"]?.arrayValue?.count == 12 && document["annotations"]?.arrayValue?.count == 18)
@@ -535,7 +562,8 @@ struct PictographSimulatorTests {
             #expect(try text("Annotations/image_000002.xml").components(separatedBy: "<object>").count == 3)
         case "cvat":
             let xml = try text("annotations.xml")
-            #expect(xml.components(separatedBy: "<image ").count == 13 && xml.components(separatedBy: "<box ").count == 19)
+            #expect(
+                xml.components(separatedBy: "<image ").count == 13 && xml.components(separatedBy: "<box ").count == 19)
         case "datumaro":
             #expect(try json("annotations/default.json")["items"]?.arrayValue?.count == 12)
         case "labelme":
@@ -565,9 +593,12 @@ struct PictographSimulatorTests {
         let simulator = PictographSimulator(pollsToComplete: 1)
         simulator.seedDataset(named: "stages", itemCount: 20)
         let all = try await completed(simulator, "stages", "all", ["status_filter": "all", "format": "coco"])
-        #expect(all.export["status"] == "completed" && all.export["image_count"] == 0 && all.export["annotation_count"] == 0)
+        #expect(
+            all.export["status"] == "completed" && all.export["image_count"] == 0 && all.export["annotation_count"] == 0
+        )
         #expect(try JSONValue(parsing: try #require(all.entries.first).contents)["images"] == [])
-        let complete = try await completed(simulator, "stages", "complete", ["status_filter": "complete", "format": "pictograph"])
+        let complete = try await completed(
+            simulator, "stages", "complete", ["status_filter": "complete", "format": "pictograph"])
         #expect(complete.export["image_count"] == 5 && complete.export["status_filter"] == "complete")
         let images = try JSONValue(parsing: try #require(complete.entries.first).contents)["images"]?.arrayValue ?? []
         #expect(images.count == 5 && images.allSatisfy { $0["status"] == "complete" })
@@ -579,13 +610,15 @@ struct PictographSimulatorTests {
         let everything = try await completed(simulator, "classes", "all", ["format": "coco"])
         let cars = try await completed(simulator, "classes", "cars", ["format": "coco", "class_filter": ["car"]])
         #expect(cars.export["class_filter"] == ["car"])
-        let document = try JSONValue(parsing: try #require(cars.entries.first { $0.path == "annotations.json" }).contents)
+        let document = try JSONValue(
+            parsing: try #require(cars.entries.first { $0.path == "annotations.json" }).contents)
         #expect(document["categories"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["car"])
         let annotations = document["annotations"]?.arrayValue ?? []
         #expect(!annotations.isEmpty && annotations.allSatisfy { $0["category_id"] == 1 })
         #expect(cars.export["annotation_count"]?.intValue == Int64(annotations.count))
         #expect(cars.export["image_count"] == 40)
-        #expect((cars.export["annotation_count"]?.intValue ?? 0) < (everything.export["annotation_count"]?.intValue ?? 0))
+        #expect(
+            (cars.export["annotation_count"]?.intValue ?? 0) < (everything.export["annotation_count"]?.intValue ?? 0))
     }
 
     @Test func organizeBySplitUsesTopLevelSplitDirectories() async throws {
@@ -599,7 +632,10 @@ struct PictographSimulatorTests {
         #expect(paths.contains("data.yaml") && paths.contains { $0.hasPrefix("train/images/") })
         #expect(paths.filter { $0.hasSuffix(".txt") }.count == 30)
         let coco = try await completed(simulator, "splits", "coco", ["format": "coco", "organize_by_split": true])
-        #expect(Set(coco.entries.map(\.path)) == ["train/annotations.json", "valid/annotations.json", "test/annotations.json"])
+        #expect(
+            Set(coco.entries.map(\.path)) == [
+                "train/annotations.json", "valid/annotations.json", "test/annotations.json",
+            ])
         let flat = try await completed(simulator, "splits", "flat", ["format": "coco"])
         #expect(flat.entries.map(\.path) == ["annotations.json"])
     }
@@ -639,8 +675,9 @@ struct PictographSimulatorTests {
         let a = try #require(export["id"]?.stringValue)
         let b = try #require(try await create("bulk", "b", to: simulator)["id"]?.stringValue)
         let stranger = "00000000-0000-4000-8000-000000000000"
-        let url = try #require(try decode(try await send(Self.exports + "/\(a)", to: simulator))["data"]?["download_url"]?
-            .stringValue.flatMap(URL.init(string:)))
+        let url = try #require(
+            try decode(try await send(Self.exports + "/\(a)", to: simulator))["data"]?["download_url"]?
+                .stringValue.flatMap(URL.init(string:)))
 
         for body: JSONValue in [["export_ids": []], [:], ["export_ids": "x"]] {
             let refused = try await send(.post, Self.exports + "/bulk-delete", json: body, to: simulator)
@@ -649,11 +686,15 @@ struct PictographSimulatorTests {
         }
         let ids: JSONValue = ["export_ids": [.string(a), .string(b), .string(a), .string(stranger)]]
         let first = try decode(try await send(.post, Self.exports + "/bulk-delete", json: ids, to: simulator))
-        #expect(first["data"] == ["succeeded": [.string(a), .string(b)], "not_found": [.string(stranger)], "count": 2])
+        #expect(
+            first["data"] == ["succeeded": [.string(a), .string(b)], "not_found": [.string(stranger)], "count": 2])
         #expect(try await simulator.transport.send(HTTPRequest(method: .get, url: url)).status == 404)
         let again = try await send(.post, Self.exports + "/bulk-delete", json: ids, to: simulator)
         #expect(again.status == 200)
-        #expect(try decode(again)["data"] == ["succeeded": [], "not_found": [.string(a), .string(b), .string(stranger)], "count": 0])
+        #expect(
+            try decode(again)["data"] == [
+                "succeeded": [], "not_found": [.string(a), .string(b), .string(stranger)], "count": 0,
+            ])
         #expect(try decode(try await send(Self.exports + "/", to: simulator))["pagination"]?["total"] == 0)
     }
 }

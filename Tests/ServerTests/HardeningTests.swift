@@ -25,14 +25,30 @@ struct HardeningTests {
             ("folded header", Array("GET / HTTP/1.1\r\nX-A: 1\r\n continued\r\n\r\n".utf8), 400),
             ("space before colon", Array("GET / HTTP/1.1\r\nHost : x\r\n\r\n".utf8), 400),
             ("control byte in value", Array("GET / HTTP/1.1\r\nX-A: a\u{1}b\r\n\r\n".utf8), 400),
-            ("length and chunked", Array("POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".utf8), 400),
-            ("conflicting lengths", Array("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".utf8), 400),
+            (
+                "length and chunked",
+                Array("POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".utf8), 400
+            ),
+            (
+                "conflicting lengths",
+                Array("POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".utf8), 400
+            ),
             ("negative length", Array("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n".utf8), 400),
             ("bad chunk size", Array("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".utf8), 400),
             ("gzip transfer coding", Array("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n".utf8), 501),
-            ("oversized head", Array(("GET / HTTP/1.1\r\nX-Big: " + String(repeating: "a", count: 2000) + "\r\n\r\n").utf8), 431),
-            ("oversized declared body", Array("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n".utf8) + Array(repeating: 97, count: 5000), 413),
-            ("oversized chunked body", Array("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1001\r\n".utf8) + Array(repeating: 97, count: 4097), 413),
+            (
+                "oversized head",
+                Array(("GET / HTTP/1.1\r\nX-Big: " + String(repeating: "a", count: 2000) + "\r\n\r\n").utf8), 431
+            ),
+            (
+                "oversized declared body",
+                Array("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n".utf8) + Array(repeating: 97, count: 5000), 413
+            ),
+            (
+                "oversized chunked body",
+                Array("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1001\r\n".utf8)
+                    + Array(repeating: 97, count: 4097), 413
+            ),
         ]
     }()
 

@@ -26,8 +26,9 @@ struct LoopbackHTTPServerTests {
         let server = try echoServer()
         #expect(server.port > 0)
         #expect(server.origin.absoluteString == "http://127.0.0.1:\(server.port)")
-        let response = try await URLSessionTransport().send(HTTPRequest(
-            method: .post, url: server.origin.appendingPathComponent("hello"), body: Data("payload".utf8)))
+        let response = try await URLSessionTransport().send(
+            HTTPRequest(
+                method: .post, url: server.origin.appendingPathComponent("hello"), body: Data("payload".utf8)))
         await server.stop()
         #expect(response.status == 200)
         #expect(response.bodyText == "payload")
@@ -59,7 +60,8 @@ struct LoopbackHTTPServerTests {
             #expect(response.header("X-Echo-URL") == "\(server.origin.absoluteString)/item/\(index)?q=\(index)")
         }
         // Two requests in one write: both answered, in order, on the same connection.
-        try await client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+        try await client.send(
+            "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
         let first = try #require(try await client.readResponse())
         let second = try #require(try await client.readResponse())
         #expect(first.header("X-Echo-URL")?.hasSuffix("/a") == true)

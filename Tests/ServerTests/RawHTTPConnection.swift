@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+
 @testable import ExportGatewayTesting
 
 #if canImport(Glibc)
@@ -35,7 +36,8 @@ struct RawHTTPConnection: Sendable {
 
     /// Connects to 127.0.0.1:`port`.
     static func open(port: Int) async throws -> RawHTTPConnection {
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = Glibc.socket(
+            AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw RawError("socket failed") }
         let connection = RawHTTPConnection(socket: Socket(descriptor: fd))
         var address = sockaddr_in()
@@ -43,12 +45,14 @@ struct RawHTTPConnection: Sendable {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         if result != 0 {
             let code = errno
             guard code == EINPROGRESS,
-                  await connection.socket.waitUntilReady(writing: true, timeout: .seconds(30), queue: connection.queue)
+                await connection.socket.waitUntilReady(writing: true, timeout: .seconds(30), queue: connection.queue)
             else {
                 connection.close()
                 throw RawError("connect failed: errno \(code)")
@@ -74,7 +78,9 @@ struct RawHTTPConnection: Sendable {
             switch bytes.withUnsafeBytes({ socket.write(UnsafeRawBufferPointer(rebasing: $0[offset...])) }) {
             case .bytes(let count): offset += count
             case .wouldBlock:
-                guard await socket.waitUntilReady(writing: true, timeout: patience, queue: queue) else { throw RawError("send stalled") }
+                guard await socket.waitUntilReady(writing: true, timeout: patience, queue: queue) else {
+                    throw RawError("send stalled")
+                }
             case .closed: throw RawError("the server closed the connection while we were sending")
             }
         }
@@ -88,10 +94,14 @@ struct RawHTTPConnection: Sendable {
                 let headText = String(decoding: buffer.bytes[0..<end], as: UTF8.self)
                 var lines = headText.components(separatedBy: "\r\n")
                 let statusLine = lines.removeFirst().split(separator: " ")
-                guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw RawError("bad status line \(headText)") }
+                guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
+                    throw RawError("bad status line \(headText)")
+                }
                 let headers = lines.compactMap { line -> (name: String, value: String)? in
                     guard let colon = line.firstIndex(of: ":") else { return nil }
-                    return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                    return (
+                        String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    )
                 }
                 var response = Response(status: status, headers: headers, body: [])
                 let hasBody = !toHead && status >= 200 && status != 204 && status != 304

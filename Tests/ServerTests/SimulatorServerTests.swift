@@ -56,7 +56,8 @@ struct SimulatorServerTests {
         let url = server.simulator.host.storage.signedURL(for: "results/file.bin").url
         let transport = URLSessionTransport()
 
-        let ranged = try await transport.send(HTTPRequest(url: url, headers: ["Range": "bytes=10-19", "Accept-Encoding": "identity"]))
+        let ranged = try await transport.send(
+            HTTPRequest(url: url, headers: ["Range": "bytes=10-19", "Accept-Encoding": "identity"]))
         #expect(ranged.status == 206)
         #expect(ranged.body == content.subdata(in: 10..<20))
         #expect(ranged.headers["Content-Range"] == "bytes 10-19/1000")
@@ -95,11 +96,13 @@ struct SimulatorServerTests {
         let server = try avalaServer()
         server.simulator.injectFault(.dropConnection, on: .api, method: .get, count: 1)
         let client = try await RawHTTPConnection.open(port: server.api.port)
-        try await client.send("GET /api/v1/exports/ HTTP/1.1\r\nHost: x\r\nX-Avala-Api-Key: \(server.simulator.apiKey)\r\n\r\n")
+        try await client.send(
+            "GET /api/v1/exports/ HTTP/1.1\r\nHost: x\r\nX-Avala-Api-Key: \(server.simulator.apiKey)\r\n\r\n")
         #expect(try await client.readResponse() == nil)
         client.close()
         let again = try await RawHTTPConnection.open(port: server.api.port)
-        try await again.send("GET /api/v1/exports/ HTTP/1.1\r\nHost: x\r\nX-Avala-Api-Key: \(server.simulator.apiKey)\r\n\r\n")
+        try await again.send(
+            "GET /api/v1/exports/ HTTP/1.1\r\nHost: x\r\nX-Avala-Api-Key: \(server.simulator.apiKey)\r\n\r\n")
         #expect(try await again.readResponse()?.status == 200)
         again.close()
         await server.stop()
@@ -122,15 +125,16 @@ struct SimulatorServerTests {
     @Test(arguments: ["avala", "pictograph"])
     func loopbackAnswersEqualInProcessAnswers(_ vendor: String) async throws {
         let recorder = RecordingTransport(URLSessionTransport())
-        let rig = if vendor == "avala" {
-            try ParityRig(server: avalaServer(), transport: recorder) {
-                AvalaSimulator(apiBaseURL: $0.apiBaseURL, storageBaseURL: $0.storageBaseURL)
+        let rig =
+            if vendor == "avala" {
+                try ParityRig(server: avalaServer(), transport: recorder) {
+                    AvalaSimulator(apiBaseURL: $0.apiBaseURL, storageBaseURL: $0.storageBaseURL)
+                }
+            } else {
+                try ParityRig(server: pictographServer(), transport: recorder) {
+                    PictographSimulator(apiBaseURL: $0.apiBaseURL, storageBaseURL: $0.storageBaseURL)
+                }
             }
-        } else {
-            try ParityRig(server: pictographServer(), transport: recorder) {
-                PictographSimulator(apiBaseURL: $0.apiBaseURL, storageBaseURL: $0.storageBaseURL)
-            }
-        }
         let (gateway, dataset, twinTransport) = (rig.gateway, rig.dataset, rig.twin)
         let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "parity"))
         let ready = try await gateway.wait(for: created, timeout: .seconds(60), pollInterval: .seconds(1))
@@ -138,7 +142,9 @@ struct SimulatorServerTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try await gateway.download(ready, to: folder.appendingPathComponent("result.zip"))
         _ = try await gateway.exports(pageSize: 2).collect(upTo: 100_000)
-        if gateway.capabilities.itemKinds.contains(.item) { _ = try await gateway.items(in: dataset).collect(upTo: 100_000) }
+        if gateway.capabilities.itemKinds.contains(.item) {
+            _ = try await gateway.items(in: dataset).collect(upTo: 100_000)
+        }
         _ = try? await gateway.export("00000000-0000-4000-8000-00000000dead")
         await rig.stop()
 

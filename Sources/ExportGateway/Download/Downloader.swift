@@ -45,7 +45,9 @@ struct Downloader: Sendable {
                 progress?(DownloadProgress(bytesWritten: written, totalBytes: reader.totalBytes))
             }
             guard written == reader.totalBytes else {
-                throw GatewayError(.integrity, message: "Read \(written) bytes of a stream the vendor announced as \(reader.totalBytes).")
+                throw GatewayError(
+                    .integrity,
+                    message: "Read \(written) bytes of a stream the vendor announced as \(reader.totalBytes).")
             }
             return written
         }
@@ -57,7 +59,9 @@ struct Downloader: Sendable {
         to destination: URL, _ write: (PartFile) async throws -> Int64
     ) async throws -> DownloadedFile {
         guard destination.isFileURL else {
-            throw GatewayError(.localFile, message: "Download destination \(destination) is not a file URL; give a path on this machine.")
+            throw GatewayError(
+                .localFile,
+                message: "Download destination \(destination) is not a file URL; give a path on this machine.")
         }
         let partURL = destination.appendingPathExtension("part")
         let file = try PartFile(creating: partURL, for: destination)
@@ -91,10 +95,14 @@ struct Downloader: Sendable {
                 guard let range = RangedRead.checkedRange(of: response, startingAt: offset) else {
                     throw GatewayError(
                         .integrity, httpStatus: 206,
-                        message: "The storage host answered range \(offset)- with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to write a corrupt file.")
+                        message:
+                            "The storage host answered range \(offset)- with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to write a corrupt file."
+                    )
                 }
                 if let known = total, let size = range.size, known != size {
-                    throw GatewayError(.integrity, message: "The file's size changed during the download (\(known) then \(size) bytes).")
+                    throw GatewayError(
+                        .integrity,
+                        message: "The file's size changed during the download (\(known) then \(size) bytes).")
                 }
                 total = range.size
                 try file.write(response.body)
@@ -106,7 +114,8 @@ struct Downloader: Sendable {
                 total = offset
             case 416:
                 guard let size = ContentRange(response.headers["Content-Range"])?.size, size == offset else {
-                    throw GatewayError(.integrity, httpStatus: 416, message: "The storage host refused range \(offset)- of the file.")
+                    throw GatewayError(
+                        .integrity, httpStatus: 416, message: "The storage host refused range \(offset)- of the file.")
                 }
                 total = size
             case 403 where !refreshedForCurrentOffset:
@@ -115,7 +124,9 @@ struct Downloader: Sendable {
                 refreshedForCurrentOffset = true
                 continue
             default:
-                throw GatewayError.standard(for: response, message: "The storage host refused the download of \(location.url.host ?? "the file").")
+                throw GatewayError.standard(
+                    for: response,
+                    message: "The storage host refused the download of \(location.url.host ?? "the file").")
             }
             refreshedForCurrentOffset = false
             progress?(DownloadProgress(bytesWritten: offset, totalBytes: total))
@@ -140,7 +151,9 @@ struct ContentRange: Equatable {
         size = Int64(parts[1].trimmingCharacters(in: .whitespaces))
         if parts[0] != "*" {
             let bounds = parts[0].split(separator: "-", maxSplits: 1)
-            guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first <= last else { return nil }
+            guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first <= last else {
+                return nil
+            }
             self.first = first
             self.last = last
         }
@@ -160,18 +173,24 @@ private final class PartFile: @unchecked Sendable {  // used by one task at a ti
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw GatewayError(
-                .localFile, message: "Cannot create folder \(directory.path): \(error.localizedDescription) Choose a writable folder.",
+                .localFile,
+                message:
+                    "Cannot create folder \(directory.path): \(error.localizedDescription) Choose a writable folder.",
                 underlying: error)
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw GatewayError(.localFile, message: "Download destination \(destination.path) is a folder; give a file path.")
+            throw GatewayError(
+                .localFile, message: "Download destination \(destination.path) is a folder; give a file path.")
         }
         guard FileManager.default.createFile(atPath: url.path, contents: nil),
             let handle = FileHandle(forWritingAtPath: url.path)
         else {
             throw GatewayError(
-                .localFile, message: "Cannot create \(url.path): \(String(cString: strerror(errno))). Check the folder's permissions and free space.")
+                .localFile,
+                message:
+                    "Cannot create \(url.path): \(String(cString: strerror(errno))). Check the folder's permissions and free space."
+            )
         }
         self.handle = handle
         self.url = url
@@ -180,7 +199,8 @@ private final class PartFile: @unchecked Sendable {  // used by one task at a ti
     func write(_ data: Data) throws {
         do { try handle.write(contentsOf: data) } catch {
             throw GatewayError(
-                .localFile, message: "Cannot write \(url.path): \(error.localizedDescription) Check free space on that disk.",
+                .localFile,
+                message: "Cannot write \(url.path): \(error.localizedDescription) Check free space on that disk.",
                 underlying: error)
         }
     }
@@ -188,7 +208,9 @@ private final class PartFile: @unchecked Sendable {  // used by one task at a ti
     func synchronize() throws {
         do { try handle.synchronize() } catch {
             throw GatewayError(
-                .localFile, message: "Cannot flush \(url.path) to disk: \(error.localizedDescription) Check free space on that disk.",
+                .localFile,
+                message:
+                    "Cannot flush \(url.path) to disk: \(error.localizedDescription) Check free space on that disk.",
                 underlying: error)
         }
     }
@@ -197,7 +219,8 @@ private final class PartFile: @unchecked Sendable {  // used by one task at a ti
     func commit(to destination: URL) throws {
         guard rename(url.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            throw GatewayError(.localFile, message: "Cannot move the finished download to \(destination.path): \(reason).")
+            throw GatewayError(
+                .localFile, message: "Cannot move the finished download to \(destination.path): \(reason).")
         }
     }
 

@@ -43,7 +43,8 @@ extension GatewayError {
             kind = .server
             advice = "The vendor gave an unexpected answer."
         }
-        var text = message.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        var text =
+            message.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
             ?? "HTTP \(status)"
         if let last = text.last, !".!?".contains(last) { text += "." }
         return GatewayError(

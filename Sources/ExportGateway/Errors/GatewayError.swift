@@ -157,11 +157,12 @@ extension GatewayError {
     /// A `notReady` error for an export whose result was asked for before it completed.
     static func notReady(_ export: Export) -> GatewayError {
         let status = "Export \(export.id) is \(export.status)" + (export.rawStatus.map { " (\"\($0)\")" } ?? "")
-        let message = switch export.status {
-        case .completed: status + " but the vendor gave no result location yet. Read it again in a moment."
-        case .failed, .canceled: status + ", so it has no result and never will. Create a new export."
-        default: status + ", so it has no result yet. Wait for it to complete first (wait(for:timeout:))."
-        }
+        let message =
+            switch export.status {
+            case .completed: status + " but the vendor gave no result location yet. Read it again in a moment."
+            case .failed, .canceled: status + ", so it has no result and never will. Create a new export."
+            default: status + ", so it has no result yet. Wait for it to complete first (wait(for:timeout:))."
+            }
         return GatewayError(.notReady, provider: export.provider, message: message, lastStatus: export.status)
     }
 }

@@ -30,7 +30,9 @@ public struct GatewayResource: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A dataset.
-    public static func dataset(_ ref: DatasetRef) -> GatewayResource { GatewayResource(kind: "dataset", id: ref.rawValue) }
+    public static func dataset(_ ref: DatasetRef) -> GatewayResource {
+        GatewayResource(kind: "dataset", id: ref.rawValue)
+    }
 
     /// What an export is made from.
     public static func source(_ source: ExportSource) -> GatewayResource {

@@ -40,7 +40,9 @@ public struct Gateway: Sendable {
             let known = providers.ids.map(\.rawValue).joined(separator: ", ")
             throw GatewayError(
                 .configuration,
-                message: "Unknown provider \"\(configuration.provider)\". Known providers: \(known.isEmpty ? "none linked" : known). Set \(GatewayConfiguration.providerVariable) or \"provider\" to one of them.")
+                message:
+                    "Unknown provider \"\(configuration.provider)\". Known providers: \(known.isEmpty ? "none linked" : known). Set \(GatewayConfiguration.providerVariable) or \"provider\" to one of them."
+            )
         }
         let keyVariable = configuration.apiKeyEnvironmentVariable ?? descriptor.apiKeyEnvironmentVariable
         guard let key = configuration.apiKey ?? configuration.environment.nonEmpty(keyVariable).map(APIKey.init),
@@ -63,7 +65,9 @@ public struct Gateway: Sendable {
             guard pageSize > 0 else {
                 throw GatewayError(
                     .configuration, provider: descriptor.id,
-                    message: "Page size \(pageSize) is not a positive whole number. Set \"pageSize\" or \(GatewayConfiguration.pageSizeVariable) to 1 or more.")
+                    message:
+                        "Page size \(pageSize) is not a positive whole number. Set \"pageSize\" or \(GatewayConfiguration.pageSizeVariable) to 1 or more."
+                )
             }
             options.pageSize = pageSize
         }
@@ -102,7 +106,9 @@ public struct Gateway: Sendable {
             if let filter = request.filters.setFilters.first(where: { !adapter.capabilities.filters.contains($0) }) {
                 throw adapter.unsupported(
                     filter.description,
-                    advice: "It cannot filter exports by \(filter.meaning): remove \(filter), or filter the result yourself (a vendor option in providerOptions may do it; see docs/providers.md).")
+                    advice:
+                        "It cannot filter exports by \(filter.meaning): remove \(filter), or filter the result yourself (a vendor option in providerOptions may do it; see docs/providers.md)."
+                )
             }
             return try await adapter.createExport(request, api: api)
         }
@@ -145,7 +151,9 @@ public struct Gateway: Sendable {
     /// - Throws: ``GatewayError/Kind/notFound`` when no such export exists,
     ///   ``GatewayError/Kind/unsupported`` when the vendor has no names.
     public func export(named name: String, in dataset: DatasetRef) async throws -> Export {
-        try await api.perform(ExportNameRequest(name: name, dataset: dataset)) { try await adapter.exportNamed($0, api: api) }
+        try await api.perform(ExportNameRequest(name: name, dataset: dataset)) {
+            try await adapter.exportNamed($0, api: api)
+        }
     }
 
     /// Polls until the export ends, with growing pauses.
@@ -193,7 +201,8 @@ public struct Gateway: Sendable {
         do {
             if export.downloadLocation == nil, adapter.capabilities.streamsRecords {
                 // A streaming vendor's result is its results stream, written as one NDJSON file.
-                return try await downloader.download(stream: try await resultsReader(of: export), to: destination, progress: report)
+                return try await downloader.download(
+                    stream: try await resultsReader(of: export), to: destination, progress: report)
             }
             let location: DownloadLocation
             if let known = export.downloadLocation, known.expiresAt.map({ $0 > Date() }) ?? true {
@@ -202,14 +211,17 @@ public struct Gateway: Sendable {
                 location = try await freshLocation(for: export)
             }
             return try await downloader.download(
-                from: location, to: destination, refreshLocation: { try await freshLocation(for: export) }, progress: report)
+                from: location, to: destination, refreshLocation: { try await freshLocation(for: export) },
+                progress: report)
         } catch let error as GatewayError {
             throw api.stamped(error, operation: .download, resource: .export(export.id))
         }
     }
 
     private func freshLocation(for export: Export) async throws -> DownloadLocation {
-        try await api.perform(DownloadLocationRequest(export: export)) { try await adapter.downloadLocation($0, api: api) }
+        try await api.perform(DownloadLocationRequest(export: export)) {
+            try await adapter.downloadLocation($0, api: api)
+        }
     }
 
     /// A reader over the whole results stream, or `nil` when the vendor reports it empty.
@@ -308,6 +320,8 @@ public struct Gateway: Sendable {
 
     /// One item (or sequence) of a dataset.
     public func item(_ id: ItemID, kind: ItemKind = .item, in dataset: DatasetRef) async throws -> Item {
-        try await api.perform(ItemReadRequest(id: id, kind: kind, dataset: dataset)) { try await adapter.item($0, api: api) }
+        try await api.perform(ItemReadRequest(id: id, kind: kind, dataset: dataset)) {
+            try await adapter.item($0, api: api)
+        }
     }
 }

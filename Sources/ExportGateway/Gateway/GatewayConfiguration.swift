@@ -60,7 +60,9 @@ public struct GatewayConfiguration: Sendable {
         guard let provider = environment.nonEmpty(providerVariable) else {
             throw GatewayError(
                 .configuration,
-                message: "No provider configured. Set \(providerVariable) to a provider name (the `id` of one of your ProviderSet's descriptors) or use a configuration file.")
+                message:
+                    "No provider configured. Set \(providerVariable) to a provider name (the `id` of one of your ProviderSet's descriptors) or use a configuration file."
+            )
         }
         var configuration = GatewayConfiguration(provider: ProviderID(rawValue: provider), environment: environment)
         try configuration.applyEnvironmentOverrides()
@@ -85,13 +87,17 @@ public struct GatewayConfiguration: Sendable {
         } catch {
             throw GatewayError(
                 .configuration,
-                message: "Configuration file \(file.path) is not valid: \(error.readableDecodingDescription). Expected a JSON object such as {\"provider\": \"<name>\"}.")
+                message:
+                    "Configuration file \(file.path) is not valid: \(error.readableDecodingDescription). Expected a JSON object such as {\"provider\": \"<name>\"}."
+            )
         }
         let provider = environment.nonEmpty(providerVariable) ?? fileContents.provider
         guard let provider, !provider.isEmpty else {
             throw GatewayError(
                 .configuration,
-                message: "Configuration file \(file.path) names no provider. Add \"provider\": \"<name>\" or set \(providerVariable).")
+                message:
+                    "Configuration file \(file.path) names no provider. Add \"provider\": \"<name>\" or set \(providerVariable)."
+            )
         }
         var configuration = GatewayConfiguration(
             provider: ProviderID(rawValue: provider), apiKey: fileContents.apiKey.map(APIKey.init),
@@ -124,7 +130,8 @@ public struct GatewayConfiguration: Sendable {
             let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty
         else {
             throw GatewayError(
-                .configuration, message: "\(source) is not an absolute URL: \"\(text)\". Use a form like https://host/api/v1.")
+                .configuration,
+                message: "\(source) is not an absolute URL: \"\(text)\". Use a form like https://host/api/v1.")
         }
         let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased())
         guard scheme == "https" || (scheme == "http" && loopback) else {

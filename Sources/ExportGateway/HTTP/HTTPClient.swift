@@ -41,7 +41,8 @@ struct HTTPClient: Sendable {
                 guard RetryPolicy.isRetryable(status: response.status) || isTransient?(response) == true else {
                     return response
                 }
-                reason = RetryPolicy.isRetryable(status: response.status)
+                reason =
+                    RetryPolicy.isRetryable(status: response.status)
                     ? "HTTP \(response.status)" : "HTTP \(response.status) reporting a passing failure"
                 retryAfter = RetryAfter.parse(response.headers["Retry-After"])
                 if attempt >= retryPolicy.maxAttempts || !repeatable { return response }
@@ -57,7 +58,8 @@ struct HTTPClient: Sendable {
                 reason = Self.transportError(error).message
             }
             let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter)
-            eventHandler?(.retrying(method: request.method, url: request.url, attempt: attempt, delay: delay, reason: reason))
+            eventHandler?(
+                .retrying(method: request.method, url: request.url, attempt: attempt, delay: delay, reason: reason))
             try await clock.sleep(for: delay)
             attempt += 1
         }
@@ -67,8 +69,10 @@ struct HTTPClient: Sendable {
         var request = original
         for _ in 0...Self.maxRedirects {
             let response = try await transport.send(request)
-            eventHandler?(.response(method: request.method, url: request.url, status: response.status, attempt: attempt))
-            guard [301, 302, 303, 307, 308].contains(response.status), request.method == .get || request.method == .head,
+            eventHandler?(
+                .response(method: request.method, url: request.url, status: response.status, attempt: attempt))
+            guard [301, 302, 303, 307, 308].contains(response.status),
+                request.method == .get || request.method == .head,
                 let location = response.headers["Location"],
                 let next = URL(string: location, relativeTo: request.url)?.absoluteURL
             else { return response }
@@ -80,7 +84,8 @@ struct HTTPClient: Sendable {
             eventHandler?(.redirected(from: request.url, to: next, droppedCredentials: leavesOrigin))
             request.url = next
         }
-        throw GatewayError(.transport, message: "Gave up after \(Self.maxRedirects) redirects from \(original.url.absoluteString).")
+        throw GatewayError(
+            .transport, message: "Gave up after \(Self.maxRedirects) redirects from \(original.url.absoluteString).")
     }
 
     static func sameOrigin(_ a: URL, _ b: URL) -> Bool {

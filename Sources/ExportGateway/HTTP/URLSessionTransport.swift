@@ -58,7 +58,8 @@ public final class URLSessionTransport: HTTPTransport {
     private func data(for request: URLRequest) async throws -> (Data, URLResponse) {
         let pending = PendingTask()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
                 let task = session.dataTask(with: request) { data, response, error in
                     if let error {
                         continuation.resume(throwing: error)

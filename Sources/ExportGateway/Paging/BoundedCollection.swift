@@ -14,7 +14,9 @@ enum BoundedCollection {
             guard all.count < limit else {
                 throw GatewayError(
                     .limitExceeded,
-                    message: "There are more than \(limit) \(noun). Raise the bound, or iterate with for-await to handle them one at a time.")
+                    message:
+                        "There are more than \(limit) \(noun). Raise the bound, or iterate with for-await to handle them one at a time."
+                )
             }
             all.append(element)
         }

@@ -42,8 +42,9 @@ public struct PagedSequence<Element: Sendable>: AsyncSequence, Sendable {
                 let page = try await fetchPage(cursor)
                 started = true
                 if let next = page.next, !seenCursors.insert(next).inserted {
-                    throw stamp(GatewayError(
-                        .server, message: "The vendor returned cursor \(next) twice; stopping instead of looping."))
+                    throw stamp(
+                        GatewayError(
+                            .server, message: "The vendor returned cursor \(next) twice; stopping instead of looping."))
                 }
                 buffer = page.elements
                 bufferIndex = 0

@@ -122,7 +122,8 @@ extension ExportProvider {
     /// do instead when there is something to say.
     public func unsupported(_ feature: String, advice: String? = nil) -> GatewayError {
         var error = GatewayError.unsupported(
-            feature, message: "\(Self.descriptor.displayName) does not support \(feature)." + (advice.map { " \($0)" } ?? ""))
+            feature,
+            message: "\(Self.descriptor.displayName) does not support \(feature)." + (advice.map { " \($0)" } ?? ""))
         error.provider = Self.id
         return error
     }

@@ -69,15 +69,19 @@ public struct VendorAPI: Sendable {
         if text.hasSuffix("/") { text.removeLast() }
         text += path.escaped
         if !query.isEmpty {
-            text += "?" + query.map { item in
-                PercentEscaping.escapingAllButUnreserved(item.name)
-                    + (item.value.map { "=" + PercentEscaping.escapingAllButUnreserved($0) } ?? "")
-            }.joined(separator: "&")
+            text +=
+                "?"
+                + query.map { item in
+                    PercentEscaping.escapingAllButUnreserved(item.name)
+                        + (item.value.map { "=" + PercentEscaping.escapingAllButUnreserved($0) } ?? "")
+                }.joined(separator: "&")
         }
         guard let url = URL(string: text) else {
             throw GatewayError(
                 .configuration, provider: provider,
-                message: "The base URL \(baseURL.absoluteString) cannot carry the path \(path). Check the configured base URL.")
+                message:
+                    "The base URL \(baseURL.absoluteString) cannot carry the path \(path). Check the configured base URL."
+            )
         }
         return url
     }
@@ -129,11 +133,12 @@ public struct VendorAPI: Sendable {
         let before = request.headers
         adapter.authenticate(&request, key: key)
         request.credentialHeaderNames.formUnion(Self.changedHeaderNames(from: before, to: request.headers))
-        let repeatable = switch retry {
-        case .automatic: request.method.isIdempotent
-        case .idempotent: true
-        case .never: false
-        }
+        let repeatable =
+            switch retry {
+            case .automatic: request.method.isIdempotent
+            case .idempotent: true
+            case .never: false
+            }
         do {
             let adapter = self.adapter
             let response = try await client.send(request, repeatable: repeatable) { response in
@@ -184,8 +189,9 @@ public struct VendorAPI: Sendable {
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let date = ISO8601.date(from: text) else {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath, debugDescription: "Not an ISO-8601 date: \(text)"))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath, debugDescription: "Not an ISO-8601 date: \(text)"))
             }
             return date
         }
@@ -193,9 +199,10 @@ public struct VendorAPI: Sendable {
     }
 
     private static func changedHeaderNames(from before: HTTPHeaders, to after: HTTPHeaders) -> Set<String> {
-        Set(after.compactMap { field in
-            before.values(for: field.name).contains(field.value) ? nil : field.name.lowercased()
-        })
+        Set(
+            after.compactMap { field in
+                before.values(for: field.name).contains(field.value) ? nil : field.name.lowercased()
+            })
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -51,7 +51,9 @@ struct LineSplitter: Sendable {
             guard pending.count <= Self.maxLineBytes else {
                 throw GatewayError(
                     .decoding,
-                    message: "A line of the stream starting at byte \(pendingOffset) is longer than \(Self.maxLineBytes) bytes; the stream is not NDJSON.")
+                    message:
+                        "A line of the stream starting at byte \(pendingOffset) is longer than \(Self.maxLineBytes) bytes; the stream is not NDJSON."
+                )
             }
         }
         return lines.filter { !Self.isBlank($0.bytes) }

@@ -52,7 +52,8 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
             } catch {
                 throw GatewayError(
                     .decoding,
-                    message: "The line at byte \(line.offset) of the \(source.stream.rawValue) stream is not JSON (\(error)).",
+                    message:
+                        "The line at byte \(line.offset) of the \(source.stream.rawValue) stream is not JSON (\(error)).",
                     underlying: error)
             }
             return try transform(RecordLine(value: value, offset: line.offset, nextOffset: line.nextOffset))
@@ -73,7 +74,9 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                         fieldErrors: ["offset": ["must be between 0 and \(info.totalBytes)"]])
                 }
                 // A resumed stream starts one byte early, to see that the byte before is a newline.
-                let readFrom = source.startOffset > 0 && source.startOffset < info.totalBytes ? source.startOffset - 1 : source.startOffset
+                let readFrom =
+                    source.startOffset > 0 && source.startOffset < info.totalBytes
+                    ? source.startOffset - 1 : source.startOffset
                 reader = StreamByteReader(
                     stream: source.stream, totalBytes: info.totalBytes, startingAt: readFrom,
                     pieceSize: source.pieceSize, client: source.client, locate: source.locate)

@@ -55,7 +55,9 @@ struct StreamByteReader: Sendable {
         guard located.byteRange.contains(offset), located.byteRange.upperBound < totalBytes else {
             throw GatewayError(
                 .integrity,
-                message: "Asked for byte \(offset) of the \(stream.rawValue) stream (\(totalBytes) bytes), the vendor pointed at bytes \(located.byteRange.lowerBound)-\(located.byteRange.upperBound); refusing to read a corrupt stream.")
+                message:
+                    "Asked for byte \(offset) of the \(stream.rawValue) stream (\(totalBytes) bytes), the vendor pointed at bytes \(located.byteRange.lowerBound)-\(located.byteRange.upperBound); refusing to read a corrupt stream."
+            )
         }
         chunk = located
         return located
@@ -64,7 +66,8 @@ struct StreamByteReader: Sendable {
     private func fetch(from chunk: RecordChunk) async throws -> Data {
         let first = offset - chunk.byteRange.lowerBound
         let last = min(chunk.byteRange.upperBound, offset + Int64(pieceSize) - 1) - chunk.byteRange.lowerBound
-        let response = try await client.send(RangedRead.request(chunk.url, from: first, through: last), repeatable: true)
+        let response = try await client.send(
+            RangedRead.request(chunk.url, from: first, through: last), repeatable: true)
         switch response.status {
         case 206:
             guard let range = RangedRead.checkedRange(of: response, startingAt: first),
@@ -72,7 +75,9 @@ struct StreamByteReader: Sendable {
             else {
                 throw GatewayError(
                     .integrity, httpStatus: 206,
-                    message: "The storage host answered range \(first)-\(last) of a \(chunk.byteCount)-byte chunk with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to read a corrupt stream.")
+                    message:
+                        "The storage host answered range \(first)-\(last) of a \(chunk.byteCount)-byte chunk with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to read a corrupt stream."
+                )
             }
             return response.body
         case 200:
@@ -80,7 +85,9 @@ struct StreamByteReader: Sendable {
             guard Int64(response.body.count) == chunk.byteCount else {
                 throw GatewayError(
                     .integrity, httpStatus: 200,
-                    message: "A chunk of the \(stream.rawValue) stream should hold \(chunk.byteCount) bytes, the storage host sent \(response.body.count).")
+                    message:
+                        "A chunk of the \(stream.rawValue) stream should hold \(chunk.byteCount) bytes, the storage host sent \(response.body.count)."
+                )
             }
             return response.body.subdata(in: (response.body.startIndex + Int(first))..<response.body.endIndex)
         default:

@@ -34,7 +34,8 @@ struct Waiter: Sendable {
                 guard remaining > .zero else {
                     throw GatewayError(
                         .timeout, provider: export.provider,
-                        message: "Export \(export.id) did not finish within \(timeout.formattedSeconds); last status \(export.status)"
+                        message:
+                            "Export \(export.id) did not finish within \(timeout.formattedSeconds); last status \(export.status)"
                             + (export.rawStatus.map { " (\"\($0)\")" } ?? "")
                             + ". It may still be running: wait again with a longer timeout.",
                         lastStatus: export.status)

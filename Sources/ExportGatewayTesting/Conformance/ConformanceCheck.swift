@@ -91,7 +91,8 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
     /// dataset, writes not allowed), a failure against a simulator, which has everything.
     private func reportUnplanned(_ skip: ConformanceSkip) throws -> ConformanceSkip {
         guard target.mode == .live else {
-            throw ConformanceFailure("against a simulator a check may skip only for a missing capability; it skipped: \(skip.reason)")
+            throw ConformanceFailure(
+                "against a simulator a check may skip only for a missing capability; it skipped: \(skip.reason)")
         }
         return report(skip)
     }

@@ -57,6 +57,8 @@ public struct ConformanceEnvironment: Sendable {
 
     /// Throws a skip unless checks may create exports here.
     public func requireWrites() throws {
-        guard allowsWrites else { throw ConformanceSkip("creates exports; set EXPORT_GATEWAY_LIVE_WRITES=1 to allow it live") }
+        guard allowsWrites else {
+            throw ConformanceSkip("creates exports; set EXPORT_GATEWAY_LIVE_WRITES=1 to allow it live")
+        }
     }
 }

@@ -21,7 +21,9 @@ public struct ConformanceRequirement: Sendable {
     }
 
     /// Exports can be listed.
-    public static let listsExports = ConformanceRequirement(lack: "cannot list exports") { $0.capabilities.listsExports }
+    public static let listsExports = ConformanceRequirement(lack: "cannot list exports") {
+        $0.capabilities.listsExports
+    }
     /// Exports can be made from a dataset.
     public static let exportsDatasets = ConformanceRequirement(lack: "cannot export a dataset") {
         $0.capabilities.exportsDatasets

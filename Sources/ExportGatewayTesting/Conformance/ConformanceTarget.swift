@@ -68,8 +68,9 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     ) -> ConformanceTarget {
         ConformanceTarget(simulating: Simulator.self, mode: .loopback) {
             let server = try SimulatorServer.start(limits: loopbackLimits, simulator: makeSimulator)
-            return .success(environment(
-                against: server.simulator, transport: URLSessionTransport(), teardown: { await server.stop() }))
+            return .success(
+                environment(
+                    against: server.simulator, transport: URLSessionTransport(), teardown: { await server.stop() }))
         }
     }
 
@@ -103,7 +104,8 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
         _ descriptor: ProviderDescriptor, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> ConformanceTarget {
         ConformanceTarget(
-            provider: descriptor.id, mode: .live, capabilities: descriptor.makeProvider().capabilities, cancelsExports: nil
+            provider: descriptor.id, mode: .live, capabilities: descriptor.makeProvider().capabilities,
+            cancelsExports: nil
         ) {
             guard let key = environment[descriptor.apiKeyEnvironmentVariable], !key.isEmpty else {
                 return .failure(ConformanceSkip("\(descriptor.apiKeyEnvironmentVariable) is not set"))
@@ -115,11 +117,12 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
                     provider: descriptor.makeProvider(), apiKey: APIKey(key), baseURL: baseURL,
                     options: GatewayOptions(pageSize: 20, clock: clock))
             }
-            return .success(ConformanceEnvironment(
-                gateway: gateway(key), gatewayWithWrongKey: gateway(ConformanceEnvironment.wrongAPIKey),
-                gatewayWithRestrictedKey: nil, simulator: nil, clock: clock,
-                liveDataset: environment["EXPORT_GATEWAY_LIVE_DATASET"].map(DatasetRef.init(rawValue:)),
-                allowsWrites: environment["EXPORT_GATEWAY_LIVE_WRITES"] == "1"))
+            return .success(
+                ConformanceEnvironment(
+                    gateway: gateway(key), gatewayWithWrongKey: gateway(ConformanceEnvironment.wrongAPIKey),
+                    gatewayWithRestrictedKey: nil, simulator: nil, clock: clock,
+                    liveDataset: environment["EXPORT_GATEWAY_LIVE_DATASET"].map(DatasetRef.init(rawValue:)),
+                    allowsWrites: environment["EXPORT_GATEWAY_LIVE_WRITES"] == "1"))
         }
     }
 }

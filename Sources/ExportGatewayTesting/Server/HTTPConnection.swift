@@ -47,7 +47,8 @@ struct HTTPConnection: Sendable {
                 case .needMore:
                     let begun = input.contains { $0 != 13 && $0 != 10 }
                     if begun, deadline == nil { deadline = ContinuousClock.now + limits.requestTimeout }
-                    let outcome = begun
+                    let outcome =
+                        begun
                         ? await fill(&input, scratch, idle: limits.idleTimeout, deadline: deadline)
                         : await fill(&input, scratch, idle: limits.keepAliveTimeout, deadline: nil)
                     switch outcome {
@@ -131,7 +132,8 @@ struct HTTPConnection: Sendable {
         if !target.hasPrefix("/") {
             // Absolute form (`GET http://host/path`), as proxies send it: keep path and query.
             guard let absolute = URLComponents(string: target), absolute.scheme != nil else { return nil }
-            target = (absolute.percentEncodedPath.isEmpty ? "/" : absolute.percentEncodedPath)
+            target =
+                (absolute.percentEncodedPath.isEmpty ? "/" : absolute.percentEncodedPath)
                 + (absolute.percentEncodedQuery.map { "?" + $0 } ?? "")
         }
         guard let url = URL(string: origin.absoluteString + target) else { return nil }
@@ -151,7 +153,8 @@ struct HTTPConnection: Sendable {
     /// Reads what has arrived into `input`, waiting when nothing has: at most `idle`, and
     /// never past `deadline`.
     private func fill(
-        _ input: inout [UInt8], _ scratch: UnsafeMutableRawBufferPointer, idle: Duration, deadline: ContinuousClock.Instant?
+        _ input: inout [UInt8], _ scratch: UnsafeMutableRawBufferPointer, idle: Duration,
+        deadline: ContinuousClock.Instant?
     ) async -> Fill {
         while true {
             switch socket.read(into: scratch) {

@@ -121,7 +121,8 @@ public final class LoopbackHTTPServer: Sendable {
                     client.close()
                     return
                 }
-                let connection = HTTPConnection(socket: client, origin: origin, limits: limits, queue: queue, handler: handler)
+                let connection = HTTPConnection(
+                    socket: client, origin: origin, limits: limits, queue: queue, handler: handler)
                 group.addTask {
                     await connection.serve()
                     self.state.withLock { state in

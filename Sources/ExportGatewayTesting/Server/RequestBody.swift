@@ -19,7 +19,9 @@ enum BodyFraming: Equatable {
         let lengths = head.listValues("content-length")
         if !encodings.isEmpty {
             // Both framings at once is how request smuggling starts: refuse, never pick one.
-            guard lengths.isEmpty else { throw Refusal(status: 400, reason: "both Content-Length and Transfer-Encoding") }
+            guard lengths.isEmpty else {
+                throw Refusal(status: 400, reason: "both Content-Length and Transfer-Encoding")
+            }
             guard encodings == ["chunked"] else { throw Refusal(status: 501, reason: "unsupported transfer coding") }
             self = .chunked
             return
@@ -31,9 +33,11 @@ enum BodyFraming: Equatable {
         // Repeats of one value (`Content-Length: 5, 5`) are allowed; differing values are not.
         let values = Set(lengths)
         guard values.count == 1, let text = values.first, !text.isEmpty, text.count <= 18,
-              text.utf8.allSatisfy({ (48...57).contains($0) }), let length = Int(text)
+            text.utf8.allSatisfy({ (48...57).contains($0) }), let length = Int(text)
         else { throw Refusal(status: 400, reason: "malformed Content-Length") }
-        guard length <= maxBodyBytes else { throw Refusal(status: 413, reason: "body larger than \(maxBodyBytes) bytes") }
+        guard length <= maxBodyBytes else {
+            throw Refusal(status: 413, reason: "body larger than \(maxBodyBytes) bytes")
+        }
         self = length == 0 ? .none : .length(length)
     }
 }
@@ -84,7 +88,7 @@ struct ChunkedDecoder {
                 let line = bytes[index..<lineEnd]
                 let digits = line.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != 32 && $0 != 9 }
                 guard !digits.isEmpty, digits.count <= 15,
-                      let size = Int(String(decoding: digits, as: UTF8.self), radix: 16), size >= 0
+                    let size = Int(String(decoding: digits, as: UTF8.self), radix: 16), size >= 0
                 else { return .invalid }
                 index = lineEnd + 2
                 if size == 0 {

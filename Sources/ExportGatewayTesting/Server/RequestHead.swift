@@ -78,7 +78,8 @@ struct RequestHead: Sendable, Equatable {
             guard let field = parseField(line) else { return .invalid("malformed header field") }
             fields.append(field)
         }
-        return .head(RequestHead(method: method, target: target, minorVersion: minor, fields: fields), bodyStart: end + 4)
+        return .head(
+            RequestHead(method: method, target: target, minorVersion: minor, fields: fields), bodyStart: end + 4)
     }
 
     /// The index of the `\r\n\r\n` that ends the head, searched no further than `limit`.
@@ -99,11 +100,15 @@ struct RequestHead: Sendable, Equatable {
     private static func parseRequestLine(_ line: ArraySlice<UInt8>) -> (String, String, Int)? {
         let parts = line.split(separator: 32, omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte),
-              !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 32 && $0 < 127 })
+            !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 32 && $0 < 127 })
         else { return nil }
         let version = Array(parts[2])
-        guard version.count == 8, version.starts(with: Array("HTTP/1.".utf8)), (48...57).contains(version[7]) else { return nil }
-        return (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self), Int(version[7] - 48))
+        guard version.count == 8, version.starts(with: Array("HTTP/1.".utf8)), (48...57).contains(version[7]) else {
+            return nil
+        }
+        return (
+            String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self), Int(version[7] - 48)
+        )
     }
 
     /// `name: value` with a token name and no control bytes in the value (tab allowed).
@@ -125,8 +130,9 @@ struct RequestHead: Sendable, Equatable {
         switch byte {
         case 48...57, 65...90, 97...122: true
         case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): true
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
         default: false
         }
     }

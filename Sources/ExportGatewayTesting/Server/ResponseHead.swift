@@ -41,12 +41,15 @@ enum ResponseHead {
     /// A short plain-text error the server itself sends (400, 408, 413, 431...), always
     /// followed by closing the connection.
     static func serverError(_ status: Int, _ reason: String, date: String) -> Data {
-        serialize(.text(status, "\(status) \(reasonPhrase(status)): \(reason)\n"), isHead: false, keepAlive: false, date: date)
+        serialize(
+            .text(status, "\(status) \(reasonPhrase(status)): \(reason)\n"), isHead: false, keepAlive: false, date: date
+        )
     }
 
     /// A header value with CR and LF replaced: a handler's text must never split the head.
     private static func sanitized(_ value: String) -> String {
-        value.contains(where: { $0 == "\r" || $0 == "\n" }) ? value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") : value
+        value.contains(where: { $0 == "\r" || $0 == "\n" })
+            ? value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") : value
     }
 
     /// The RFC 9110 reason phrase for `status` (clients ignore it; humans reading curl -v do not).
@@ -96,7 +99,8 @@ enum ResponseHead {
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+        return
+            "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 }

@@ -58,7 +58,7 @@ public final class SimulatorServer<Simulator: VendorSimulator>: Sendable {
         let storage = try LoopbackHTTPServer(port: storagePort, limits: limits)
         let simulator = try makeSimulator(api.origin, storage.origin)
         guard SimulatorTransport.sameOrigin(simulator.apiBaseURL, api.origin),
-              SimulatorTransport.sameOrigin(simulator.storageBaseURL, storage.origin)
+            SimulatorTransport.sameOrigin(simulator.storageBaseURL, storage.origin)
         else {
             throw LoopbackServerError(
                 "The simulator lives at \(simulator.apiBaseURL.absoluteString) and \(simulator.storageBaseURL.absoluteString), "

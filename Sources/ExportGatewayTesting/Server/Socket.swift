@@ -34,7 +34,8 @@ struct Socket: Sendable {
         guard (0...65_535).contains(port) else {
             throw LoopbackServerError("Port \(port) is not between 0 and 65535.")
         }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(
+            AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw LoopbackServerError("Could not create a socket", errno: errno) }
         let listener = Socket(descriptor: fd)
         var yes: Int32 = 1
@@ -44,7 +45,9 @@ struct Socket: Sendable {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else {
             let code = errno
@@ -147,7 +150,8 @@ struct Socket: Sendable {
     func waitUntilReady(writing: Bool = false, timeout: Duration?, queue: DispatchQueue) async -> Bool {
         let descriptor = self.descriptor
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let source: any DispatchSourceProtocol = writing
+            let source: any DispatchSourceProtocol =
+                writing
                 ? DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: queue)
                 : DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
             let timer = DispatchSource.makeTimerSource(queue: queue)
@@ -194,7 +198,10 @@ private final class ReadinessWait: @unchecked Sendable {
     private var continuation: CheckedContinuation<Bool, Never>?
     private var ready = false
 
-    init(source: any DispatchSourceProtocol, timer: any DispatchSourceTimer, continuation: CheckedContinuation<Bool, Never>) {
+    init(
+        source: any DispatchSourceProtocol, timer: any DispatchSourceTimer,
+        continuation: CheckedContinuation<Bool, Never>
+    ) {
         self.source = source
         self.timer = timer
         self.continuation = continuation

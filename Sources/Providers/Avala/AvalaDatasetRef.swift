@@ -46,7 +46,9 @@ enum AvalaDatasetRef: Sendable, Hashable {
             guard let owner = dataset.ownerName, !owner.isEmpty, let slug = dataset.slug, !slug.isEmpty else {
                 throw GatewayError(
                     .decoding, httpStatus: response.status,
-                    message: "Avala's answer for dataset \(uid) has no `owner_name` or `slug`, which its items and sequences endpoints need. Pass the dataset as \"owner/slug\" instead.")
+                    message:
+                        "Avala's answer for dataset \(uid) has no `owner_name` or `slug`, which its items and sequences endpoints need. Pass the dataset as \"owner/slug\" instead."
+                )
             }
             return AvalaDatasetPath(owner: owner, slug: slug)
         }
@@ -63,7 +65,9 @@ enum AvalaDatasetRef: Sendable, Hashable {
             guard let uid = dataset.uid, !uid.isEmpty else {
                 throw GatewayError(
                     .decoding, httpStatus: response.status,
-                    message: "Avala's answer for dataset \(path) has no `uid`, which creating an export needs. Pass the dataset uid instead.")
+                    message:
+                        "Avala's answer for dataset \(path) has no `uid`, which creating an export needs. Pass the dataset uid instead."
+                )
             }
             return uid
         }

@@ -69,7 +69,8 @@ struct AvalaCreatePlan: Sendable {
         }
 
         let needsDocumentedBody = request.name != nil || request.format != nil || !request.providerOptions.isEmpty
-        documented = needsDocumentedBody
+        documented =
+            needsDocumentedBody
             ? DocumentedFields(
                 name: request.name ?? Self.defaultName, format: vendorFormat ?? ExportFormat.avalaJSON.rawValue,
                 slices: slices, filterQueryString: filterQuery?.stringValue)

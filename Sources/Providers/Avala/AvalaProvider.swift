@@ -76,13 +76,15 @@ public struct AvalaProvider: ExportProvider {
         case .project(let uid): sourceUID = uid
         }
         let response = try await api.send(
-            api.request(.post, api.path("exports", endsWithSlash: true), json: plan.body(sourceUID: sourceUID)), retry: .never)
+            api.request(.post, api.path("exports", endsWithSlash: true), json: plan.body(sourceUID: sourceUID)),
+            retry: .never)
         return try AvalaExportWire(api.json(from: response)).export
     }
 
     /// Reads one export with `GET /exports/{uid}/`.
     public func export(_ request: ExportReadRequest, api: VendorAPI) async throws -> Export {
-        let response = try await api.send(api.request(.get, api.path("exports", request.id.rawValue, endsWithSlash: true)))
+        let response = try await api.send(
+            api.request(.get, api.path("exports", request.id.rawValue, endsWithSlash: true)))
         return try AvalaExportWire(api.json(from: response)).export
     }
 

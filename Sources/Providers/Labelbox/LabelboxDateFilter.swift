@@ -36,7 +36,9 @@ struct DateFilter {
         }
         let bounds = try pair.enumerated().map { position, item -> Bound? in
             if item.isNull { return nil }
-            guard let text = item.stringValue else { throw Problem(message: "expects [start, end], each a date string or null") }
+            guard let text = item.stringValue else {
+                throw Problem(message: "expects [start, end], each a date string or null")
+            }
             return try Self.bound(text, isEnd: position == 1)
         }
         guard bounds[0] != nil || bounds[1] != nil else { return nil }
@@ -57,7 +59,10 @@ struct DateFilter {
         case let (nil, end?): operatorAndValue = ("LESS_THAN_OR_EQUAL", .string(end))
         case (nil, nil): return nil
         }
-        return ["type": .string(type), "value": ["operator": .string(operatorAndValue.0), "timezone": zone, "value": operatorAndValue.1]]
+        return [
+            "type": .string(type),
+            "value": ["operator": .string(operatorAndValue.0), "timezone": zone, "value": operatorAndValue.1],
+        ]
     }
 
     private static func text(_ bound: Bound) -> String {
@@ -81,7 +86,10 @@ struct DateFilter {
         if shaped("9999-99-99T99:99:99"), let instant = isoInstant(text) {
             return .utc(utcText(wholeSecond(instant, roundingUp: isEnd)))
         }
-        throw Problem(message: "\"\(text)\" is not a date: use YYYY-MM-DD, YYYY-MM-DD hh:mm:ss, or ISO 8601 with an offset (YYYY-MM-DDThh:mm:ss±hhmm or Z)")
+        throw Problem(
+            message:
+                "\"\(text)\" is not a date: use YYYY-MM-DD, YYYY-MM-DD hh:mm:ss, or ISO 8601 with an offset (YYYY-MM-DDThh:mm:ss±hhmm or Z)"
+        )
     }
 
     private static func plainDate(_ text: String, format: String) -> Bool {
@@ -106,7 +114,8 @@ struct DateFilter {
         } else {
             guard let sign = offset.first, sign == "+" || sign == "-" else { return nil }
             let clock = offset.dropFirst().replacingOccurrences(of: ":", with: "")
-            guard clock.count == 4, let hours = Int(clock.prefix(2)), let minutes = Int(clock.suffix(2)), hours < 24, minutes < 60
+            guard clock.count == 4, let hours = Int(clock.prefix(2)), let minutes = Int(clock.suffix(2)), hours < 24,
+                minutes < 60
             else { return nil }
             seconds = (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
         }

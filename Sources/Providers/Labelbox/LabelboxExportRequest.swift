@@ -28,14 +28,21 @@ struct LabelboxExportRequest {
     static let datasetFlagParams: [(option: String, wire: String)] = [
         ("predictions", "includePredictions"), ("all_projects", "allProjects"), ("all_model_runs", "allModelRuns"),
     ]
-    static let datasetListParams: [(option: String, wire: String)] = [("project_ids", "projectIds"), ("model_run_ids", "modelRunIds")]
+    static let datasetListParams: [(option: String, wire: String)] = [
+        ("project_ids", "projectIds"), ("model_run_ids", "modelRunIds"),
+    ]
     static let mediaTypes: Set<String> = [
-        "IMAGE", "VIDEO", "TEXT", "PDF", "AUDIO", "CONVERSATIONAL", "HTML", "TMS_GEO", "TMS_SIMPLE", "POINT_CLOUD", "LLM",
+        "IMAGE", "VIDEO", "TEXT", "PDF", "AUDIO", "CONVERSATIONAL", "HTML", "TMS_GEO", "TMS_SIMPLE", "POINT_CLOUD",
+        "LLM",
         "UNKNOWN", "UNSUPPORTED",
     ]
     static let workflowStatuses = ["ToLabel", "InReview", "InRework", "Done"]
-    static let dateFilters: [(option: String, wire: String)] = [("last_activity_at", "data_row_last_activity_at"), ("label_created_at", "labeled_at")]
-    static let idFilters: [(option: String, wire: String)] = [("data_row_ids", "data_row_id"), ("global_keys", "global_key"), ("batch_ids", "batch")]
+    static let dateFilters: [(option: String, wire: String)] = [
+        ("last_activity_at", "data_row_last_activity_at"), ("label_created_at", "labeled_at"),
+    ]
+    static let idFilters: [(option: String, wire: String)] = [
+        ("data_row_ids", "data_row_id"), ("global_keys", "global_key"), ("batch_ids", "batch"),
+    ]
 
     /// Every `providerOptions` key Labelbox honors.
     static let optionKeys: Set<String> = Set(
@@ -49,7 +56,9 @@ struct LabelboxExportRequest {
 
     /// Builds the mutation; `timezone` is asked for only when a plain date filter needs
     /// the user's profile timezone.
-    static func make(_ request: ExportRequest, timezone: () async throws -> String) async throws -> LabelboxExportRequest {
+    static func make(
+        _ request: ExportRequest, timezone: () async throws -> String
+    ) async throws -> LabelboxExportRequest {
         try checkSupported(request)
         // JSON null means "not set" for a known key (an unknown key was refused above, null or not).
         let options = request.providerOptions.filter { !$0.value.isNull }
@@ -70,7 +79,9 @@ struct LabelboxExportRequest {
         if let name = request.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             errors.add("name", "must not be empty; leave it out for Labelbox's default task name")
         }
-        let scopeOnly = isProject ? datasetFlagParams.map(\.option) + datasetListParams.map(\.option) : ["batch_ids", "workflow_status"]
+        let scopeOnly =
+            isProject
+            ? datasetFlagParams.map(\.option) + datasetListParams.map(\.option) : ["batch_ids", "workflow_status"]
         for key in scopeOnly where options[key] != nil {
             errors.add("providerOptions.\(key)", "applies to \(isProject ? "dataset" : "project") exports only")
         }
@@ -80,7 +91,8 @@ struct LabelboxExportRequest {
         var dates: [(wire: String, DateFilter)] = []
         if let activity = request.filters.activity {
             if options["last_activity_at"] != nil {
-                errors.add("filters.activity", "give the activity range once: here or in providerOptions.last_activity_at")
+                errors.add(
+                    "filters.activity", "give the activity range once: here or in providerOptions.last_activity_at")
             }
             dates.append(("data_row_last_activity_at", DateFilter(interval: activity)))
         }
@@ -111,9 +123,13 @@ struct LabelboxExportRequest {
             ids[option] = list.compactMap(\.stringValue)
         }
         for (option, list) in ids {
-            let field = option == "data_row_ids" && request.filters.itemIDs != nil ? "filters.itemIDs" : "providerOptions.\(option)"
+            let field =
+                option == "data_row_ids" && request.filters.itemIDs != nil
+                ? "filters.itemIDs" : "providerOptions.\(option)"
             if list.isEmpty { errors.add(field, "expects a non-empty list") }
-            if list.count > maxIDs { errors.add(field, "holds \(list.count) ids; Labelbox takes at most \(maxIDs) per export") }
+            if list.count > maxIDs {
+                errors.add(field, "holds \(list.count) ids; Labelbox takes at most \(maxIDs) per export")
+            }
         }
         if ids["data_row_ids"] != nil, ids["global_keys"] != nil {
             errors.add("providerOptions.global_keys", "cannot be combined with data row ids; give one or the other")
@@ -123,7 +139,8 @@ struct LabelboxExportRequest {
             if let word = value.stringValue, workflowStatuses.contains(word) {
                 workflow = word
             } else if value.stringValue != "" {
-                errors.add("providerOptions.workflow_status", "must be one of \(workflowStatuses.joined(separator: ", "))")
+                errors.add(
+                    "providerOptions.workflow_status", "must be one of \(workflowStatuses.joined(separator: ", "))")
             }
         }
         let params = makeParams(options, isProject: isProject, errors: &errors)
@@ -138,39 +155,53 @@ struct LabelboxExportRequest {
             query.append(["ids": .array(list.map(JSONValue.string)), "operator": "is", "type": .string(wire)])
         }
         if let workflow {
-            query.append(workflow == "ToLabel" ? ["type": "task_queue_not_exist"] : ["type": "task_queue_status", "status": .string(workflow)])
+            query.append(
+                workflow == "ToLabel"
+                    ? ["type": "task_queue_not_exist"] : ["type": "task_queue_status", "status": .string(workflow)])
         }
         let taskName: JSONValue = request.name.map(JSONValue.string) ?? .null
         if isProject {
-            return LabelboxExportRequest(document: LabelboxGraphQL.exportProject, input: [
-                "taskName": taskName, "isStreamableReady": true,
-                "filters": ["projectId": .string(sourceID), "searchQuery": ["scope": .null, "query": .array(query)]],
-                "params": .object(params), "streamable": true,
-            ])
+            return LabelboxExportRequest(
+                document: LabelboxGraphQL.exportProject,
+                input: [
+                    "taskName": taskName, "isStreamableReady": true,
+                    "filters": [
+                        "projectId": .string(sourceID), "searchQuery": ["scope": .null, "query": .array(query)],
+                    ],
+                    "params": .object(params), "streamable": true,
+                ])
         }
         query.append(["ids": [.string(sourceID)], "operator": "is", "type": "dataset"])
-        return LabelboxExportRequest(document: LabelboxGraphQL.exportCatalog, input: [
-            "taskName": taskName, "isStreamableReady": true,
-            "filters": ["searchQuery": ["scope": .null, "query": .array(query)]],
-            "params": .object(params), "streamable": true,
-        ])
+        return LabelboxExportRequest(
+            document: LabelboxGraphQL.exportCatalog,
+            input: [
+                "taskName": taskName, "isStreamableReady": true,
+                "filters": ["searchQuery": ["scope": .null, "query": .array(query)]],
+                "params": .object(params), "streamable": true,
+            ])
     }
 
     /// Refuses, by name, what Labelbox cannot honor at all (the gateway has already refused
     /// the filters it does not declare).
     private static func checkSupported(_ request: ExportRequest) throws {
         if let format = request.format, format != .ndjson, format != .native {
-            throw unsupported("format \(format.rawValue)", "Labelbox exports only NDJSON data rows; leave `format` out or use .ndjson.")
+            throw unsupported(
+                "format \(format.rawValue)",
+                "Labelbox exports only NDJSON data rows; leave `format` out or use .ndjson.")
         }
         if request.includeMedia != nil {
-            throw unsupported("includeMedia", "Labelbox exports link media by URL (data_row.row_data) and never include the files.")
+            throw unsupported(
+                "includeMedia", "Labelbox exports link media by URL (data_row.row_data) and never include the files.")
         }
         if let option = request.providerOptions.keys.sorted().first(where: { !optionKeys.contains($0) }) {
-            throw unsupported("providerOptions.\(option)", "Known options: \(optionKeys.sorted().joined(separator: ", ")).")
+            throw unsupported(
+                "providerOptions.\(option)", "Known options: \(optionKeys.sorted().joined(separator: ", ")).")
         }
     }
 
-    private static func makeParams(_ options: [String: JSONValue], isProject: Bool, errors: inout FieldErrors) -> [String: JSONValue] {
+    private static func makeParams(
+        _ options: [String: JSONValue], isProject: Bool, errors: inout FieldErrors
+    ) -> [String: JSONValue] {
         var params: [String: JSONValue] = [:]
         let flags = isProject ? flagParams : flagParams + datasetFlagParams
         for (option, wire) in flags {
@@ -184,7 +215,9 @@ struct LabelboxExportRequest {
             if let word = value.stringValue, mediaTypes.contains(word) {
                 params["mediaTypeOverride"] = .string(word)
             } else {
-                errors.add("providerOptions.media_type_override", "must be one of \(mediaTypes.sorted().joined(separator: ", "))")
+                errors.add(
+                    "providerOptions.media_type_override",
+                    "must be one of \(mediaTypes.sorted().joined(separator: ", "))")
             }
         }
         guard !isProject else { return params }
@@ -198,7 +231,8 @@ struct LabelboxExportRequest {
                 continue
             }
             if list.count > maxRelatedIDs {
-                errors.add("providerOptions.\(option)", "holds \(list.count) ids; Labelbox takes at most \(maxRelatedIDs)")
+                errors.add(
+                    "providerOptions.\(option)", "holds \(list.count) ids; Labelbox takes at most \(maxRelatedIDs)")
             }
             params[wire] = .array(list)
         }

@@ -31,8 +31,11 @@ enum LabelboxGraphQL {
 
     /// Sends one operation and returns its `data` member. `variables` is whatever the SDK
     /// sends for that operation (`null` for `CurrentUserPyApi`, `{}` for `GetUserPyApi`).
-    static func send(_ document: String, variables: JSONValue, api: VendorAPI, retry: VendorAPI.Retry) async throws -> JSONValue {
-        let request = try api.request(.post, api.path("graphql"), json: ["query": .string(document), "variables": variables])
+    static func send(
+        _ document: String, variables: JSONValue, api: VendorAPI, retry: VendorAPI.Retry
+    ) async throws -> JSONValue {
+        let request = try api.request(
+            .post, api.path("graphql"), json: ["query": .string(document), "variables": variables])
         let response = try await api.send(request, retry: retry)
         let body = try api.json(from: response)
         guard let data = body["data"], !data.isNull else {

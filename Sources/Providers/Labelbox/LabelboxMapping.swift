@@ -17,7 +17,8 @@ enum LabelboxMapping {
         let status = LabelboxStatus.exportStatus(word)
         var reason: String?
         if status == .failed || status == .canceled {
-            reason = task["errors"].flatMap { $0.stringValue ?? ($0.isNull ? nil : $0.description) }
+            reason =
+                task["errors"].flatMap { $0.stringValue ?? ($0.isNull ? nil : $0.description) }
                 ?? (status == .canceled ? "The export was canceled." : nil)
         }
         return Export(
@@ -45,7 +46,8 @@ enum LabelboxMapping {
         guard let value, let text = value["file"]?.stringValue, let url = URL(string: text),
             let start = integer(value["offsets"]?["start"]), let end = integer(value["offsets"]?["end"]), start <= end
         else {
-            throw GatewayError(.decoding, message: "Labelbox's stream chunk lacks a file URL or byte offsets: \(value ?? .null).")
+            throw GatewayError(
+                .decoding, message: "Labelbox's stream chunk lacks a file URL or byte offsets: \(value ?? .null).")
         }
         var lines: ClosedRange<Int64>?
         if let first = integer(value["lines"]?["start"]), let last = integer(value["lines"]?["end"]), first <= last {

@@ -53,9 +53,12 @@ public struct LabelboxProvider: ExportProvider {
     }
 
     public func createExport(_ request: ExportRequest, api: VendorAPI) async throws -> Export {
-        let mutation = try await LabelboxExportRequest.make(request) { try await LabelboxGraphQL.userTimezone(api: api) }
+        let mutation = try await LabelboxExportRequest.make(request) {
+            try await LabelboxGraphQL.userTimezone(api: api)
+        }
         // No idempotency key exists, so a create whose answer is lost is reported, not repeated.
-        let data = try await LabelboxGraphQL.send(mutation.document, variables: ["input": mutation.input], api: api, retry: .never)
+        let data = try await LabelboxGraphQL.send(
+            mutation.document, variables: ["input": mutation.input], api: api, retry: .never)
         let created = data.objectValue?.values.first
         guard let taskID = created?["taskId"]?.stringValue else {
             throw GatewayError(.decoding, message: "Labelbox started an export but sent no `taskId`.")
@@ -67,8 +70,9 @@ public struct LabelboxProvider: ExportProvider {
             // The export exists: hand back its id rather than an error that would lose it
             // (a create is never repeated), even if the new task is not visible yet; the first
             // wait reads the rest.
-            return Export(id: id, provider: .labelbox, name: request.name, status: .pending, rawStatus: nil,
-                          format: .ndjson, source: request.source)
+            return Export(
+                id: id, provider: .labelbox, name: request.name, status: .pending, rawStatus: nil,
+                format: .ndjson, source: request.source)
         }
     }
 
@@ -95,7 +99,8 @@ public struct LabelboxProvider: ExportProvider {
     public func recordStreamInfo(_ request: RecordStreamInfoRequest, api: VendorAPI) async throws -> RecordStreamInfo? {
         let export = request.export, stream = request.stream
         let data = try await LabelboxGraphQL.send(
-            LabelboxGraphQL.streamHeader, variables: ["where": ["id": .string(export.id.rawValue)], "streamType": Self.wire(stream)],
+            LabelboxGraphQL.streamHeader,
+            variables: ["where": ["id": .string(export.id.rawValue)], "streamType": Self.wire(stream)],
             api: api, retry: .idempotent)
         return try LabelboxMapping.streamInfo(from: try taskField(in: data, export.id)["exportMetadataHeader"])
     }
@@ -112,7 +117,8 @@ public struct LabelboxProvider: ExportProvider {
         guard let chunk, !chunk.isNull else {
             throw GatewayError(
                 .notFound,
-                message: "Labelbox has no file for byte \(offset) of the \(stream.rawValue) stream of export \(export.id).")
+                message:
+                    "Labelbox has no file for byte \(offset) of the \(stream.rawValue) stream of export \(export.id).")
         }
         return try LabelboxMapping.chunk(from: chunk)
     }
@@ -131,7 +137,9 @@ public struct LabelboxProvider: ExportProvider {
         guard let task = try createdTasks(in: data).first else {
             throw GatewayError(
                 .notFound,
-                message: "Labelbox has no export \(id) created by this API key's user. Check the id, and that the same key created it.")
+                message:
+                    "Labelbox has no export \(id) created by this API key's user. Check the id, and that the same key created it."
+            )
         }
         if let type = task["type"]?.stringValue, type != LabelboxMapping.exportTaskType {
             throw GatewayError(

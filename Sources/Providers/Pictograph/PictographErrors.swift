@@ -37,7 +37,8 @@ enum PictographErrors {
         let items = body["error"]?["details"]?["errors"]?.arrayValue ?? body["detail"]?.arrayValue ?? []
         var fieldErrors: [String: [String]] = [:]
         for item in items where item.objectValue != nil {
-            let message = item["msg"]?.stringValue ?? item["message"]?.stringValue ?? item["type"]?.stringValue
+            let message =
+                item["msg"]?.stringValue ?? item["message"]?.stringValue ?? item["type"]?.stringValue
                 ?? item.description
             fieldErrors[field(of: item["loc"]), default: []].append(message)
         }
@@ -45,9 +46,10 @@ enum PictographErrors {
     }
 
     private static func field(of loc: JSONValue?) -> String {
-        let parts: [String] = loc?.arrayValue?.compactMap { part in
-            part.stringValue ?? part.intValue.map(String.init)
-        } ?? loc?.stringValue.map { [$0] } ?? []
+        let parts: [String] =
+            loc?.arrayValue?.compactMap { part in
+                part.stringValue ?? part.intValue.map(String.init)
+            } ?? loc?.stringValue.map { [$0] } ?? []
         let trimmed = parts.first.map(["body", "query", "path"].contains) == true ? Array(parts.dropFirst()) : parts
         // A loc of just ["body"] means the body as a whole.
         if trimmed.isEmpty { return parts.first ?? "non_field_errors" }

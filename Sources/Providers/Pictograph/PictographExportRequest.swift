@@ -84,7 +84,9 @@ struct PictographCreatePlan: Sendable {
         case .json, .ndjson:
             throw unsupported(
                 "format \(format)",
-                advice: "Its formats are pictograph (.native), coco, yolo, pascal_voc, csv, darwin, yolo_obb, yolo_pose, dota, cvat, datumaro and labelme.")
+                advice:
+                    "Its formats are pictograph (.native), coco, yolo, pascal_voc, csv, darwin, yolo_obb, yolo_pose, dota, cvat, datumaro and labelme."
+            )
         default: return format.rawValue
         }
     }
@@ -126,12 +128,14 @@ struct PictographCreatePlan: Sendable {
         guard statuses.count == 1, let status = statuses.first else {
             throw invalid(
                 "filters.itemStatuses",
-                "Pictograph filters an export by exactly one image stage, but \(statuses.count) statuses were given (\(statuses.map(\.description).joined(separator: ", "))). Pass one of notStarted, inProgress, inReview or completed, or none for every image.")
+                "Pictograph filters an export by exactly one image stage, but \(statuses.count) statuses were given (\(statuses.map(\.description).joined(separator: ", "))). Pass one of notStarted, inProgress, inReview or completed, or none for every image."
+            )
         }
         guard let stage = PictographProvider.imageStage(for: status) else {
             throw invalid(
                 "filters.itemStatuses",
-                "Pictograph has no image stage for \(status). Pass notStarted, inProgress, inReview or completed, or a stage word in providerOptions.status_filter.")
+                "Pictograph has no image stage for \(status). Pass notStarted, inProgress, inReview or completed, or a stage word in providerOptions.status_filter."
+            )
         }
         return stage
     }

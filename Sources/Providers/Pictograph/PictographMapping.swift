@@ -9,7 +9,8 @@ extension PictographExportWire {
         Export(
             id: ExportID(rawValue: id), provider: .pictograph, name: name,
             status: PictographProvider.exportStatus(for: status), rawStatus: status,
-            format: format.map(ExportFormat.init(rawValue:)), source: datasetName.map { .dataset(DatasetRef(rawValue: $0)) },
+            format: format.map(ExportFormat.init(rawValue:)),
+            source: datasetName.map { .dataset(DatasetRef(rawValue: $0)) },
             createdAt: createdAt, updatedAt: completedAt, downloadLocation: downloadLocation, progress: nil,
             failureReason: errorMessage.flatMap { $0.isEmpty ? nil : $0 }, providerFields: raw)
     }

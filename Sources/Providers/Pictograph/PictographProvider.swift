@@ -112,8 +112,10 @@ public struct PictographProvider: ExportProvider {
         let offset = try PictographPaging.offset(from: request.cursor)
         let limit = PictographPaging.limit(for: request.pageSize)
         let query = PictographPaging.query(limit: limit, offset: offset)
-        let page = try PictographPageWire(api.json(from: try await api.send(api.request(.get, PictographRoutes.collection, query: query))))
-        let next = PictographPaging.next(offset: offset, limit: limit, received: page.exports.count, hasMore: page.hasMore)
+        let page = try PictographPageWire(
+            api.json(from: try await api.send(api.request(.get, PictographRoutes.collection, query: query))))
+        let next = PictographPaging.next(
+            offset: offset, limit: limit, received: page.exports.count, hasMore: page.hasMore)
         return Page(elements: page.exports.map(\.export), next: next)
     }
 
@@ -138,7 +140,9 @@ public struct PictographProvider: ExportProvider {
         if result.notFound.contains(id.rawValue) {
             throw GatewayError(
                 .notFound,
-                message: "Pictograph has no export \(id) in this key's organization (or it is already deleted). Check the id.")
+                message:
+                    "Pictograph has no export \(id) in this key's organization (or it is already deleted). Check the id."
+            )
         }
     }
 
@@ -149,7 +153,8 @@ public struct PictographProvider: ExportProvider {
         guard !ids.isEmpty else { return ExportDeletion(deleted: [], notFound: []) }
         let result = try await deleteExports(ids: ids.map(\.rawValue), api: api)
         return ExportDeletion(
-            deleted: result.succeeded.map(ExportID.init(rawValue:)), notFound: result.notFound.map(ExportID.init(rawValue:)))
+            deleted: result.succeeded.map(ExportID.init(rawValue:)),
+            notFound: result.notFound.map(ExportID.init(rawValue:)))
     }
 
     // MARK: Helpers

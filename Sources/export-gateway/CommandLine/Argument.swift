@@ -17,7 +17,8 @@ struct Argument<Value: Sendable>: ArgumentDeclaration {
 
     /// A required argument: one word.
     init(_ name: String, help: String, _ parser: ValueParser<Value>) {
-        let spec = ArgumentSpec(name: name, help: help, isOptional: false, isRepeating: false, completion: parser.completion)
+        let spec = ArgumentSpec(
+            name: name, help: help, isOptional: false, isRepeating: false, completion: parser.completion)
         // The parser has refused the command line already when the word is missing.
         self.init(spec: spec) { words throws(ValueMismatch) in try parser.parse(words[0], for: "<\(name)>") }
     }
@@ -25,7 +26,8 @@ struct Argument<Value: Sendable>: ArgumentDeclaration {
     /// An argument that may be left out: `nil` then.
     static func optional<Wrapped>(_ name: String, help: String, _ parser: ValueParser<Wrapped>) -> Self
     where Value == Wrapped? {
-        let spec = ArgumentSpec(name: name, help: help, isOptional: true, isRepeating: false, completion: parser.completion)
+        let spec = ArgumentSpec(
+            name: name, help: help, isOptional: true, isRepeating: false, completion: parser.completion)
         return Self(spec: spec) { words throws(ValueMismatch) in
             try words.first.map { text throws(ValueMismatch) in try parser.parse(text, for: "<\(name)>") }
         }

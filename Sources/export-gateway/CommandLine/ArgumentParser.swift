@@ -34,14 +34,16 @@ struct ArgumentParser {
         if reading.wantsHelp { return .help(path) }
         if let standIn = root.commandFlags.first(where: { reading.occurrences[$0.flag.spec.name] != nil }) {
             let standInPath = [root, standIn.command]
-            return .run(standInPath, try Self.values(for: standInPath, occurrences: reading.occurrences, positionals: []))
+            return .run(
+                standInPath, try Self.values(for: standInPath, occurrences: reading.occurrences, positionals: []))
         }
         let command = path[path.count - 1]
         guard command.run != nil else {
             throw UsageError(missingCommandIn: path)
         }
         try Self.checkPositionals(reading.positionals, of: command, path: path)
-        return .run(path, try Self.values(for: path, occurrences: reading.occurrences, positionals: reading.positionals))
+        return .run(
+            path, try Self.values(for: path, occurrences: reading.occurrences, positionals: reading.positionals))
     }
 
     /// The command path that `words` name (root first), as `help <command>...` needs it.
@@ -178,7 +180,9 @@ struct ArgumentParser {
             if (options + [.help]).contains(where: { "-" + $0.name == word }) {
                 return UsageError("Unknown \(subject)\(scope). Did you mean '-\(word)'?", helpPath: path)
             }
-            let letters = (options + [.help]).compactMap { option in option.shortName.map { "-\($0) (--\(option.name))" } }
+            let letters = (options + [.help]).compactMap { option in
+                option.shortName.map { "-\($0) (--\(option.name))" }
+            }
             return UsageError(
                 "Unknown \(subject)\(scope). Short options here: \(letters.joined(separator: ", ")).", helpPath: path)
         }
@@ -227,7 +231,8 @@ struct ArgumentParser {
         if !repeats && positionals.count > arguments.count {
             let extra = positionals[arguments.count]
             let name = path.dropFirst().map(\.name).joined(separator: " ")
-            throw UsageError("Unexpected argument '\(extra)': '\(name)' takes \(Self.describeArity(arguments)).", helpPath: path)
+            throw UsageError(
+                "Unexpected argument '\(extra)': '\(name)' takes \(Self.describeArity(arguments)).", helpPath: path)
         }
     }
 

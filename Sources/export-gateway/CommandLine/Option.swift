@@ -28,7 +28,8 @@ struct Option<Value: Sendable>: OptionDeclaration {
     static func value<Wrapped>(
         _ name: String, short: Character? = nil, placeholder: String, help: String, _ parser: ValueParser<Wrapped>
     ) -> Self where Value == Wrapped? {
-        let spec = OptionSpec(name, short: short, .value(placeholder: placeholder), completion: parser.completion, help: help)
+        let spec = OptionSpec(
+            name, short: short, .value(placeholder: placeholder), completion: parser.completion, help: help)
         return Self(spec: spec) { occurrences throws(ValueMismatch) in
             try occurrences.last.map { text throws(ValueMismatch) in try parser.parse(text, for: "--\(name)") }
         }
@@ -39,7 +40,8 @@ struct Option<Value: Sendable>: OptionDeclaration {
         _ name: String, short: Character? = nil, placeholder: String, default defaultValue: Value, help: String,
         _ parser: ValueParser<Value>
     ) -> Self {
-        let spec = OptionSpec(name, short: short, .value(placeholder: placeholder), completion: parser.completion, help: help)
+        let spec = OptionSpec(
+            name, short: short, .value(placeholder: placeholder), completion: parser.completion, help: help)
         return Self(spec: spec) { occurrences throws(ValueMismatch) in
             guard let text = occurrences.last else { return defaultValue }
             return try parser.parse(text, for: "--\(name)")

@@ -24,7 +24,8 @@ struct ParsedArguments: Sendable {
     /// The value of `option`: its default (or `nil`, or `false`) when it was not typed.
     subscript<Value>(option: Option<Value>) -> Value {
         guard let entry = options[option.spec.name], entry.spec == option.spec else {
-            preconditionFailure("'\(commandPath.joined(separator: " "))' reads --\(option.spec.name), which it does not declare.")
+            preconditionFailure(
+                "'\(commandPath.joined(separator: " "))' reads --\(option.spec.name), which it does not declare.")
         }
         // The value was made by this very declaration (its spec matches), so it has its type.
         return entry.value as! Value
@@ -33,7 +34,8 @@ struct ParsedArguments: Sendable {
     /// The value of `argument`: `nil` or empty when it was left out.
     subscript<Value>(argument: Argument<Value>) -> Value {
         guard let entry = arguments[argument.spec.name], entry.spec == argument.spec else {
-            preconditionFailure("'\(commandPath.joined(separator: " "))' reads <\(argument.spec.name)>, which it does not declare.")
+            preconditionFailure(
+                "'\(commandPath.joined(separator: " "))' reads <\(argument.spec.name)>, which it does not declare.")
         }
         return entry.value as! Value
     }

@@ -40,7 +40,9 @@ enum Usage {
             sections.append("Examples:\n" + command.examples.map { "  " + $0 }.joined(separator: "\n"))
         }
         if !command.subcommands.isEmpty {
-            sections.append("Run '\(words.joined(separator: " ")) <\(path.count == 1 ? "command" : "subcommand")> --help' for its options.")
+            sections.append(
+                "Run '\(words.joined(separator: " ")) <\(path.count == 1 ? "command" : "subcommand")> --help' for its options."
+            )
         }
         return sections.joined(separator: "\n\n")
     }

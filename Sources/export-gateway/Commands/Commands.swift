@@ -3,7 +3,8 @@ enum Commands {
     /// The root: every command, and (as its options) the global options.
     static let root: CommandSpec = CommandSpec(
         name: Usage.programName,
-        summary: "export-gateway: one command line over annotation vendors' export APIs (Avala, Pictograph and Labelbox today).",
+        summary:
+            "export-gateway: one command line over annotation vendors' export APIs (Avala, Pictograph and Labelbox today).",
         discussion: GlobalOptions.discussion,
         examples: GlobalOptions.examples,
         options: GlobalOptions.options,

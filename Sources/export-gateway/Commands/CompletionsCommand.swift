@@ -23,5 +23,6 @@ extension Commands {
 
     /// `completions <shell>`.
     static let completionShell = Argument(
-        "shell", help: "The shell to complete in: bash or zsh.", .choice(among: Shell.allCases.map { ($0.rawValue, $0) }))
+        "shell", help: "The shell to complete in: bash or zsh.",
+        .choice(among: Shell.allCases.map { ($0.rawValue, $0) }))
 }

@@ -6,7 +6,8 @@ enum GlobalOptions {
     /// `--provider NAME`: sets `EXPORT_GATEWAY_PROVIDER` for this run.
     static let provider: Option<String?> = .value(
         "provider", placeholder: "NAME",
-        help: "The vendor to talk to, such as avala, pictograph or labelbox (default: EXPORT_GATEWAY_PROVIDER, then \"provider\" in the config file).",
+        help:
+            "The vendor to talk to, such as avala, pictograph or labelbox (default: EXPORT_GATEWAY_PROVIDER, then \"provider\" in the config file).",
         .text)
     /// `--config FILE`: the configuration file, under the environment.
     static let config: Option<String?> = .value(
@@ -15,10 +16,12 @@ enum GlobalOptions {
     /// `--base-url URL`: sets `EXPORT_GATEWAY_BASE_URL` for this run.
     static let baseURL: Option<String?> = .value(
         "base-url", placeholder: "URL",
-        help: "The vendor API base URL for this run (sets EXPORT_GATEWAY_BASE_URL; https, or http on localhost).", .text)
+        help: "The vendor API base URL for this run (sets EXPORT_GATEWAY_BASE_URL; https, or http on localhost).", .text
+    )
     static let json: Option<Bool> = .flag(
         "json", help: "Machine output on stdout: one JSON document, or one JSON object per line for lists.")
-    static let quiet: Option<Bool> = .flag("quiet", short: "q", help: "No progress and no hints: print only ids and paths.")
+    static let quiet: Option<Bool> = .flag(
+        "quiet", short: "q", help: "No progress and no hints: print only ids and paths.")
     static let verbose: Option<Bool> = .flag(
         "verbose", short: "v", help: "Log every request, retry and redirect to stderr (keys are never printed).")
     /// `--version`: the `version` command, from wherever a global option may be typed.

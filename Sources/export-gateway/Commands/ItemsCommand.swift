@@ -5,7 +5,10 @@ extension Commands {
     static let items: CommandSpec = CommandSpec(
         name: "items",
         summary: "List and read a dataset's items (or sequences), where the provider can.",
-        examples: ["export-gateway items list acme/street-scenes --limit 10", "export-gateway items get acme/street-scenes <item-id>"],
+        examples: [
+            "export-gateway items list acme/street-scenes --limit 10",
+            "export-gateway items get acme/street-scenes <item-id>",
+        ],
         subcommands: [itemsList, itemsGet])
 
     /// The `<dataset>` of `items list` and `items get`.
@@ -25,7 +28,8 @@ extension Commands {
     static let itemsList: CommandSpec = CommandSpec(
         name: "list",
         summary: "List a dataset's items, fetched page by page as they are printed.",
-        discussion: "With --json, one JSON object per line (NDJSON), each with the vendor's own object under providerFields.",
+        discussion:
+            "With --json, one JSON object per line (NDJSON), each with the vendor's own object under providerFields.",
         examples: [
             "export-gateway items list acme/street-scenes --limit 10",
             "export-gateway items list acme/street-scenes --kind sequence --page-size 500 --json > items.ndjson",
@@ -43,7 +47,10 @@ extension Commands {
     static let itemsGet: CommandSpec = CommandSpec(
         name: "get",
         summary: "Show one item of a dataset.",
-        examples: ["export-gateway items get acme/street-scenes <item-id>", "export-gateway items get acme/street-scenes <item-id> --json"],
+        examples: [
+            "export-gateway items get acme/street-scenes <item-id>",
+            "export-gateway items get acme/street-scenes <item-id> --json",
+        ],
         options: [itemKind],
         arguments: [dataset, itemID]
     ) { arguments, console in
@@ -55,7 +62,9 @@ extension Commands {
         var rows = [["ID", item.id.rawValue], ["Kind", item.kind.rawValue]]
         if let key = item.key { rows.append(["Key", key]) }
         if let dataset = item.dataset { rows.append(["Dataset", dataset.rawValue]) }
-        if let status = item.status { rows.append(["Status", status.description + (item.rawStatus.map { " (vendor word \"\($0)\")" } ?? "")]) }
+        if let status = item.status {
+            rows.append(["Status", status.description + (item.rawStatus.map { " (vendor word \"\($0)\")" } ?? "")])
+        }
         if let created = item.createdAt { rows.append(["Created", ISO8601.string(from: created)]) }
         if let media = item.mediaURL { rows.append(["Media", media.absoluteString]) }
         Format.table(rows, indent: 0).forEach { console.line($0) }

@@ -101,7 +101,8 @@ struct ProviderReport {
             console.line("Configured provider: \(configuration.provider)")
         } else {
             console.line(
-                "No provider configured: set \(GatewayConfiguration.providerVariable), pass --provider NAME, or give --config FILE.")
+                "No provider configured: set \(GatewayConfiguration.providerVariable), pass --provider NAME, or give --config FILE."
+            )
         }
         for row in rows {
             let capabilities = row.capabilities
@@ -111,7 +112,9 @@ struct ProviderReport {
                 case "environment": "set (\(row.keyVariable))"
                 default: "not set (set \(row.keyVariable))"
                 }
-            let sources = [capabilities.exportsDatasets ? "datasets" : nil, capabilities.exportsProjects ? "projects" : nil]
+            let sources = [
+                capabilities.exportsDatasets ? "datasets" : nil, capabilities.exportsProjects ? "projects" : nil,
+            ]
             let exports = [
                 "from " + (sources.compactMap { $0 }.joined(separator: " and ")),
                 capabilities.listsExports ? "listed" : "not listed",
@@ -121,16 +124,28 @@ struct ProviderReport {
             ]
             let items = capabilities.itemKinds.map(\.rawValue).sorted()
             console.line()
-            console.line("\(row.descriptor.id) (\(row.descriptor.displayName))\(row.isConfigured ? ", configured" : "")")
+            console.line(
+                "\(row.descriptor.id) (\(row.descriptor.displayName))\(row.isConfigured ? ", configured" : "")")
             let lines: [[String]] = [
                 ["base URL", row.baseURL.absoluteString],
                 ["API key", key],
                 ["exports", exports.compactMap { $0 }.joined(separator: ", ")],
                 ["formats", capabilities.formats.map(\.rawValue).sorted().joined(separator: ", ")],
-                ["filters", capabilities.filters.isEmpty ? "none" : capabilities.filters.sorted().map(\.description).joined(separator: ", ")],
+                [
+                    "filters",
+                    capabilities.filters.isEmpty
+                        ? "none" : capabilities.filters.sorted().map(\.description).joined(separator: ", "),
+                ],
                 ["items", items.isEmpty ? "not listed" : items.joined(separator: ", ")],
-                ["records", capabilities.streamsRecords ? "streamed ('exports records')" : "not streamed (one result file)"],
-                ["downloads", capabilities.rangedDownloads ? "ranged (bounded memory; a failed piece is asked for again)" : "whole file"],
+                [
+                    "records",
+                    capabilities.streamsRecords ? "streamed ('exports records')" : "not streamed (one result file)",
+                ],
+                [
+                    "downloads",
+                    capabilities.rangedDownloads
+                        ? "ranged (bounded memory; a failed piece is asked for again)" : "whole file",
+                ],
             ]
             Format.table(lines, indent: 2).forEach { console.line($0) }
         }

@@ -41,7 +41,8 @@ extension Commands {
     /// only name the vendors simulated.
     static let simulateVendors: Option<String?> = .value(
         "vendors", placeholder: "LIST",
-        help: "Comma-separated vendors to simulate (default: \(SimulatedVendor.allCases.map(\.rawValue).joined(separator: ","))).",
+        help:
+            "Comma-separated vendors to simulate (default: \(SimulatedVendor.allCases.map(\.rawValue).joined(separator: ","))).",
         .text)
     /// `simulate --items N`.
     static let simulateItems: Option<Int> = .value(
@@ -68,17 +69,22 @@ extension SimulationOptions {
                 let name = word.trimmingCharacters(in: .whitespaces).lowercased()
                 guard let vendor = SimulatedVendor(rawValue: name) else {
                     let known = SimulatedVendor.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw UsageError("Unknown vendor '\(name)' in --vendors. Simulated vendors: \(known).", command: ["simulate"])
+                    throw UsageError(
+                        "Unknown vendor '\(name)' in --vendors. Simulated vendors: \(known).", command: ["simulate"])
                 }
                 return vendor
             }
-            guard !vendors.isEmpty else { throw UsageError("Option '--vendors' names no vendor.", command: ["simulate"]) }
+            guard !vendors.isEmpty else {
+                throw UsageError("Option '--vendors' names no vendor.", command: ["simulate"])
+            }
         }
         if let path = arguments[Commands.simulateFaults] {
             faults = try FaultPlan(contentsOf: path, vendors: vendors)
         }
         if port != 0 && port + 2 * vendors.count - 1 > 65_535 {
-            throw UsageError("Option '--port' \(port) leaves no room for \(2 * vendors.count) ports below 65536.", command: ["simulate"])
+            throw UsageError(
+                "Option '--port' \(port) leaves no room for \(2 * vendors.count) ports below 65536.",
+                command: ["simulate"])
         }
     }
 }

@@ -68,18 +68,21 @@ enum AvalaFixtures {
             "created_at": .string(createdAt(index, of: dataset)),
         ]
         if detail {
-            object["frames"] = .array((0..<frameCount).map { frame in
-                [
-                    "key": .string(String(format: "frame_%03d", frame)), "camera_model": "pinhole",
-                    "device_position": ["x": .double(Double(frame)), "y": 0, "z": 0],
-                    "device_heading": ["x": 0, "y": 0, "z": 0, "w": 1],
-                    "images": [[
-                        "image_url": .string(base + String(format: "/camera_front/%03d.jpg", frame)),
-                        "width": 1920, "height": 1080, "fx": 1000.0, "fy": 1000.0, "cx": 960.0, "cy": 540.0,
-                        "camera": "camera_front",
-                    ]],
-                ]
-            })
+            object["frames"] = .array(
+                (0..<frameCount).map { frame in
+                    [
+                        "key": .string(String(format: "frame_%03d", frame)), "camera_model": "pinhole",
+                        "device_position": ["x": .double(Double(frame)), "y": 0, "z": 0],
+                        "device_heading": ["x": 0, "y": 0, "z": 0, "w": 1],
+                        "images": [
+                            [
+                                "image_url": .string(base + String(format: "/camera_front/%03d.jpg", frame)),
+                                "width": 1920, "height": 1080, "fx": 1000.0, "fy": 1000.0, "cx": 960.0, "cy": 540.0,
+                                "camera": "camera_front",
+                            ]
+                        ],
+                    ]
+                })
             object["camera_calibration"] = [["camera": "camera_front", "model": "pinhole"]]
         }
         return .object(object)

@@ -108,7 +108,8 @@ extension AvalaSimulator {
     }
 
     private func datasets(of record: ExportRecord, in state: State) -> [Dataset] {
-        let uids = record.datasets + record.projects.compactMap { uid in state.projects.first { $0.uid == uid }?.datasetUID }
+        let uids =
+            record.datasets + record.projects.compactMap { uid in state.projects.first { $0.uid == uid }?.datasetUID }
         return uids.compactMap { uid in state.datasets.first { $0.uid == uid } }
     }
 
@@ -137,10 +138,14 @@ extension AvalaSimulator {
                     }
                     let key = item["key"]?.stringValue ?? "item-\(index)"
                     let stem = key.split(separator: ".").dropLast().joined(separator: ".")
-                    entries.append(.init(path: "\(dataset.slug)/labels/\(stem).txt", contents: Data((lines.joined(separator: "\n") + "\n").utf8)))
+                    entries.append(
+                        .init(
+                            path: "\(dataset.slug)/labels/\(stem).txt",
+                            contents: Data((lines.joined(separator: "\n") + "\n").utf8)))
                 }
             }
-            let names = AvalaFixtures.labels.enumerated().map { "  \($0.offset): \($0.element)" }.joined(separator: "\n")
+            let names = AvalaFixtures.labels.enumerated().map { "  \($0.offset): \($0.element)" }.joined(
+                separator: "\n")
             entries.insert(.init(path: "data.yaml", contents: Data("names:\n\(names)\n".utf8)), at: 0)
         } else {
             // Encoded item by item, so a large export never holds a tree of every item.
@@ -148,7 +153,9 @@ extension AvalaSimulator {
                 let header: JSONValue = [
                     "uid": .string(record.uid), "name": .string(record.name), "format": .string(record.format),
                 ]
-                let owner: JSONValue = ["uid": .string(dataset.uid), "owner": .string(dataset.owner), "slug": .string(dataset.slug)]
+                let owner: JSONValue = [
+                    "uid": .string(dataset.uid), "owner": .string(dataset.owner), "slug": .string(dataset.slug),
+                ]
                 var document = Data("{\"export\":".utf8)
                 document.append(header.serialized())
                 document.append(Data(",\"dataset\":".utf8))

@@ -54,17 +54,22 @@ extension AvalaSimulator {
             // so exports created while a client pages do not shift or repeat rows.
             let visible = state.exports.reversed().filter { $0.ownerKey == key && $0.sequence < (position ?? .max) }
             let page = visible.prefix(limit)
-            let next = visible.count > limit ? page.last.map { cursorURL(request, position: $0.sequence, limit: limit) } : nil
-            return .json(200, [
-                "next": next.map(JSONValue.string) ?? .null, "previous": .null,
-                "results": .array(page.map { json(of: $0) }),
-            ])
+            let next =
+                visible.count > limit ? page.last.map { cursorURL(request, position: $0.sequence, limit: limit) } : nil
+            return .json(
+                200,
+                [
+                    "next": next.map(JSONValue.string) ?? .null, "previous": .null,
+                    "results": .array(page.map { json(of: $0) }),
+                ])
         }
     }
 
     private func readExport(_ uid: String, key: String) -> HTTPResponse {
         state.withLock { state in
-            guard let index = state.exports.firstIndex(where: { $0.uid == uid && $0.ownerKey == key }) else { return notFound }
+            guard let index = state.exports.firstIndex(where: { $0.uid == uid && $0.ownerKey == key }) else {
+                return notFound
+            }
             var record = state.exports[index]
             advance(&record, in: state)
             state.exports[index] = record
@@ -88,7 +93,10 @@ extension AvalaSimulator {
             var filter: String?
             func checkUIDs(_ field: String, _ value: JSONValue?, known: (String) -> Bool) -> [String] {
                 guard let array = value?.arrayValue else {
-                    errors[field] = value == nil ? ["This field is required."] : ["Expected a list of items but got type \"\(Self.typeName(value!))\"."]
+                    errors[field] =
+                        value == nil
+                        ? ["This field is required."]
+                        : ["Expected a list of items but got type \"\(Self.typeName(value!))\"."]
                     return []
                 }
                 let uids = array.compactMap(\.stringValue)
@@ -104,7 +112,8 @@ extension AvalaSimulator {
                 switch body["name"] {
                 case nil: errors["name"] = ["This field is required."]
                 case .string(let text) where text.isEmpty: errors["name"] = ["This field may not be blank."]
-                case .string(let text) where text.count > 255: errors["name"] = ["Ensure this field has no more than 255 characters."]
+                case .string(let text) where text.count > 255:
+                    errors["name"] = ["Ensure this field has no more than 255 characters."]
                 case .string(let text): name = text
                 default: errors["name"] = ["Not a valid string."]
                 }
@@ -115,19 +124,30 @@ extension AvalaSimulator {
                 }
                 datasets = checkUIDs("datasets", body["datasets"], known: isDataset)
                 projects = checkUIDs("projects", body["projects"], known: isProject)
-                if let value = body["slices"], let array = value.arrayValue { slices = array } else {
-                    errors["slices"] = body["slices"] == nil ? ["This field is required."] : ["Expected a list of items."]
+                if let value = body["slices"], let array = value.arrayValue {
+                    slices = array
+                } else {
+                    errors["slices"] =
+                        body["slices"] == nil ? ["This field is required."] : ["Expected a list of items."]
                 }
                 filter = body["filter_query_string"]?.stringValue
             } else {
                 if let value = body["dataset"] {
-                    if let uid = value.stringValue, isDataset(uid) { datasets = [uid] } else {
-                        errors["dataset"] = ["Invalid pk \"\(value.stringValue ?? "\(value)")\" - object does not exist."]
+                    if let uid = value.stringValue, isDataset(uid) {
+                        datasets = [uid]
+                    } else {
+                        errors["dataset"] = [
+                            "Invalid pk \"\(value.stringValue ?? "\(value)")\" - object does not exist."
+                        ]
                     }
                 }
                 if let value = body["project"] {
-                    if let uid = value.stringValue, isProject(uid) { projects = [uid] } else {
-                        errors["project"] = ["Invalid pk \"\(value.stringValue ?? "\(value)")\" - object does not exist."]
+                    if let uid = value.stringValue, isProject(uid) {
+                        projects = [uid]
+                    } else {
+                        errors["project"] = [
+                            "Invalid pk \"\(value.stringValue ?? "\(value)")\" - object does not exist."
+                        ]
                     }
                 }
             }
@@ -156,22 +176,31 @@ extension AvalaSimulator {
             guard let dataset = datasets.first(where: { $0.uid == path[0] }) else { return notFound }
             return restricted ? forbidden : .json(200, datasetJSON(dataset))
         }
-        guard let dataset = datasets.first(where: { $0.owner == path[0] && $0.slug == path[1] }) else { return notFound }
+        guard let dataset = datasets.first(where: { $0.owner == path[0] && $0.slug == path[1] }) else {
+            return notFound
+        }
         let rest = Array(path.dropFirst(2))
         switch (rest.first, rest.count) {
         case (nil, _):
             return restricted ? forbidden : .json(200, datasetJSON(dataset))
         case ("items", 1):
-            return restricted ? forbidden : offsetPage(request, count: dataset.itemCount) { AvalaFixtures.item($0, of: dataset) }
+            return restricted
+                ? forbidden : offsetPage(request, count: dataset.itemCount) { AvalaFixtures.item($0, of: dataset) }
         case ("items", 2):
-            guard let index = index(of: rest[1], namespace: Namespace.items(of: dataset), count: dataset.itemCount) else { return notFound }
+            guard let index = index(of: rest[1], namespace: Namespace.items(of: dataset), count: dataset.itemCount)
+            else { return notFound }
             return restricted ? forbidden : .json(200, AvalaFixtures.item(index, of: dataset))
         case ("sequences", 1):
-            return restricted ? forbidden : offsetPage(request, count: dataset.sequenceCount) {
-                AvalaFixtures.sequence($0, of: dataset, detail: false)
-            }
+            return restricted
+                ? forbidden
+                : offsetPage(request, count: dataset.sequenceCount) {
+                    AvalaFixtures.sequence($0, of: dataset, detail: false)
+                }
         case ("sequences", 2):
-            guard let index = index(of: rest[1], namespace: Namespace.sequences(of: dataset), count: dataset.sequenceCount) else {
+            guard
+                let index = index(
+                    of: rest[1], namespace: Namespace.sequences(of: dataset), count: dataset.sequenceCount)
+            else {
                 return notFound
             }
             return restricted ? forbidden : .json(200, AvalaFixtures.sequence(index, of: dataset, detail: true))
@@ -183,9 +212,11 @@ extension AvalaSimulator {
     private func projectRoute(_ path: [String], _ request: SimulatedRequest, restricted: Bool) -> HTTPResponse {
         let projects = restricted ? [] : state.withLock { $0.projects }
         func json(_ project: Project) -> JSONValue {
-            ["uid": .string(project.uid), "name": .string(project.name), "status": "active",
-             "created_at": .string(ISO8601.string(from: project.createdAt)),
-             "updated_at": .string(ISO8601.string(from: project.createdAt))]
+            [
+                "uid": .string(project.uid), "name": .string(project.name), "status": "active",
+                "created_at": .string(ISO8601.string(from: project.createdAt)),
+                "updated_at": .string(ISO8601.string(from: project.createdAt)),
+            ]
         }
         switch path.count {
         case 0: return offsetPage(request, count: projects.count) { json(projects[$0]) }
@@ -206,7 +237,9 @@ extension AvalaSimulator {
     }
 
     private func index(of uid: String, namespace: UInt32, count: Int) -> Int? {
-        guard let parsed = SimulatedID.parse(uid), parsed.namespace == namespace, parsed.index < count else { return nil }
+        guard let parsed = SimulatedID.parse(uid), parsed.namespace == namespace, parsed.index < count else {
+            return nil
+        }
         return parsed.index
     }
 
@@ -219,10 +252,12 @@ extension AvalaSimulator {
         let end = min(start + limit, count)
         let next = end < count ? cursorURL(request, position: end, limit: limit) : nil
         let previous = start > 0 ? cursorURL(request, position: max(0, start - limit), limit: limit) : nil
-        return .json(200, [
-            "next": next.map(JSONValue.string) ?? .null, "previous": previous.map(JSONValue.string) ?? .null,
-            "results": .array((start..<end).map(row)),
-        ])
+        return .json(
+            200,
+            [
+                "next": next.map(JSONValue.string) ?? .null, "previous": previous.map(JSONValue.string) ?? .null,
+                "results": .array((start..<end).map(row)),
+            ])
     }
 
     /// The `limit` in effect: the request's when it is a positive integer, clamped.
@@ -254,7 +289,9 @@ extension AvalaSimulator {
 
     // MARK: Errors (Django REST Framework shapes)
 
-    private func detail(_ status: Int, _ message: String) -> HTTPResponse { .json(status, ["detail": .string(message)]) }
+    private func detail(_ status: Int, _ message: String) -> HTTPResponse {
+        .json(status, ["detail": .string(message)])
+    }
     private var notFound: HTTPResponse { detail(404, "Not found.") }
     private var forbidden: HTTPResponse { detail(403, "You do not have permission to perform this action.") }
     private var invalidCursor: HTTPResponse { detail(404, "Invalid cursor") }

@@ -79,10 +79,12 @@ public final class AvalaSimulator: VendorSimulator {
                 suffix += 1
             }
             let number = state.datasets.count
-            state.datasets.append(Dataset(
-                number: number, uid: SimulatedID.uuid(namespace: Namespace.dataset, index: number), owner: Self.owner,
-                slug: slug, name: name, itemCount: max(0, itemCount), sequenceCount: max(0, sequenceCount),
-                createdAt: host.time.now))
+            state.datasets.append(
+                Dataset(
+                    number: number, uid: SimulatedID.uuid(namespace: Namespace.dataset, index: number),
+                    owner: Self.owner,
+                    slug: slug, name: name, itemCount: max(0, itemCount), sequenceCount: max(0, sequenceCount),
+                    createdAt: host.time.now))
             return "\(Self.owner)/\(slug)"
         }
     }
@@ -153,7 +155,8 @@ public final class AvalaSimulator: VendorSimulator {
     /// Avala's error bodies for injected faults (DRF wording); `now` is the real clock.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
         guard let retry = fault.retryAfter(now: now) else { return .json(500, ["detail": "A server error occurred."]) }
-        return .json(429, ["detail": .string("Request was throttled. Expected available in \(retry.seconds) seconds.")],
-                     headers: ["Retry-After": retry.header])
+        return .json(
+            429, ["detail": .string("Request was throttled. Expected available in \(retry.seconds) seconds.")],
+            headers: ["Retry-After": retry.header])
     }
 }

@@ -110,7 +110,9 @@ struct GraphQLDocument {
                 index += 1
                 var value = ""
                 while true {
-                    guard index < characters.count else { throw SyntaxError(message: "Syntax Error: Unterminated string.") }
+                    guard index < characters.count else {
+                        throw SyntaxError(message: "Syntax Error: Unterminated string.")
+                    }
                     let next = characters[index]
                     index += 1
                     if next == "\"" { break }
@@ -132,7 +134,8 @@ struct GraphQLDocument {
                 let start = index
                 index += 1
                 while index < characters.count, characters[index].isASCII,
-                      characters[index].isNumber || ".eE+-".contains(characters[index]) {
+                    characters[index].isNumber || ".eE+-".contains(characters[index])
+                {
                     index += 1
                 }
                 tokens.append(.number(String(characters[start..<index])))
@@ -188,7 +191,9 @@ struct GraphQLDocument {
                 var alias: String?
                 if peek == .punctuation(":") {
                     index += 1
-                    guard case .name(let real) = next() else { throw SyntaxError(message: "Syntax Error: Expected Name after alias.") }
+                    guard case .name(let real) = next() else {
+                        throw SyntaxError(message: "Syntax Error: Expected Name after alias.")
+                    }
                     alias = name
                     name = real
                 }
@@ -204,7 +209,9 @@ struct GraphQLDocument {
                     }
                     index += 1
                 }
-                if peek == .punctuation("@") { throw SyntaxError(message: "Syntax Error: Directives are not supported.") }
+                if peek == .punctuation("@") {
+                    throw SyntaxError(message: "Syntax Error: Directives are not supported.")
+                }
                 let selections = peek == .punctuation("{") ? try selectionSet() : []
                 fields.append(Field(alias: alias, name: name, arguments: arguments, selections: selections))
             }
@@ -218,7 +225,9 @@ struct GraphQLDocument {
             case .string(let text): return .literal(.string(text))
             case .number(let text):
                 if let int = Int64(text) { return .literal(.int(int)) }
-                guard let double = Double(text) else { throw SyntaxError(message: "Syntax Error: Invalid number \(text).") }
+                guard let double = Double(text) else {
+                    throw SyntaxError(message: "Syntax Error: Invalid number \(text).")
+                }
                 return .literal(.double(double))
             case .name("true"): return .literal(true)
             case .name("false"): return .literal(false)
@@ -235,7 +244,9 @@ struct GraphQLDocument {
             case .punctuation("{"):
                 var members: [String: Value] = [:]
                 while peek != .punctuation("}") {
-                    guard case .name(let key) = next() else { throw SyntaxError(message: "Syntax Error: Expected a field name.") }
+                    guard case .name(let key) = next() else {
+                        throw SyntaxError(message: "Syntax Error: Expected a field name.")
+                    }
                     try expect(":")
                     members[key] = try value()
                 }

@@ -52,7 +52,7 @@ enum LabelboxRows {
     static func parseGlobalKey(_ key: String) -> (source: Int, index: Int)? {
         let parts = key.split(separator: "-")
         guard parts.count == 3, parts[0] == "gk", parts[1].count == 5, parts[2].hasSuffix(".jpg"),
-              let source = Int(parts[1]), let index = Int(parts[2].dropLast(4)), parts[2].count == 12
+            let source = Int(parts[1]), let index = Int(parts[2].dropLast(4)), parts[2].count == 12
         else { return nil }
         return (source, index)
     }
@@ -104,21 +104,28 @@ enum LabelboxRows {
             ],
         ]
         if include.attachments {
-            object["attachments"] = [["type": "RAW_TEXT", "name": "note", "value": .string("Captured for row \(number)")]]
+            object["attachments"] = [
+                ["type": "RAW_TEXT", "name": "note", "value": .string("Captured for row \(number)")]
+            ]
         }
         if include.metadata {
-            object["metadata_fields"] = [[
-                "schema_id": .string(LabelboxID.make(.schema, source: 0, index: 1)), "schema_name": "split",
-                "value": .string(["train", "train", "valid", "test"][residue]),
-            ]]
+            object["metadata_fields"] = [
+                [
+                    "schema_id": .string(LabelboxID.make(.schema, source: 0, index: 1)), "schema_name": "split",
+                    "value": .string(["train", "train", "valid", "test"][residue]),
+                ]
+            ]
         }
         if include.embeddings {
             let values: [Double] = [0.125, -0.5, 0.25, 0.75]
-            object["embeddings"] = [[
-                "id": .string(LabelboxID.make(.schema, source: 0, index: 2)), "name": "CLIP ViT-B/32", "dimensions": 4,
-                "is_custom": false,
-                "values": [["value": .array((0..<4).map { .double(values[($0 + residue) % 4]) })]],
-            ]]
+            object["embeddings"] = [
+                [
+                    "id": .string(LabelboxID.make(.schema, source: 0, index: 2)), "name": "CLIP ViT-B/32",
+                    "dimensions": 4,
+                    "is_custom": false,
+                    "values": [["value": .array((0..<4).map { .double(values[($0 + residue) % 4]) })]],
+                ]
+            ]
         }
         if source.kind == .project {
             var project: [String: JSONValue] = ["name": .string(source.name), "labels": .array(labels(index, layout))]
@@ -127,7 +134,8 @@ enum LabelboxRows {
                 project["project_details"] = [
                     "ontology_id": .string(LabelboxID.make(.ontology, source: source.number, index: 0)),
                     "task_id": .string(LabelboxID.make(.taskQueue, source: source.number, index: residue)),
-                    "task_name": .string(["Initial labeling task", "Initial review task", "Rework task", "Done"][residue]),
+                    "task_name": .string(
+                        ["Initial labeling task", "Initial review task", "Rework task", "Done"][residue]),
                     "batch_id": .string(LabelboxID.make(.batch, source: source.number, index: batch)),
                     "batch_name": .string("Batch \(pad(batch, 6))"),
                     "workflow_status": .string(workflowStatuses[residue]),
@@ -151,16 +159,18 @@ enum LabelboxRows {
             "label_kind": "Default", "version": "1.0.0",
             "id": .string(LabelboxID.make(.label, source: source, index: index)),
             "annotations": [
-                "objects": [[
-                    "feature_id": .string(LabelboxID.make(.feature, source: source, index: index)),
-                    "feature_schema_id": .string(LabelboxID.make(.schema, source: 0, index: 10 + residue)),
-                    "name": .string(["car", "person", "bicycle", "dog"][residue]),
-                    "annotation_kind": "ImageBoundingBox", "classifications": [],
-                    "bounding_box": [
-                        "top": .int(Int64(40 * residue + 10)), "left": .int(Int64(30 * residue + 5)),
-                        "height": .int(Int64(100 + residue)), "width": .int(Int64(120 + residue)),
-                    ],
-                ]],
+                "objects": [
+                    [
+                        "feature_id": .string(LabelboxID.make(.feature, source: source, index: index)),
+                        "feature_schema_id": .string(LabelboxID.make(.schema, source: 0, index: 10 + residue)),
+                        "name": .string(["car", "person", "bicycle", "dog"][residue]),
+                        "annotation_kind": "ImageBoundingBox", "classifications": [],
+                        "bounding_box": [
+                            "top": .int(Int64(40 * residue + 10)), "left": .int(Int64(30 * residue + 5)),
+                            "height": .int(Int64(100 + residue)), "width": .int(Int64(120 + residue)),
+                        ],
+                    ]
+                ],
                 "classifications": [], "relationships": [],
             ],
         ]

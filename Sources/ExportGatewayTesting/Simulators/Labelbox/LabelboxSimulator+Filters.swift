@@ -37,40 +37,57 @@ extension LabelboxSimulator {
             }
             switch type {
             case "data_row_id":
-                selection.intersect(Self.unitRanges(try ids(filter, type).compactMap { id in
-                    LabelboxID.parse(id, as: .dataRow).flatMap { $0.source == source.number ? $0.index : nil }
-                }, below: source.itemCount))
+                selection.intersect(
+                    Self.unitRanges(
+                        try ids(filter, type).compactMap { id in
+                            LabelboxID.parse(id, as: .dataRow).flatMap { $0.source == source.number ? $0.index : nil }
+                        }, below: source.itemCount))
             case "global_key":
-                selection.intersect(Self.unitRanges(try ids(filter, type).compactMap { key in
-                    LabelboxRows.parseGlobalKey(key).flatMap { $0.source == source.number ? $0.index : nil }
-                }, below: source.itemCount))
+                selection.intersect(
+                    Self.unitRanges(
+                        try ids(filter, type).compactMap { key in
+                            LabelboxRows.parseGlobalKey(key).flatMap { $0.source == source.number ? $0.index : nil }
+                        }, below: source.itemCount))
             case "batch":
                 let batches = try ids(filter, type).compactMap { id in
-                    LabelboxID.parse(id, as: .batch).flatMap { source.kind == .project && $0.source == source.number ? $0.index : nil }
+                    LabelboxID.parse(id, as: .batch).flatMap {
+                        source.kind == .project && $0.source == source.number ? $0.index : nil
+                    }
                 }
-                selection.intersect(Self.merged(batches.filter { $0 * LabelboxRows.batchSize < source.itemCount }.map { batch in
-                    batch * LabelboxRows.batchSize..<min((batch + 1) * LabelboxRows.batchSize, source.itemCount)
-                }))
+                selection.intersect(
+                    Self.merged(
+                        batches.filter { $0 * LabelboxRows.batchSize < source.itemCount }.map { batch in
+                            batch * LabelboxRows.batchSize..<min((batch + 1) * LabelboxRows.batchSize, source.itemCount)
+                        }))
             case "dataset":
                 let ids = try ids(filter, type)
-                if !ids.contains(LabelboxID.make(.dataset, source: source.number, index: 0)) { selection.selectNothing() }
+                if !ids.contains(LabelboxID.make(.dataset, source: source.number, index: 0)) {
+                    selection.selectNothing()
+                }
             case "task_queue_status":
                 let words = ["InReview": 1, "InRework": 2, "Done": 3]
                 guard let status = filter["status"]?.stringValue, let residue = words[status] else {
                     throw GraphQLError(
-                        code: "MALFORMED_REQUEST", message: "task_queue_status takes \"status\": InReview, InRework or Done.")
+                        code: "MALFORMED_REQUEST",
+                        message: "task_queue_status takes \"status\": InReview, InRework or Done.")
                 }
                 if source.kind == .dataset { selection.selectNothing() } else { selection.allow(only: [residue]) }
             case "task_queue_not_exist":
                 if source.kind == .project { selection.allow(only: [0]) }
             case "data_row_last_activity_at":
                 let (low, high) = try bounds(filter, type)
-                selection.intersect([Self.indices(from: low, to: high, firstAt: LabelboxRows.lastActivity(of: 0), below: source.itemCount)])
+                selection.intersect([
+                    Self.indices(
+                        from: low, to: high, firstAt: LabelboxRows.lastActivity(of: 0), below: source.itemCount)
+                ])
             case "labeled_at":
                 let (low, high) = try bounds(filter, type)
                 if source.kind == .dataset { selection.selectNothing() }
                 selection.allow(only: [1, 2, 3])
-                selection.intersect([Self.indices(from: low, to: high, firstAt: LabelboxRows.labelCreated(of: 0), below: source.itemCount)])
+                selection.intersect([
+                    Self.indices(
+                        from: low, to: high, firstAt: LabelboxRows.labelCreated(of: 0), below: source.itemCount)
+                ])
             default:
                 throw GraphQLError(code: "MALFORMED_REQUEST", message: "Unsupported search filter type \"\(type)\".")
             }
@@ -81,10 +98,12 @@ extension LabelboxSimulator {
     /// The ids of an `{"ids", "operator": "is", "type"}` filter, at most ``maxFilterIDs``.
     private func ids(_ filter: JSONValue, _ type: String) throws(GraphQLError) -> [String] {
         guard let values = filter["ids"]?.arrayValue, filter["operator"]?.stringValue == "is" else {
-            throw GraphQLError(code: "MALFORMED_REQUEST", message: "\(type) filter expects \"ids\" and operator \"is\".")
+            throw GraphQLError(
+                code: "MALFORMED_REQUEST", message: "\(type) filter expects \"ids\" and operator \"is\".")
         }
         guard values.count <= maxFilterIDs else {
-            throw GraphQLError(code: "MALFORMED_REQUEST", message: "\(type) filter only supports a max of \(maxFilterIDs) items.")
+            throw GraphQLError(
+                code: "MALFORMED_REQUEST", message: "\(type) filter only supports a max of \(maxFilterIDs) items.")
         }
         return values.compactMap(\.stringValue)
     }
@@ -94,19 +113,25 @@ extension LabelboxSimulator {
         let value = filter["value"]
         let zoneName = value?["timezone"]?.stringValue ?? "UTC"
         guard let zone = TimeZone(identifier: zoneName) else {
-            throw GraphQLError(code: "MALFORMED_REQUEST", message: "Unknown timezone \"\(zoneName)\" in the \(type) filter.")
+            throw GraphQLError(
+                code: "MALFORMED_REQUEST", message: "Unknown timezone \"\(zoneName)\" in the \(type) filter.")
         }
         func instant(_ json: JSONValue?, upper: Bool) throws(GraphQLError) -> Double {
-            guard let text = json?.stringValue, let seconds = Self.parseFilterDate(text, zone: zone, upper: upper) else {
+            guard let text = json?.stringValue, let seconds = Self.parseFilterDate(text, zone: zone, upper: upper)
+            else {
                 throw GraphQLError(
                     code: "MALFORMED_REQUEST",
-                    message: "Incorrect date in the \(type) filter: expected YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or ISO 8601 with an offset.")
+                    message:
+                        "Incorrect date in the \(type) filter: expected YYYY-MM-DD, YYYY-MM-DD hh:mm:ss or ISO 8601 with an offset."
+                )
             }
             return seconds
         }
         switch value?["operator"]?.stringValue {
         case "BETWEEN":
-            return (try instant(value?["value"]?["min"], upper: false), try instant(value?["value"]?["max"], upper: true))
+            return (
+                try instant(value?["value"]?["min"], upper: false), try instant(value?["value"]?["max"], upper: true)
+            )
         case "GREATER_THAN_OR_EQUAL":
             return (try instant(value?["value"], upper: false), .infinity)
         case "LESS_THAN_OR_EQUAL":
@@ -128,7 +153,7 @@ extension LabelboxSimulator {
             return slice.allSatisfy({ $0.isASCII && $0.isNumber }) ? Int(String(slice)) : nil
         }
         guard characters.count >= 10, characters[4] == "-", characters[7] == "-",
-              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2)
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2)
         else { return nil }
         var components = DateComponents(year: year, month: month, day: day, hour: 0, minute: 0, second: 0)
         var offset: Int?
@@ -137,7 +162,7 @@ extension LabelboxSimulator {
             wholeDay = upper
         } else {
             guard characters.count >= 19, characters[10] == " " || characters[10] == "T", characters[13] == ":",
-                  characters[16] == ":", let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+                characters[16] == ":", let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
             else { return nil }
             components.hour = hour
             components.minute = minute
@@ -151,7 +176,7 @@ extension LabelboxSimulator {
                     let sign = rest.first == "-" ? -1 : 1
                     let digits = rest.dropFirst().replacingOccurrences(of: ":", with: "")
                     guard rest.first == "+" || rest.first == "-", digits.count == 4, let hours = Int(digits.prefix(2)),
-                          let minutes = Int(digits.suffix(2))
+                        let minutes = Int(digits.suffix(2))
                     else { return nil }
                     offset = sign * (hours * 3600 + minutes * 60)
                 }
@@ -161,7 +186,9 @@ extension LabelboxSimulator {
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = offset.flatMap { TimeZone(secondsFromGMT: $0) } ?? zone
-        guard (1...12).contains(month), (1...31).contains(day), let date = calendar.date(from: components) else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day), let date = calendar.date(from: components) else {
+            return nil
+        }
         return date.timeIntervalSince1970 + (wholeDay ? 86_399 : 0)
     }
 

@@ -27,7 +27,8 @@ extension LabelboxSimulator {
         let authorization = request.headers["Authorization"] ?? ""
         let key = authorization.lowercased().hasPrefix("bearer ") ? String(authorization.dropFirst(7)) : ""
         guard let caller = users[key.trimmingCharacters(in: .whitespaces)] else {
-            let message = key.isEmpty ? "Missing API key: send it as \"Authorization: Bearer <key>\"." : "Invalid API key."
+            let message =
+                key.isEmpty ? "Missing API key: send it as \"Authorization: Bearer <key>\"." : "Invalid API key."
             return GraphQLError(code: "AUTHENTICATION_ERROR", message: message).response(status: 401)
         }
         guard request.method == .post else {
@@ -48,8 +49,9 @@ extension LabelboxSimulator {
         }
         guard let name = document.name, Self.operations.contains(name) else {
             return GraphQLError(
-                code: "GRAPHQL_VALIDATION_FAILED", message: "Unknown operation \"\(document.name ?? "<anonymous>")\".")
-                .response(status: 400)
+                code: "GRAPHQL_VALIDATION_FAILED", message: "Unknown operation \"\(document.name ?? "<anonymous>")\"."
+            )
+            .response(status: 400)
         }
         let context = Context(caller: caller, variables: body["variables"]?.objectValue ?? [:])
         do throws(GraphQLError) {
@@ -63,7 +65,9 @@ extension LabelboxSimulator {
         }
     }
 
-    private func resolveRoot(_ field: GraphQLDocument.Field, type: String, _ context: Context) throws(GraphQLError) -> JSONValue {
+    private func resolveRoot(
+        _ field: GraphQLDocument.Field, type: String, _ context: Context
+    ) throws(GraphQLError) -> JSONValue {
         switch (type, field.name) {
         case ("query", "user"): return try resolveUser(field, context)
         case ("query", "task"): return try resolveTask(field, context)
@@ -80,7 +84,9 @@ extension LabelboxSimulator {
     // MARK: Selections
 
     static func unknownField(_ name: String, on type: String) -> GraphQLError {
-        GraphQLError(code: "GRAPHQL_VALIDATION_FAILED", message: "Cannot query field \"\(name)\" on type \"\(type)\".", status: 400)
+        GraphQLError(
+            code: "GRAPHQL_VALIDATION_FAILED", message: "Cannot query field \"\(name)\" on type \"\(type)\".",
+            status: 400)
     }
 
     /// `object` reduced to exactly the selected fields (each may be selected more than once);
@@ -101,7 +107,9 @@ extension LabelboxSimulator {
         return .object(result)
     }
 
-    private func projectValue(_ value: JSONValue, _ selections: [GraphQLDocument.Field], type: String) throws(GraphQLError) -> JSONValue {
+    private func projectValue(
+        _ value: JSONValue, _ selections: [GraphQLDocument.Field], type: String
+    ) throws(GraphQLError) -> JSONValue {
         guard !selections.isEmpty else { return value }
         switch value {
         case .object(let members): return try project(members, selections, type: type)
@@ -130,11 +138,13 @@ extension LabelboxSimulator {
     /// created tasks no other key may read.
     private func resolveUser(_ field: GraphQLDocument.Field, _ context: Context) throws(GraphQLError) -> JSONValue {
         if let id = context.argument(field, "where")?["id"], id.stringValue != context.caller.id { return .null }
-        return try project(json(of: context.caller), field.selections, type: "User", resolvers: [
-            "createdTasks": { (tasks: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
-                try self.createdTasks(tasks, context)
-            },
-        ])
+        return try project(
+            json(of: context.caller), field.selections, type: "User",
+            resolvers: [
+                "createdTasks": { (tasks: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
+                    try self.createdTasks(tasks, context)
+                }
+            ])
     }
 
     /// `createdTasks(where: {id})`, one task by id (a poll: it advances the task's script),
@@ -157,32 +167,39 @@ extension LabelboxSimulator {
         return .array(list)
     }
 
-    private func ownTask(_ field: GraphQLDocument.Field, argument: String, _ context: Context) throws(GraphQLError) -> TaskRecord {
+    private func ownTask(
+        _ field: GraphQLDocument.Field, argument: String, _ context: Context
+    ) throws(GraphQLError) -> TaskRecord {
         let value = context.argument(field, argument)
         let id = value?["id"]?.stringValue ?? value?.stringValue
-        guard let id, let task = state.withLock({ state in state.tasks.first { $0.id == id && $0.owner == context.caller.number } })
-        else { throw GraphQLError(code: "RESOURCE_NOT_FOUND", message: "Task not found.") }
+        let caller = context.caller.number
+        let task = id.flatMap { id in
+            state.withLock { state in state.tasks.first { $0.id == id && $0.owner == caller } }
+        }
+        guard let task else { throw GraphQLError(code: "RESOURCE_NOT_FOUND", message: "Task not found.") }
         return task
     }
 
     /// `task(where: {id})` with its stream fields.
     private func resolveTask(_ field: GraphQLDocument.Field, _ context: Context) throws(GraphQLError) -> JSONValue {
         let task = try ownTask(field, argument: "where", context)
-        return try project(json(of: task), field.selections, type: "Task", resolvers: [
-            "exportMetadataHeader": { (header: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
-                let stream = task.stream(try Self.streamType(header, context))
-                guard task.status == "COMPLETE", !stream.isEmpty else { return .null }
-                return try self.project(
-                    ["totalSize": .int(Int64(stream.totalSize)), "totalLines": .int(Int64(stream.totalLines))],
-                    header.selections, type: "ExportMetadataHeader")
-            },
-            "exportFileFromOffset": { (file: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
-                try self.file(file, task, context, by: "offset")
-            },
-            "exportFileFromLine": { (file: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
-                try self.file(file, task, context, by: "line")
-            },
-        ])
+        return try project(
+            json(of: task), field.selections, type: "Task",
+            resolvers: [
+                "exportMetadataHeader": { (header: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
+                    let stream = task.stream(try Self.streamType(header, context))
+                    guard task.status == "COMPLETE", !stream.isEmpty else { return .null }
+                    return try self.project(
+                        ["totalSize": .int(Int64(stream.totalSize)), "totalLines": .int(Int64(stream.totalLines))],
+                        header.selections, type: "ExportMetadataHeader")
+                },
+                "exportFileFromOffset": { (file: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
+                    try self.file(file, task, context, by: "offset")
+                },
+                "exportFileFromLine": { (file: GraphQLDocument.Field) throws(GraphQLError) -> JSONValue in
+                    try self.file(file, task, context, by: "line")
+                },
+            ])
     }
 
     private static func streamType(_ field: GraphQLDocument.Field, _ context: Context) throws(GraphQLError) -> String {
@@ -203,21 +220,24 @@ extension LabelboxSimulator {
         let raw = context.argument(field, argument)
         guard let position = raw?.intValue ?? raw?.stringValue.flatMap({ Int64($0) }) else {
             throw GraphQLError(
-                code: "BAD_USER_INPUT", message: "\(argument) must be a UInt64 (a number or a numeric string).", status: 400)
+                code: "BAD_USER_INPUT", message: "\(argument) must be a UInt64 (a number or a numeric string).",
+                status: 400)
         }
         guard task.status == "COMPLETE" else { return .null }
         let stream = task.stream(type)
         let offset: Int
         if argument == "line" {
             guard position >= 0, position < stream.totalLines else {
-                throw GraphQLError(code: "MALFORMED_REQUEST", message: "line is out of range, max line is \(stream.totalLines - 1)")
+                throw GraphQLError(
+                    code: "MALFORMED_REQUEST", message: "line is out of range, max line is \(stream.totalLines - 1)")
             }
             offset = stream.offset(ofLine: Int(position))
         } else {
             offset = Int(clamping: position)
         }
         guard let chunk = stream.chunk(containing: offset) else {
-            throw GraphQLError(code: "MALFORMED_REQUEST", message: "offset is out of range, max offset is \(stream.totalSize - 1)")
+            throw GraphQLError(
+                code: "MALFORMED_REQUEST", message: "offset is out of range, max offset is \(stream.totalSize - 1)")
         }
         let name = "exports/\(task.id)/\(type.lowercased())/\(chunk.start)-\(chunk.end).ndjson"
         let start = chunk.start
@@ -236,10 +256,13 @@ extension LabelboxSimulator {
     /// organization. The SDK's ORM selects every attribute its schema knows; the simulator
     /// answers the ones below and `null` for any other selected scalar, so every selected
     /// field is present whatever the SDK version.
-    private func resolveSource(_ field: GraphQLDocument.Field, _ context: Context, kind: Source.Kind) throws(GraphQLError) -> JSONValue {
+    private func resolveSource(
+        _ field: GraphQLDocument.Field, _ context: Context, kind: Source.Kind
+    ) throws(GraphQLError) -> JSONValue {
         let id = context.argument(field, "where")?["id"]?.stringValue
         guard let id, let source = source(id), source.kind == kind else {
-            throw GraphQLError(code: "RESOURCE_NOT_FOUND", message: "\(kind == .project ? "Project" : "Dataset") not found.")
+            throw GraphQLError(
+                code: "RESOURCE_NOT_FOUND", message: "\(kind == .project ? "Project" : "Dataset") not found.")
         }
         let created = Self.timestamp(SimulatedTime.start.addingTimeInterval(-86_400 * 30))
         var object: [String: JSONValue] = [
@@ -262,7 +285,9 @@ extension LabelboxSimulator {
     private func cancel(_ field: GraphQLDocument.Field, _ context: Context) throws(GraphQLError) -> JSONValue {
         let task = try ownTask(field, argument: "id", context)
         let success: Bool = state.withLock { state in
-            guard let index = state.tasks.firstIndex(where: { $0.id == task.id }), state.tasks[index].isRunning else { return false }
+            guard let index = state.tasks.firstIndex(where: { $0.id == task.id }), state.tasks[index].isRunning else {
+                return false
+            }
             state.tasks[index].status = "CANCELED"
             state.tasks[index].updatedAt = host.time.advance(by: 1)
             return true
@@ -274,10 +299,13 @@ extension LabelboxSimulator {
 
     /// `exportDataRowsInProject(input:)` / `exportDataRowsInCatalog(input:)`: validates the
     /// input, selects the rows lazily and creates the task synchronously.
-    private func export(_ field: GraphQLDocument.Field, _ context: Context, project isProject: Bool) throws(GraphQLError) -> JSONValue {
+    private func export(
+        _ field: GraphQLDocument.Field, _ context: Context, project isProject: Bool
+    ) throws(GraphQLError) -> JSONValue {
         _ = try project(["taskId": "", "isStreamable": true], field.selections, type: "ExportTask")
         guard let input = context.argument(field, "input"), case .object = input else {
-            throw GraphQLError(code: "BAD_USER_INPUT", message: "Variable \"$input\" of required type was not provided.", status: 400)
+            throw GraphQLError(
+                code: "BAD_USER_INPUT", message: "Variable \"$input\" of required type was not provided.", status: 400)
         }
         let filters = input["filters"]?["searchQuery"]?["query"]?.arrayValue ?? []
         let include = Self.include(input["params"])
@@ -286,7 +314,7 @@ extension LabelboxSimulator {
         let scope: Int?
         if isProject {
             guard let projectID = input["filters"]?["projectId"]?.stringValue,
-                  let project = source(projectID), project.kind == .project
+                let project = source(projectID), project.kind == .project
             else { throw GraphQLError(code: "RESOURCE_NOT_FOUND", message: "Project not found.") }
             sources = [project]
             name = input["taskName"]?.stringValue ?? "Export v2: project - \(project.name)"
@@ -296,7 +324,9 @@ extension LabelboxSimulator {
             let all = state.withLock { $0.sources.filter { $0.kind == .dataset } }
             sources = datasetIDs.isEmpty ? all : all.filter { datasetIDs.contains(.string($0.id)) }
             let named = datasetIDs.count == 1 ? sources.first : nil
-            name = input["taskName"]?.stringValue ?? named.map { "Export v2: dataset - \($0.name)" } ?? "Export v2: catalog"
+            name =
+                input["taskName"]?.stringValue ?? named.map { "Export v2: dataset - \($0.name)" }
+                ?? "Export v2: catalog"
             scope = named?.number
         }
         guard context.caller.mayExport else {
@@ -305,13 +335,16 @@ extension LabelboxSimulator {
         var parts: [LabelboxStream.Part] = []
         for source in sources {
             let selection = try selection(of: source, filters: filters)
-            parts.append(LabelboxStream.Part(
-                content: .rows(LabelboxRows.Layout(source: source, include: include)), ranges: selection.ranges,
-                residues: selection.residues))
+            parts.append(
+                LabelboxStream.Part(
+                    content: .rows(LabelboxRows.Layout(source: source, include: include)), ranges: selection.ranges,
+                    residues: selection.residues))
         }
         let result = LabelboxStream(parts: parts, boundary: chunkBoundary, chunkSize: chunkSize)
         let task = try state.withLock { state throws(GraphQLError) -> TaskRecord in
-            try makeTask(in: &state, caller: context.caller, name: name, scope: scope, result: result, errorSource: sources.first)
+            try makeTask(
+                in: &state, caller: context.caller, name: name, scope: scope, result: result, errorSource: sources.first
+            )
         }
         return try project(["taskId": .string(task.id), "isStreamable": true], field.selections, type: "ExportTask")
     }
@@ -320,7 +353,8 @@ extension LabelboxSimulator {
     private static func include(_ params: JSONValue?) -> LabelboxRows.Include {
         func flag(_ name: String) -> Bool { params?[name]?.boolValue ?? false }
         return LabelboxRows.Include(
-            details: flag("includeDataRowDetails"), attachments: flag("includeAttachments"), metadata: flag("includeMetadata"),
+            details: flag("includeDataRowDetails"), attachments: flag("includeAttachments"),
+            metadata: flag("includeMetadata"),
             embeddings: flag("includeEmbeddings"), projectDetails: flag("includeProjectDetails"),
             labelDetails: flag("includeLabelDetails"), performanceDetails: flag("includePerformanceDetails"))
     }

@@ -46,14 +46,18 @@ extension LabelboxSimulator {
         let errorCount = state.errorCounts.isEmpty ? 0 : state.errorCounts.removeFirst()
         var errorParts: [LabelboxStream.Part] = []
         if let errorSource, errorCount > 0 {
-            errorParts = [LabelboxStream.Part(content: .errors(errorSource), ranges: [0..<errorCount], residues: [true, true, true, true])]
+            errorParts = [
+                LabelboxStream.Part(
+                    content: .errors(errorSource), ranges: [0..<errorCount], residues: [true, true, true, true])
+            ]
         }
         let now = host.time.advance(by: 1)
         let task = TaskRecord(
             id: LabelboxID.make(.task, source: 0, index: state.tasks.count + 1), owner: caller.number, name: name,
             scope: scope, createdAt: now, updatedAt: now,
             run: ScriptedRun(next: &state.scripts, orCompletingAfter: pollsToComplete),
-            result: result, errorStream: LabelboxStream(parts: errorParts, boundary: chunkBoundary, chunkSize: chunkSize))
+            result: result,
+            errorStream: LabelboxStream(parts: errorParts, boundary: chunkBoundary, chunkSize: chunkSize))
         state.tasks.append(task)
         return task
     }

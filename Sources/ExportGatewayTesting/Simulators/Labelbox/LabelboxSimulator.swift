@@ -105,12 +105,15 @@ public final class LabelboxSimulator: VendorSimulator {
         self.chunkSize = max(1, chunkSize)
         self.chunkBoundary = chunkBoundary
         let users = [
-            User(key: "lb_sim_key_full_access", number: 1, email: "owner@labelbox.sim", name: "Sim Owner",
-                 timezone: nil, mayExport: true),
-            User(key: "lb_sim_key_restricted", number: 2, email: "viewer@labelbox.sim", name: "Sim Viewer",
-                 timezone: "UTC", mayExport: false),
-            User(key: "lb_sim_key_other_user", number: 3, email: "colleague@labelbox.sim", name: "Sim Colleague",
-                 timezone: "America/New_York", mayExport: true),
+            User(
+                key: "lb_sim_key_full_access", number: 1, email: "owner@labelbox.sim", name: "Sim Owner",
+                timezone: nil, mayExport: true),
+            User(
+                key: "lb_sim_key_restricted", number: 2, email: "viewer@labelbox.sim", name: "Sim Viewer",
+                timezone: "UTC", mayExport: false),
+            User(
+                key: "lb_sim_key_other_user", number: 3, email: "colleague@labelbox.sim", name: "Sim Colleague",
+                timezone: "America/New_York", mayExport: true),
         ]
         self.users = Dictionary(uniqueKeysWithValues: users.map { ($0.key, $0) })
         host = SimulatorHost(
@@ -202,7 +205,8 @@ public final class LabelboxSimulator: VendorSimulator {
     ) {
         var error = GraphQLError(code: code, message: message)
         if let exceptionStatus { error.extensions["exception"] = ["status": .int(Int64(exceptionStatus))] }
-        host.injectAnswer(error.response(status: 200), method: .post, pathPrefix: graphQLPath, count: count, after: passes)
+        host.injectAnswer(
+            error.response(status: 200), method: .post, pathPrefix: graphQLPath, count: count, after: passes)
     }
 
     // MARK: State
@@ -220,7 +224,8 @@ public final class LabelboxSimulator: VendorSimulator {
         guard let retry = fault.retryAfter(now: now) else {
             return GraphQLError(code: "INTERNAL_SERVER_ERROR", message: "Internal server error").response(status: 500)
         }
-        var response = HTTPResponse.json(429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
+        var response = HTTPResponse.json(
+            429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
         response.headers["Retry-After"] = retry.header
         return response
     }

@@ -38,7 +38,9 @@ struct LabelboxStream: Sendable {
             self.content = content
             self.residues = residues
             lengths = (0..<4).map { content.line($0).count }
-            self.ranges = ranges.filter { range in (0..<4).contains { residues[$0] && Self.count(in: range, residue: $0) > 0 } }
+            self.ranges = ranges.filter { range in
+                (0..<4).contains { residues[$0] && Self.count(in: range, residue: $0) > 0 }
+            }
             for range in self.ranges {
                 linesBefore.append(lineCount)
                 bytesBefore.append(byteCount)
@@ -163,7 +165,8 @@ struct LabelboxStream: Sendable {
         self.partBytes = partBytes
         totalLines = lines
         totalSize = bytes
-        let longest = self.parts.flatMap { part in (0..<4).filter { part.residues[$0] }.map { part.lengths[$0] } }.max() ?? 1
+        let longest =
+            self.parts.flatMap { part in (0..<4).filter { part.residues[$0] }.map { part.lengths[$0] } }.max() ?? 1
         linesPerChunk = max(1, self.chunkSize / longest)
     }
 
@@ -235,7 +238,8 @@ struct LabelboxStream: Sendable {
             start = characterCut(k)
             end = characterCut(k + 1) - 1
         }
-        return Chunk(start: start, end: end, firstLine: line(containing: start).line, lastLine: line(containing: end).line)
+        return Chunk(
+            start: start, end: end, firstLine: line(containing: start).line, lastLine: line(containing: end).line)
     }
 
     /// Where character-boundary chunk `k` starts: `k * chunkSize`, moved back off any UTF-8

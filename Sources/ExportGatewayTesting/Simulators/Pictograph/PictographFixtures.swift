@@ -46,13 +46,15 @@ enum PictographFixtures {
             let boxWidth = 40 + (index * 7 + n * 13) % (width / 4)
             let boxHeight = 30 + (index * 11 + n * 17) % (height / 4)
             return Box(
-                id: SimulatedID.uuid(namespace: PictographSimulator.Namespace.annotations(of: dataset), index: index * 4 + n),
+                id: SimulatedID.uuid(
+                    namespace: PictographSimulator.Namespace.annotations(of: dataset), index: index * 4 + n),
                 className: classes[(index + 2 * n) % classes.count],
                 x: (index * 37 + n * 101) % (width - boxWidth), y: (index * 53 + n * 71) % (height - boxHeight),
                 width: boxWidth, height: boxHeight)
         }
         return Image(
-            index: index, id: SimulatedID.uuid(namespace: PictographSimulator.Namespace.images(of: dataset), index: index),
+            index: index,
+            id: SimulatedID.uuid(namespace: PictographSimulator.Namespace.images(of: dataset), index: index),
             fileName: stem + ".jpg", stem: stem, width: width, height: height, split: split,
             stage: stages[index % stages.count], boxes: boxes)
     }
@@ -61,7 +63,9 @@ enum PictographFixtures {
     /// the image, and the end marker (recognizable, tiny, not a decodable picture).
     static func placeholderBytes(for image: Image) -> Data {
         let comment = Array("pictograph-sim \(image.fileName) \(image.width)x\(image.height)".utf8)
-        var bytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xFE, UInt8((comment.count + 2) >> 8), UInt8((comment.count + 2) & 0xFF)]
+        var bytes: [UInt8] = [
+            0xFF, 0xD8, 0xFF, 0xFE, UInt8((comment.count + 2) >> 8), UInt8((comment.count + 2) & 0xFF),
+        ]
         bytes += comment
         bytes += [0xFF, 0xD9]
         return Data(bytes)
@@ -124,12 +128,19 @@ private struct FormatWriter {
         case "coco": return [Entry(path: prefix + "annotations.json", contents: coco(images).serialized())]
         case "yolo", "yolo_obb", "yolo_pose":
             return images.map { Entry(path: prefix + "labels/\($0.stem).txt", contents: Data(yoloLines($0).utf8)) }
-        case "dota": return images.map { Entry(path: prefix + "labelTxt/\($0.stem).txt", contents: Data(dotaLines($0).utf8)) }
-        case "pascal_voc": return images.map { Entry(path: prefix + "Annotations/\($0.stem).xml", contents: Data(voc($0).utf8)) }
+        case "dota":
+            return images.map { Entry(path: prefix + "labelTxt/\($0.stem).txt", contents: Data(dotaLines($0).utf8)) }
+        case "pascal_voc":
+            return images.map { Entry(path: prefix + "Annotations/\($0.stem).xml", contents: Data(voc($0).utf8)) }
         case "cvat": return [Entry(path: prefix + "annotations.xml", contents: Data(cvat(images).utf8))]
-        case "datumaro": return [Entry(path: prefix + "annotations/default.json", contents: datumaro(images).serialized())]
-        case "labelme": return images.map { Entry(path: prefix + "annotations/\($0.stem).json", contents: labelme($0).serialized()) }
-        case "darwin": return images.map { Entry(path: prefix + "annotations/\($0.stem).json", contents: darwin($0).serialized()) }
+        case "datumaro":
+            return [Entry(path: prefix + "annotations/default.json", contents: datumaro(images).serialized())]
+        case "labelme":
+            return images.map {
+                Entry(path: prefix + "annotations/\($0.stem).json", contents: labelme($0).serialized())
+            }
+        case "darwin":
+            return images.map { Entry(path: prefix + "annotations/\($0.stem).json", contents: darwin($0).serialized()) }
         case "csv": return [Entry(path: prefix + "annotations.csv", contents: Data(csv(images).utf8))]
         default: return [Entry(path: prefix + "annotations.json", contents: pictograph(images).serialized())]
         }
@@ -140,7 +151,9 @@ private struct FormatWriter {
         switch format {
         case "yolo", "yolo_obb", "yolo_pose":
             var yaml = "path: .\n"
-            yaml += organizedBySplit ? "train: train/images\nval: valid/images\ntest: test/images\n" : "train: images\nval: images\n"
+            yaml +=
+                organizedBySplit
+                ? "train: train/images\nval: valid/images\ntest: test/images\n" : "train: images\nval: images\n"
             if format == "yolo_pose" { yaml += "kpt_shape: [3, 3]\n" }
             yaml += "nc: \(classes.count)\nnames:\n"
             for (index, name) in classes.enumerated() { yaml += "  \(index): \(name)\n" }
@@ -160,19 +173,24 @@ private struct FormatWriter {
             "dataset": ["id": .string(datasetID), "name": .string(datasetName)],
             "export": ["id": .string(exportID), "name": .string(exportName)],
             "classes": .array(classes.map(JSONValue.string)),
-            "images": .array(images.map { image in
-                [
-                    "id": .string(image.id), "file_name": .string(image.fileName),
-                    "width": .int(Int64(image.width)), "height": .int(Int64(image.height)),
-                    "split": image.split.map(JSONValue.string) ?? .null, "status": .string(image.stage),
-                    "annotations": .array(image.boxes.map { box in
-                        [
-                            "id": .string(box.id), "class": .string(box.className), "type": "bbox",
-                            "bbox": ["x": int(box.x), "y": int(box.y), "width": int(box.width), "height": int(box.height)],
-                        ]
-                    }),
-                ]
-            }),
+            "images": .array(
+                images.map { image in
+                    [
+                        "id": .string(image.id), "file_name": .string(image.fileName),
+                        "width": .int(Int64(image.width)), "height": .int(Int64(image.height)),
+                        "split": image.split.map(JSONValue.string) ?? .null, "status": .string(image.stage),
+                        "annotations": .array(
+                            image.boxes.map { box in
+                                [
+                                    "id": .string(box.id), "class": .string(box.className), "type": "bbox",
+                                    "bbox": [
+                                        "x": int(box.x), "y": int(box.y), "width": int(box.width),
+                                        "height": int(box.height),
+                                    ],
+                                ]
+                            }),
+                    ]
+                }),
         ]
     }
 
@@ -191,15 +209,17 @@ private struct FormatWriter {
         return [
             "info": ["description": .string(exportName), "version": "1.0", "year": 2025, "contributor": "Pictograph"],
             "licenses": [],
-            "categories": .array(classes.enumerated().map { index, name in
-                ["id": .int(Int64(index + 1)), "name": .string(name), "supercategory": "object"]
-            }),
-            "images": .array(images.enumerated().map { number, image in
-                [
-                    "id": .int(Int64(number + 1)), "file_name": .string(image.fileName),
-                    "width": .int(Int64(image.width)), "height": .int(Int64(image.height)),
-                ]
-            }),
+            "categories": .array(
+                classes.enumerated().map { index, name in
+                    ["id": .int(Int64(index + 1)), "name": .string(name), "supercategory": "object"]
+                }),
+            "images": .array(
+                images.enumerated().map { number, image in
+                    [
+                        "id": .int(Int64(number + 1)), "file_name": .string(image.fileName),
+                        "width": .int(Int64(image.width)), "height": .int(Int64(image.height)),
+                    ]
+                }),
             "annotations": .array(annotations),
         ]
     }
@@ -208,21 +228,30 @@ private struct FormatWriter {
         [
             "info": [:],
             "categories": [
-                "label": ["labels": .array(classes.map { ["name": .string($0), "parent": "", "attributes": []] }), "attributes": []],
-            ],
-            "items": .array(images.map { image in
-                [
-                    "id": .string(image.stem), "attr": ["frame": .int(Int64(image.index))],
-                    "image": ["path": .string(image.fileName), "size": [.int(Int64(image.height)), .int(Int64(image.width))]],
-                    "annotations": .array(image.boxes.enumerated().map { number, box in
-                        [
-                            "id": .int(Int64(number)), "type": "bbox", "attributes": [:], "group": 0, "z_order": 0,
-                            "label_id": .int(Int64(classes.firstIndex(of: box.className) ?? 0)),
-                            "bbox": [int(box.x), int(box.y), int(box.width), int(box.height)],
-                        ]
-                    }),
+                "label": [
+                    "labels": .array(classes.map { ["name": .string($0), "parent": "", "attributes": []] }),
+                    "attributes": [],
                 ]
-            }),
+            ],
+            "items": .array(
+                images.map { image in
+                    [
+                        "id": .string(image.stem), "attr": ["frame": .int(Int64(image.index))],
+                        "image": [
+                            "path": .string(image.fileName),
+                            "size": [.int(Int64(image.height)), .int(Int64(image.width))],
+                        ],
+                        "annotations": .array(
+                            image.boxes.enumerated().map { number, box in
+                                [
+                                    "id": .int(Int64(number)), "type": "bbox", "attributes": [:], "group": 0,
+                                    "z_order": 0,
+                                    "label_id": .int(Int64(classes.firstIndex(of: box.className) ?? 0)),
+                                    "bbox": [int(box.x), int(box.y), int(box.width), int(box.height)],
+                                ]
+                            }),
+                    ]
+                }),
         ]
     }
 
@@ -230,32 +259,38 @@ private struct FormatWriter {
         [
             "version": "5.2.1", "flags": [:], "imagePath": .string("../images/" + image.fileName), "imageData": .null,
             "imageWidth": .int(Int64(image.width)), "imageHeight": .int(Int64(image.height)),
-            "shapes": .array(image.boxes.map { box in
-                [
-                    "label": .string(box.className), "shape_type": "rectangle", "group_id": .null, "flags": [:],
-                    "points": [[int(box.x), int(box.y)], [int(box.x + box.width), int(box.y + box.height)]],
-                ]
-            }),
+            "shapes": .array(
+                image.boxes.map { box in
+                    [
+                        "label": .string(box.className), "shape_type": "rectangle", "group_id": .null, "flags": [:],
+                        "points": [[int(box.x), int(box.y)], [int(box.x + box.width), int(box.y + box.height)]],
+                    ]
+                }),
         ]
     }
 
     private func darwin(_ image: Image) -> JSONValue {
         [
-            "version": "2.0", "schema_ref": "https://darwin-public.s3.eu-west-1.amazonaws.com/darwin_json/2.0/schema.json",
+            "version": "2.0",
+            "schema_ref": "https://darwin-public.s3.eu-west-1.amazonaws.com/darwin_json/2.0/schema.json",
             "item": [
                 "name": .string(image.fileName), "path": "/",
                 "source_info": ["item_id": .string(image.id), "dataset": ["name": .string(datasetName)]],
-                "slots": [[
-                    "type": "image", "slot_name": "0", "width": .int(Int64(image.width)), "height": .int(Int64(image.height)),
-                    "source_files": [["file_name": .string(image.fileName)]],
-                ]],
+                "slots": [
+                    [
+                        "type": "image", "slot_name": "0", "width": .int(Int64(image.width)),
+                        "height": .int(Int64(image.height)),
+                        "source_files": [["file_name": .string(image.fileName)]],
+                    ]
+                ],
             ],
-            "annotations": .array(image.boxes.map { box in
-                [
-                    "id": .string(box.id), "name": .string(box.className), "slot_names": ["0"],
-                    "bounding_box": ["x": int(box.x), "y": int(box.y), "w": int(box.width), "h": int(box.height)],
-                ]
-            }),
+            "annotations": .array(
+                image.boxes.map { box in
+                    [
+                        "id": .string(box.id), "name": .string(box.className), "slot_names": ["0"],
+                        "bounding_box": ["x": int(box.x), "y": int(box.y), "w": int(box.width), "h": int(box.height)],
+                    ]
+                }),
         ]
     }
 
@@ -282,7 +317,8 @@ private struct FormatWriter {
                 return "\(cls) " + points.joined(separator: " ") + "\n"
             case "yolo_pose":
                 let cx = (Double(box.x) + Double(box.width) / 2) / w, cy = (Double(box.y) + Double(box.height) / 2) / h
-                var line = String(format: "%d %.6f %.6f %.6f %.6f", cls, cx, cy, Double(box.width) / w, Double(box.height) / h)
+                var line = String(
+                    format: "%d %.6f %.6f %.6f %.6f", cls, cx, cy, Double(box.width) / w, Double(box.height) / h)
                 // Three keypoints down the box's middle, all visible (v = 2).
                 for step in 1...3 {
                     let ky = (Double(box.y) + Double(box.height) * Double(step) / 4) / h
@@ -291,14 +327,16 @@ private struct FormatWriter {
                 return line + "\n"
             default:
                 let cx = (Double(box.x) + Double(box.width) / 2) / w, cy = (Double(box.y) + Double(box.height) / 2) / h
-                return String(format: "%d %.6f %.6f %.6f %.6f\n", cls, cx, cy, Double(box.width) / w, Double(box.height) / h)
+                return String(
+                    format: "%d %.6f %.6f %.6f %.6f\n", cls, cx, cy, Double(box.width) / w, Double(box.height) / h)
             }
         }.joined()
     }
 
     private func dotaLines(_ image: Image) -> String {
         image.boxes.map { box in
-            corners(box).map { String(format: "%.1f %.1f", $0.0, $0.1) }.joined(separator: " ") + " \(box.className) 0\n"
+            corners(box).map { String(format: "%.1f %.1f", $0.0, $0.1) }.joined(separator: " ")
+                + " \(box.className) 0\n"
         }.joined()
     }
 
@@ -306,7 +344,9 @@ private struct FormatWriter {
         var text = "image_id,file_name,width,height,split,status,class,xmin,ymin,xmax,ymax\n"
         for image in images {
             let head = [image.id, image.fileName, "\(image.width)", "\(image.height)", image.split ?? "", image.stage]
-            if image.boxes.isEmpty { text += (head + ["", "", "", "", ""]).map(Self.csvField).joined(separator: ",") + "\n" }
+            if image.boxes.isEmpty {
+                text += (head + ["", "", "", "", ""]).map(Self.csvField).joined(separator: ",") + "\n"
+            }
             for box in image.boxes {
                 let tail = [box.className, "\(box.x)", "\(box.y)", "\(box.x + box.width)", "\(box.y + box.height)"]
                 text += (head + tail).map(Self.csvField).joined(separator: ",") + "\n"
@@ -341,11 +381,13 @@ private struct FormatWriter {
         xml += classes.map { "<label><name>\(xmlEscape($0))</name></label>" }.joined()
         xml += "</labels></task></meta>\n"
         for (number, image) in images.enumerated() {
-            xml += "  <image id=\"\(number)\" name=\"\(xmlEscape(image.fileName))\" width=\"\(image.width)\" height=\"\(image.height)\""
+            xml +=
+                "  <image id=\"\(number)\" name=\"\(xmlEscape(image.fileName))\" width=\"\(image.width)\" height=\"\(image.height)\""
             xml += " subset=\"\(image.split ?? "train")\">\n"
             for box in image.boxes {
                 xml += "    <box label=\"\(xmlEscape(box.className))\" source=\"manual\" occluded=\"0\" z_order=\"0\""
-                xml += " xtl=\"\(box.x).00\" ytl=\"\(box.y).00\" xbr=\"\(box.x + box.width).00\" ybr=\"\(box.y + box.height).00\"></box>\n"
+                xml +=
+                    " xtl=\"\(box.x).00\" ytl=\"\(box.y).00\" xbr=\"\(box.x + box.width).00\" ybr=\"\(box.y + box.height).00\"></box>\n"
             }
             xml += "  </image>\n"
         }

@@ -24,7 +24,8 @@ extension PictographSimulator {
     ) -> HTTPResponse {
         enum Found { case fresh, replay(HTTPResponse), mismatch, busy }
         let id = IdempotencyKey(apiKey: caller.key, key: idempotencyKey)
-        let body = request.json.map { String(decoding: $0.serialized(), as: UTF8.self) } ?? request.body.base64EncodedString()
+        let body =
+            request.json.map { String(decoding: $0.serialized(), as: UTF8.self) } ?? request.body.base64EncodedString()
         let fingerprint = request.rawPath + "\n" + body
         let found: Found = state.withLock { state in
             let now = host.time.now
@@ -42,9 +43,11 @@ extension PictographSimulator {
             response.headers["Idempotent-Replayed"] = "true"
             return response
         case .mismatch:
-            return Self.validation([Self.fieldError(
-                ["header", "Idempotency-Key"],
-                "Idempotency-Key was already used with a different request", "idempotency_key_reused")])
+            return Self.validation([
+                Self.fieldError(
+                    ["header", "Idempotency-Key"],
+                    "Idempotency-Key was already used with a different request", "idempotency_key_reused")
+            ])
         case .busy:
             return Self.error(409, "conflict", "A request with this Idempotency-Key is still being processed.")
         case .fresh:

@@ -29,12 +29,18 @@ extension PictographSimulator {
     private func authenticatedRoute(_ request: SimulatedRequest) -> HTTPResponse {
         let key = request.headers["X-API-Key"] ?? ""
         guard let caller = callers[key] else {
-            return Self.error(401, "unauthorized", key.isEmpty ? "Missing API key: send it in the X-API-Key header." : "Invalid API key.")
+            return Self.error(
+                401, "unauthorized",
+                key.isEmpty ? "Missing API key: send it in the X-API-Key header." : "Invalid API key.")
         }
         // Split the raw path first, then decode each segment, so `%2F` stays inside a name.
-        guard let segments = request.pathSegments(after: exportsPath) else { return Self.error(404, "not_found", "Not Found") }
+        guard let segments = request.pathSegments(after: exportsPath) else {
+            return Self.error(404, "not_found", "Not Found")
+        }
         if request.method == .post, let idempotencyKey = request.headers["Idempotency-Key"], !idempotencyKey.isEmpty {
-            return idempotent(request, caller: caller, idempotencyKey: idempotencyKey) { route(request, segments, caller) }
+            return idempotent(request, caller: caller, idempotencyKey: idempotencyKey) {
+                route(request, segments, caller)
+            }
         }
         return route(request, segments, caller)
     }
@@ -95,12 +101,14 @@ extension PictographSimulator {
 
     private func listExports(_ request: SimulatedRequest, _ caller: Caller) -> HTTPResponse {
         var errors: [JSONValue] = []
-        let limit = integer(request, "limit", default: Self.defaultPageSize, range: 1...Self.maxPageSize, errors: &errors)
+        let limit = integer(
+            request, "limit", default: Self.defaultPageSize, range: 1...Self.maxPageSize, errors: &errors)
         let offset = integer(request, "offset", default: 0, range: 0...Int.max, errors: &errors)
         let datasetName = formValue(request, "dataset_name") ?? formValue(request, "dataset")
         let status = formValue(request, "status")
         if let status, !Self.statuses.contains(status) {
-            errors.append(Self.fieldError(["query", "status"], "Input should be \(Self.choices(Self.statuses))", "enum"))
+            errors.append(
+                Self.fieldError(["query", "status"], "Input should be \(Self.choices(Self.statuses))", "enum"))
         }
         guard errors.isEmpty else { return Self.validation(errors) }
         return state.withLock { state in
@@ -120,7 +128,8 @@ extension PictographSimulator {
             case .absent: break
             case .always(let value): pagination["has_more"] = value
             }
-            return state.listing.bareArray ? .json(200, data) : .json(200, ["data": data, "pagination": .object(pagination)])
+            return state.listing.bareArray
+                ? .json(200, data) : .json(200, ["data": data, "pagination": .object(pagination)])
         }
     }
 
@@ -133,14 +142,19 @@ extension PictographSimulator {
             return Self.validation(errors)
         }
         return state.withLock { state in
-            guard let dataset = state.datasets.first(where: { $0.name == datasetName && $0.organization == caller.organization })
+            guard
+                let dataset = state.datasets.first(where: {
+                    $0.name == datasetName && $0.organization == caller.organization
+                })
             else { return Self.error(404, "not_found", "Dataset '\(datasetName)' not found") }
             guard !dataset.coldStorage else {
                 return Self.error(
                     409, "conflict",
-                    "Dataset '\(datasetName)' is in cold storage: uploads, exports, and auto-annotation are paused until it is restored.")
+                    "Dataset '\(datasetName)' is in cold storage: uploads, exports, and auto-annotation are paused until it is restored."
+                )
             }
-            guard !state.exports.contains(where: { $0.datasetID == dataset.id && $0.request.name == create.name }) else {
+            guard !state.exports.contains(where: { $0.datasetID == dataset.id && $0.request.name == create.name })
+            else {
                 return Self.error(409, "conflict", "Export '\(create.name)' already exists in dataset '\(datasetName)'")
             }
             let record = makeExport(in: &state, dataset: dataset, request: create)
@@ -158,16 +172,19 @@ extension PictographSimulator {
         poll(reference, caller) { record in
             guard let link = downloadLink(of: record) else {
                 return Self.error(
-                    409, "conflict", "Export '\(record.request.name)' is not ready for download (status: \(record.status))",
+                    409, "conflict",
+                    "Export '\(record.request.name)' is not ready for download (status: \(record.status))",
                     details: ["status": .string(record.status)])
             }
-            return .json(200, [
-                "data": [
-                    "download_url": .string(link.url.absoluteString),
-                    "expires_at": .string(ISO8601.string(from: link.expiresAt)),
-                    "file_size": record.fileSize.map { .int(Int64($0)) } ?? .null,
-                ],
-            ])
+            return .json(
+                200,
+                [
+                    "data": [
+                        "download_url": .string(link.url.absoluteString),
+                        "expires_at": .string(ISO8601.string(from: link.expiresAt)),
+                        "file_size": record.fileSize.map { .int(Int64($0)) } ?? .null,
+                    ]
+                ])
         }
     }
 
@@ -213,7 +230,8 @@ extension PictographSimulator {
             var succeeded: [String] = []
             var notFound: [String] = []
             for id in unique {
-                if let index = state.exports.firstIndex(where: { $0.id == id && $0.organization == caller.organization }) {
+                if let index = state.exports.firstIndex(where: { $0.id == id && $0.organization == caller.organization }
+                ) {
                     let record = state.exports.remove(at: index)
                     if let object = record.resultObject { host.storage.remove(object) }
                     succeeded.append(id)
@@ -221,12 +239,15 @@ extension PictographSimulator {
                     notFound.append(id)
                 }
             }
-            return .json(200, [
-                "data": [
-                    "succeeded": .array(succeeded.map(JSONValue.string)), "not_found": .array(notFound.map(JSONValue.string)),
-                    "count": .int(Int64(succeeded.count)),
-                ],
-            ])
+            return .json(
+                200,
+                [
+                    "data": [
+                        "succeeded": .array(succeeded.map(JSONValue.string)),
+                        "not_found": .array(notFound.map(JSONValue.string)),
+                        "count": .int(Int64(succeeded.count)),
+                    ]
+                ])
         }
     }
 
@@ -246,9 +267,13 @@ extension PictographSimulator {
             else { return .missing(Self.error(404, "not_found", "Export '\(id)' not found")) }
             return .found(index)
         case .name(let datasetName, let name):
-            guard let dataset = state.datasets.first(where: { $0.name == datasetName && $0.organization == caller.organization })
+            guard
+                let dataset = state.datasets.first(where: {
+                    $0.name == datasetName && $0.organization == caller.organization
+                })
             else { return .missing(Self.error(404, "not_found", "Dataset '\(datasetName)' not found")) }
-            guard let index = state.exports.firstIndex(where: { $0.datasetID == dataset.id && $0.request.name == name }) else {
+            guard let index = state.exports.firstIndex(where: { $0.datasetID == dataset.id && $0.request.name == name })
+            else {
                 return .missing(Self.error(404, "not_found", "Export '\(name)' not found in dataset '\(datasetName)'"))
             }
             return .found(index)

@@ -4,7 +4,9 @@ import Foundation
 extension PictographSimulator {
     /// The last value of query parameter `name`, form-decoded (`+` is a space).
     func formValue(_ request: SimulatedRequest, _ name: String) -> String? {
-        guard let query = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.percentEncodedQuery else { return nil }
+        guard let query = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.percentEncodedQuery else {
+            return nil
+        }
         func decode(_ text: Substring) -> String {
             let spaced = text.replacingOccurrences(of: "+", with: " ")
             return spaced.removingPercentEncoding ?? spaced
@@ -45,9 +47,12 @@ extension PictographSimulator {
         let organizeBySplit = reader.bool("organize_by_split", nullable: true)
         errors = reader.errors
         guard errors.isEmpty, let datasetName, let name else { return nil }
-        return (datasetName, CreateRequest(
-            name: name, format: format, includeImages: includeImages, classFilter: classFilter,
-            statusFilter: statusFilter, organizeBySplit: organizeBySplit))
+        return (
+            datasetName,
+            CreateRequest(
+                name: name, format: format, includeImages: includeImages, classFilter: classFilter,
+                statusFilter: statusFilter, organizeBySplit: organizeBySplit)
+        )
     }
 
     /// The bulk delete body's export ids (empty, with `errors` filled in, when invalid).
@@ -57,7 +62,9 @@ extension PictographSimulator {
         let ids = reader.stringList("export_ids", required: true) ?? []
         errors = reader.errors
         if errors.isEmpty && ids.isEmpty {
-            errors.append(Self.fieldError(["body", "export_ids"], "List should have at least 1 item after validation, not 0", "too_short"))
+            errors.append(
+                Self.fieldError(
+                    ["body", "export_ids"], "List should have at least 1 item after validation, not 0", "too_short"))
         }
         return ids
     }
@@ -78,8 +85,10 @@ extension PictographSimulator {
             return nil
         }
         guard let object = json.objectValue else {
-            errors.append(Self.fieldError(
-                ["body"], "Input should be a valid dictionary or object to extract fields from", "model_attributes_type"))
+            errors.append(
+                Self.fieldError(
+                    ["body"], "Input should be a valid dictionary or object to extract fields from",
+                    "model_attributes_type"))
             return nil
         }
         return object
@@ -87,17 +96,27 @@ extension PictographSimulator {
 
     /// An integer query parameter within `range`, or its default; a FastAPI error otherwise.
     func integer(
-        _ request: SimulatedRequest, _ name: String, default fallback: Int, range: ClosedRange<Int>, errors: inout [JSONValue]
+        _ request: SimulatedRequest, _ name: String, default fallback: Int, range: ClosedRange<Int>,
+        errors: inout [JSONValue]
     ) -> Int {
         guard let text = formValue(request, name) else { return fallback }
         guard let value = Int(text) else {
-            errors.append(Self.fieldError(["query", .string(name)], "Input should be a valid integer, unable to parse string as an integer", "int_parsing"))
+            errors.append(
+                Self.fieldError(
+                    ["query", .string(name)], "Input should be a valid integer, unable to parse string as an integer",
+                    "int_parsing"))
             return fallback
         }
         if value < range.lowerBound {
-            errors.append(Self.fieldError(["query", .string(name)], "Input should be greater than or equal to \(range.lowerBound)", "greater_than_equal"))
+            errors.append(
+                Self.fieldError(
+                    ["query", .string(name)], "Input should be greater than or equal to \(range.lowerBound)",
+                    "greater_than_equal"))
         } else if value > range.upperBound {
-            errors.append(Self.fieldError(["query", .string(name)], "Input should be less than or equal to \(range.upperBound)", "less_than_equal"))
+            errors.append(
+                Self.fieldError(
+                    ["query", .string(name)], "Input should be less than or equal to \(range.upperBound)",
+                    "less_than_equal"))
         }
         return value
     }

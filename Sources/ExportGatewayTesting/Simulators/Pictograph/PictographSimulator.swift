@@ -114,7 +114,9 @@ public final class PictographSimulator: VendorSimulator {
     /// frozen). Seeding a name the organization already has replaces that dataset's image
     /// count and cold-storage flag, keeping its id and exports.
     @discardableResult
-    public func seedDataset(named name: String, itemCount: Int, coldStorage: Bool, organization: Organization = .a) -> String {
+    public func seedDataset(
+        named name: String, itemCount: Int, coldStorage: Bool, organization: Organization = .a
+    ) -> String {
         state.withLock { state in
             if let index = state.datasets.firstIndex(where: { $0.name == name && $0.organization == organization }) {
                 state.datasets[index].itemCount = max(0, itemCount)
@@ -122,10 +124,11 @@ public final class PictographSimulator: VendorSimulator {
                 return name
             }
             let number = state.datasets.count
-            state.datasets.append(Dataset(
-                number: number, id: SimulatedID.uuid(namespace: Namespace.dataset, index: number), name: name,
-                organization: organization, itemCount: max(0, itemCount), coldStorage: coldStorage,
-                createdAt: host.time.now))
+            state.datasets.append(
+                Dataset(
+                    number: number, id: SimulatedID.uuid(namespace: Namespace.dataset, index: number), name: name,
+                    organization: organization, itemCount: max(0, itemCount), coldStorage: coldStorage,
+                    createdAt: host.time.now))
             return name
         }
     }
@@ -208,30 +211,39 @@ public final class PictographSimulator: VendorSimulator {
     /// Pictograph's error envelope for injected faults; `now` is the real clock, against
     /// which an HTTP-date `Retry-After` is read.
     static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        guard let retry = fault.retryAfter(now: now) else { return error(500, "internal_error", "Internal server error") }
-        var response = error(429, "rate_limited", "Rate limit exceeded. Retry after \(retry.seconds) seconds.",
-                             details: ["retry_after": .int(Int64(retry.seconds))])
+        guard let retry = fault.retryAfter(now: now) else {
+            return error(500, "internal_error", "Internal server error")
+        }
+        var response = error(
+            429, "rate_limited", "Rate limit exceeded. Retry after \(retry.seconds) seconds.",
+            details: ["retry_after": .int(Int64(retry.seconds))])
         response.headers["Retry-After"] = retry.header
         return response
     }
 
     /// `{"error": {"code", "message", "details"}, "detail": message}` with JSON content type.
-    static func error(_ status: Int, _ code: String, _ message: String, details: [String: JSONValue] = [:]) -> HTTPResponse {
-        .json(status, [
-            "error": ["code": .string(code), "message": .string(message), "details": .object(details)],
-            "detail": .string(message),
-        ])
+    static func error(
+        _ status: Int, _ code: String, _ message: String, details: [String: JSONValue] = [:]
+    ) -> HTTPResponse {
+        .json(
+            status,
+            [
+                "error": ["code": .string(code), "message": .string(message), "details": .object(details)],
+                "detail": .string(message),
+            ])
     }
 
     /// A FastAPI validation failure: 422, `details.errors` and `detail` both the field list.
     static func validation(_ errors: [JSONValue]) -> HTTPResponse {
-        .json(422, [
-            "error": [
-                "code": "validation_error", "message": "Request validation failed",
-                "details": ["errors": .array(errors)],
-            ],
-            "detail": .array(errors),
-        ])
+        .json(
+            422,
+            [
+                "error": [
+                    "code": "validation_error", "message": "Request validation failed",
+                    "details": ["errors": .array(errors)],
+                ],
+                "detail": .array(errors),
+            ])
     }
 
     /// One FastAPI field error.

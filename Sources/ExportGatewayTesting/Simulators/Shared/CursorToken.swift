@@ -18,8 +18,8 @@ enum CursorToken {
         guard let data = Data(base64Encoded: token) else { return nil }
         let bytes = Array(data.drop { $0 == 0xFB })
         guard bytes.starts(with: prefix.dropFirst()),
-              let text = String(bytes: bytes.dropFirst(prefix.count - 1), encoding: .utf8),
-              text.hasPrefix("p="), let position = Int(text.dropFirst(2)), position >= 0
+            let text = String(bytes: bytes.dropFirst(prefix.count - 1), encoding: .utf8),
+            text.hasPrefix("p="), let position = Int(text.dropFirst(2)), position >= 0
         else { return nil }
         return position
     }

@@ -57,7 +57,9 @@ public final class RequestLog: Sendable {
         for field in request.headers {
             headers.add(name: field.name, value: Redaction.redact(field.value, secrets: secrets))
         }
-        let entry = Entry(method: request.method, url: request.url, headers: headers, body: body, carriedCredential: carried, status: status)
+        let entry = Entry(
+            method: request.method, url: request.url, headers: headers, body: body, carriedCredential: carried,
+            status: status)
         entries.withLock { $0.append(entry) }
     }
 }

@@ -10,8 +10,8 @@ enum SimulatedID {
     static func parse(_ text: String) -> (namespace: UInt32, index: Int)? {
         let groups = text.split(separator: "-", omittingEmptySubsequences: false)
         guard groups.count == 5, groups[0].count == 8, groups[1] == "0000", groups[2] == "4000", groups[3] == "8000",
-              groups[4].count == 12,
-              let namespace = UInt32(groups[0], radix: 16), let index = Int(groups[4], radix: 16)
+            groups[4].count == 12,
+            let namespace = UInt32(groups[0], radix: 16), let index = Int(groups[4], radix: 16)
         else { return nil }
         return (namespace, index)
     }

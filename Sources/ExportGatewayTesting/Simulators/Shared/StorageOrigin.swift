@@ -76,9 +76,14 @@ public final class StorageOrigin: Sendable {
             return Self.error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
         }
         let name = String(request.url.path.dropFirst())
-        guard let expiresText = request.query("expires"), let expires = Int(expiresText), let sig = request.query("sig"),
-              sig == signature(name, expires)
-        else { return Self.error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.") }
+        guard let expiresText = request.query("expires"), let expires = Int(expiresText),
+            let sig = request.query("sig"),
+            sig == signature(name, expires)
+        else {
+            return Self.error(
+                403, "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.")
+        }
         guard TimeInterval(expires) > time.now.timeIntervalSince1970 else {
             return Self.error(403, "AccessDenied", "Request has expired")
         }
@@ -100,7 +105,8 @@ public final class StorageOrigin: Sendable {
             headers["Content-Range"] = "bytes \(start)-\(end)/\(object.size)"
         }
         headers["Content-Length"] = String(range.count)
-        return HTTPResponse(status: status, headers: headers, body: request.method == .head ? Data() : object.bytes(range))
+        return HTTPResponse(
+            status: status, headers: headers, body: request.method == .head ? Data() : object.bytes(range))
     }
 
     private static func contentType(of name: String) -> String {
@@ -111,8 +117,10 @@ public final class StorageOrigin: Sendable {
 
     /// An S3-style XML error.
     static func error(_ status: Int, _ code: String, _ message: String) -> HTTPResponse {
-        .text(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>",
-              contentType: "application/xml")
+        .text(
+            status,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>",
+            contentType: "application/xml")
     }
 
     /// `bytes=a-b`, `bytes=a-` or `bytes=-n` within `size`; `nil` when unsatisfiable.

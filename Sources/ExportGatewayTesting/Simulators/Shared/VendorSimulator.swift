@@ -59,7 +59,8 @@ extension VendorSimulator {
     /// `response` instead of the simulator's own, after letting `passes` through: for shapes
     /// only an unusual or broken server sends (see ``SimulatorHost/injectAnswer(_:method:pathPrefix:count:after:)``).
     public func injectAnswer(
-        _ response: HTTPResponse, method: HTTPMethod? = nil, pathPrefix: String? = nil, count: Int = 1, after passes: Int = 0
+        _ response: HTTPResponse, method: HTTPMethod? = nil, pathPrefix: String? = nil, count: Int = 1,
+        after passes: Int = 0
     ) {
         host.injectAnswer(response, method: method, pathPrefix: pathPrefix, count: count, after: passes)
     }

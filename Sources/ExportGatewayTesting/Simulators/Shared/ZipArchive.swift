@@ -31,27 +31,48 @@ public enum ZipArchive {
             let offset = UInt32(truncatingIfNeeded: archive.count)
             var local = Data()
             local.append(le32: 0x0403_4B50)
-            local.append(le16: 20); local.append(le16: 0x0800); local.append(le16: 0)
-            local.append(le16: dosTime); local.append(le16: dosDate)
-            local.append(le32: crc); local.append(le32: size); local.append(le32: size)
-            local.append(le16: UInt16(name.count)); local.append(le16: 0)
-            archive.append(local); archive.append(name); archive.append(entry.contents)
+            local.append(le16: 20)
+            local.append(le16: 0x0800)
+            local.append(le16: 0)
+            local.append(le16: dosTime)
+            local.append(le16: dosDate)
+            local.append(le32: crc)
+            local.append(le32: size)
+            local.append(le32: size)
+            local.append(le16: UInt16(name.count))
+            local.append(le16: 0)
+            archive.append(local)
+            archive.append(name)
+            archive.append(entry.contents)
 
             central.append(le32: 0x0201_4B50)
-            central.append(le16: 20); central.append(le16: 20); central.append(le16: 0x0800); central.append(le16: 0)
-            central.append(le16: dosTime); central.append(le16: dosDate)
-            central.append(le32: crc); central.append(le32: size); central.append(le32: size)
-            central.append(le16: UInt16(name.count)); central.append(le16: 0); central.append(le16: 0)
-            central.append(le16: 0); central.append(le16: 0); central.append(le32: 0)
+            central.append(le16: 20)
+            central.append(le16: 20)
+            central.append(le16: 0x0800)
+            central.append(le16: 0)
+            central.append(le16: dosTime)
+            central.append(le16: dosDate)
+            central.append(le32: crc)
+            central.append(le32: size)
+            central.append(le32: size)
+            central.append(le16: UInt16(name.count))
+            central.append(le16: 0)
+            central.append(le16: 0)
+            central.append(le16: 0)
+            central.append(le16: 0)
+            central.append(le32: 0)
             central.append(le32: offset)
             central.append(name)
         }
         let centralOffset = UInt32(truncatingIfNeeded: archive.count)
         archive.append(central)
         archive.append(le32: 0x0605_4B50)
-        archive.append(le16: 0); archive.append(le16: 0)
-        archive.append(le16: UInt16(entries.count)); archive.append(le16: UInt16(entries.count))
-        archive.append(le32: UInt32(central.count)); archive.append(le32: centralOffset)
+        archive.append(le16: 0)
+        archive.append(le16: 0)
+        archive.append(le16: UInt16(entries.count))
+        archive.append(le16: UInt16(entries.count))
+        archive.append(le32: UInt32(central.count))
+        archive.append(le32: centralOffset)
         archive.append(le16: 0)
         return archive
     }
@@ -70,7 +91,7 @@ public enum ZipArchive {
             let nameLength = le16(offset + 26), extraLength = le16(offset + 28)
             let start = offset + 30 + nameLength + extraLength
             guard le16(offset + 8) == 0, start + size <= bytes.count,
-                  let name = String(bytes: bytes[(offset + 30)..<(offset + 30 + nameLength)], encoding: .utf8)
+                let name = String(bytes: bytes[(offset + 30)..<(offset + 30 + nameLength)], encoding: .utf8)
             else { return nil }
             let contents = Data(bytes[start..<(start + size)])
             guard CRC32.checksum(contents) == crc else { return nil }
@@ -99,10 +120,12 @@ enum CRC32 {
 
 extension Data {
     fileprivate mutating func append(le16 value: UInt16) {
-        append(UInt8(value & 0xFF)); append(UInt8(value >> 8))
+        append(UInt8(value & 0xFF))
+        append(UInt8(value >> 8))
     }
 
     fileprivate mutating func append(le32 value: UInt32) {
-        append(le16: UInt16(value & 0xFFFF)); append(le16: UInt16(value >> 16))
+        append(le16: UInt16(value & 0xFFFF))
+        append(le16: UInt16(value >> 16))
     }
 }

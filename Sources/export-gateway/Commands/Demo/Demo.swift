@@ -33,13 +33,15 @@ struct Demo {
                 downloadChunkSize: Self.downloadChunkSize, clock: clock, eventHandler: { events.handle($0) }))
 
         section(1, "Seed a dataset on the simulator")
-        let dataset = DatasetRef(rawValue: simulator.seedDataset(named: "street-scenes", itemCount: Self.datasetItemCount))
+        let dataset = DatasetRef(
+            rawValue: simulator.seedDataset(named: "street-scenes", itemCount: Self.datasetItemCount))
         console.line("   Dataset \(dataset) with \(Format.grouped(Self.datasetItemCount)) items.")
         console.line("   API base URL   \(gateway.baseURL.absoluteString)")
         console.line("   Storage host   \(simulator.storageBaseURL.absoluteString)")
 
         section(2, "Create an export: gateway.createExport(...)")
-        let created = try await gateway.createExport(ExportRequest(source: .dataset(dataset), name: "export-gateway demo"))
+        let created = try await gateway.createExport(
+            ExportRequest(source: .dataset(dataset), name: "export-gateway demo"))
         console.line("   Export \(created.id): \(created.status)\(Self.vendorWord(created.rawStatus)).")
 
         section(3, "Wait for it: gateway.wait(for:timeout:), polling every 0.2 s at first, backing off to 1 s")
@@ -47,9 +49,12 @@ struct Demo {
         let waitStarted = ContinuousClock.now
         let ready = try await gateway.wait(for: created, timeout: .seconds(60))
         let waited = ContinuousClock.now - waitStarted
-        console.line("   Completed after \(events.polls) poll\(events.polls == 1 ? "" : "s") in \(Format.seconds(waited)).")
+        console.line(
+            "   Completed after \(events.polls) poll\(events.polls == 1 ? "" : "s") in \(Format.seconds(waited)).")
 
-        section(4, "Download the result: gateway.download(_:to:), in ranges of \(Format.bytes(Int64(Self.downloadChunkSize)))")
+        section(
+            4,
+            "Download the result: gateway.download(_:to:), in ranges of \(Format.bytes(Int64(Self.downloadChunkSize)))")
         let destination = outputFolder.appendingPathComponent("\(Self.fileName(for: ready.id)).zip")
         console.line("   To \(destination.path) (written as .part, renamed when complete)")
         let console = self.console
@@ -67,7 +72,9 @@ struct Demo {
         var byStatus: [String: Int] = [:]
         for try await item in gateway.items(in: dataset) {
             if count < itemsShown {
-                rows.append([item.id.rawValue, item.key ?? "-", item.status.map { "\($0)" } ?? "-", item.rawStatus ?? "-"])
+                rows.append([
+                    item.id.rawValue, item.key ?? "-", item.status.map { "\($0)" } ?? "-", item.rawStatus ?? "-",
+                ])
             }
             byStatus[item.status.map { "\($0)" } ?? "no status", default: 0] += 1
             count += 1
@@ -77,7 +84,9 @@ struct Demo {
             console.line("   The first \(rows.count - 1):")
             Format.table(rows, indent: 5).forEach { console.line($0) }
         }
-        console.line("   Counted \(Format.grouped(count)) items with \(pageRequests) page request\(pageRequests == 1 ? "" : "s").")
+        console.line(
+            "   Counted \(Format.grouped(count)) items with \(pageRequests) page request\(pageRequests == 1 ? "" : "s")."
+        )
         let statuses = byStatus.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }
         console.line("   By normalized status: \(statuses.joined(separator: ", ")).")
 
@@ -89,8 +98,14 @@ struct Demo {
             ["Export", "\(ready.id): \(ready.status)\(Self.vendorWord(ready.rawStatus)) after \(events.polls) polls"],
             ["File", "\(destination.path), \(Format.bytes(file.byteCount))"],
             ["Items", "\(Format.grouped(count)) counted in \(pageRequests) pages; \(min(itemsShown, count)) shown"],
-            ["Requests", "\(keyCheck.apiRequests) to the API host, \(keyCheck.storageRequests) to the storage host, \(events.retries) retried, \(events.redirects) redirects"],
-            ["API key", "sent on \(keyCheck.apiRequestsWithKey) of \(keyCheck.apiRequests) API requests, on 0 of \(keyCheck.storageRequests) storage requests (from the simulator's request log)"],
+            [
+                "Requests",
+                "\(keyCheck.apiRequests) to the API host, \(keyCheck.storageRequests) to the storage host, \(events.retries) retried, \(events.redirects) redirects",
+            ],
+            [
+                "API key",
+                "sent on \(keyCheck.apiRequestsWithKey) of \(keyCheck.apiRequests) API requests, on 0 of \(keyCheck.storageRequests) storage requests (from the simulator's request log)",
+            ],
             ["Time", Format.seconds(ContinuousClock.now - started)],
         ]
         Format.table(rows2, indent: 3).forEach { console.line($0) }
@@ -129,7 +144,8 @@ struct Demo {
             throw DemoFailure("\(leaks) of \(check.storageRequests) requests to the storage host carried the API key.")
         }
         guard check.storageRequests > 0 else {
-            throw DemoFailure("The simulator's request log shows no request to the storage host; the download went elsewhere.")
+            throw DemoFailure(
+                "The simulator's request log shows no request to the storage host; the download went elsewhere.")
         }
         return check
     }

@@ -42,7 +42,9 @@ final class DemoEvents: Sendable {
                 return (state.polls, state.waitStarted.map { ContinuousClock.now - $0 } ?? .zero)
             }
             let word = rawStatus.map { "vendor word \"\($0)\"" } ?? "no vendor word"
-            console.line("   \(Format.padded(Format.seconds(elapsed), to: 7))  poll \(Format.padded("\(count)", to: 2))  \(Format.padded("\(status)", to: 10))  \(word)")
+            console.line(
+                "   \(Format.padded(Format.seconds(elapsed), to: 7))  poll \(Format.padded("\(count)", to: 2))  \(Format.padded("\(status)", to: 10))  \(word)"
+            )
         case .response:
             state.withLock { $0.responses += 1 }
         case .retrying:

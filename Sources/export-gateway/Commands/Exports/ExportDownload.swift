@@ -9,7 +9,8 @@ struct ExportDownload {
     /// `--output FILE`: a file, or a folder to keep the vendor's file name in.
     static let output: Option<String?> = .value(
         "output", short: "o", placeholder: "FILE",
-        help: "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, here).",
+        help:
+            "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, here).",
         .path)
 
     func run(_ id: ExportID) async throws {
@@ -24,9 +25,10 @@ struct ExportDownload {
             }
         }
         if session.json {
-            return session.emit(.object([
-                "export": .string(id.rawValue), "path": .string(file.url.path), "byteCount": .int(file.byteCount),
-            ]))
+            return session.emit(
+                .object([
+                    "export": .string(id.rawValue), "path": .string(file.url.path), "byteCount": .int(file.byteCount),
+                ]))
         }
         if session.quiet { return session.console.line(file.url.path) }
         session.console.line("Saved \(Format.bytes(file.byteCount)) to \(file.url.path).")
@@ -40,7 +42,9 @@ struct ExportDownload {
         let name = FileNames.safe(export.downloadLocation?.fileName ?? fallback)
         guard let output else { return URL(fileURLWithPath: name) }
         var isFolder: ObjCBool = false
-        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {
+        if output.hasSuffix("/")
+            || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue)
+        {
             return URL(fileURLWithPath: output, isDirectory: true).appendingPathComponent(name)
         }
         return URL(fileURLWithPath: output)

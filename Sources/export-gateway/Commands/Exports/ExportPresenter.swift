@@ -29,7 +29,9 @@ struct ExportPresenter {
     func show(_ export: Export) {
         if session.json { return session.emit(JSONRepresentation.export(export)) }
         if session.quiet { return session.console.line(export.id.rawValue) }
-        var rows = [["ID", export.id.rawValue], ["Provider", export.provider.rawValue], ["Status", Self.status(of: export)]]
+        var rows = [
+            ["ID", export.id.rawValue], ["Provider", export.provider.rawValue], ["Status", Self.status(of: export)],
+        ]
         if let name = export.name { rows.append(["Name", name]) }
         if let format = export.format { rows.append(["Format", format.rawValue]) }
         if let source = export.source { rows.append(["Source", source.description]) }
@@ -50,10 +52,11 @@ struct ExportPresenter {
     /// After `exports delete`.
     func deleted(_ deletion: ExportDeletion) {
         if session.json {
-            return session.emit(.object([
-                "deleted": .array(deletion.deleted.map { .string($0.rawValue) }),
-                "notFound": .array(deletion.notFound.map { .string($0.rawValue) }),
-            ]))
+            return session.emit(
+                .object([
+                    "deleted": .array(deletion.deleted.map { .string($0.rawValue) }),
+                    "notFound": .array(deletion.notFound.map { .string($0.rawValue) }),
+                ]))
         }
         if session.quiet { return deletion.deleted.forEach { session.console.line($0.rawValue) } }
         deletion.deleted.forEach { session.console.line("Deleted export \($0).") }

@@ -7,7 +7,8 @@ enum ExportRequestOptions {
     /// `[<dataset>]`: what to export, unless `--project` says.
     static let dataset: Argument<DatasetRef?> = .optional(
         "dataset",
-        help: "The dataset, as the vendor names it (Avala: owner/slug or a uid; Pictograph: its name; Labelbox: its id). Leave it out with --project.",
+        help:
+            "The dataset, as the vendor names it (Avala: owner/slug or a uid; Pictograph: its name; Labelbox: its id). Leave it out with --project.",
         ValueParser.text.map(DatasetRef.init(rawValue:)))
 
     static let project: Option<String?> = .value(
@@ -16,7 +17,8 @@ enum ExportRequestOptions {
         "name", placeholder: "NAME", help: "A name for the export (some vendors make one up when left out).", .text)
     static let format: Option<ExportFormat?> = .value(
         "format", placeholder: "FORMAT",
-        help: "The result format: native, coco, yolo, pascal-voc, csv, json, ndjson, or a vendor's own word (default: the vendor's).",
+        help:
+            "The result format: native, coco, yolo, pascal-voc, csv, json, ndjson, or a vendor's own word (default: the vendor's).",
         ValueParser.text.map(ExportFormat.init(rawValue:)))
     static let statuses: Option<[ItemStatus]> = .repeated(
         "status", placeholder: "STATUS",

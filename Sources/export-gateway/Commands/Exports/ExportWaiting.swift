@@ -8,7 +8,8 @@ struct ExportWaiting {
 
     /// `--timeout DURATION`.
     static let timeout: Option<Duration> = .value(
-        "timeout", placeholder: "DURATION", default: .seconds(15 * 60), help: "How long to wait at most (default: 15m).",
+        "timeout", placeholder: "DURATION", default: .seconds(15 * 60),
+        help: "How long to wait at most (default: 15m).",
         .duration)
     /// `--poll DURATION`: the first pause, which grows up to 30 s.
     static let poll: Option<Duration> = .value(

@@ -15,7 +15,9 @@ extension Commands {
             "export-gateway exports wait <export-id>",
             "export-gateway exports download <export-id> --output street-scenes.zip",
         ],
-        subcommands: [exportsList, exportsCreate, exportsGet, exportsWait, exportsDownload, exportsRecords, exportsDelete])
+        subcommands: [
+            exportsList, exportsCreate, exportsGet, exportsWait, exportsDownload, exportsRecords, exportsDelete,
+        ])
 
     /// The `<export-id>` of the commands about one export.
     static let exportID = Argument(
@@ -23,7 +25,8 @@ extension Commands {
         ValueParser.text.map(ExportID.init(rawValue:)))
 
     /// `exports records --errors`.
-    static let recordErrors: Option<Bool> = .flag("errors", help: "Print the error records instead of the exported ones.")
+    static let recordErrors: Option<Bool> = .flag(
+        "errors", help: "Print the error records instead of the exported ones.")
 
     static let exportsRecords: CommandSpec = CommandSpec(
         name: "records",
@@ -57,7 +60,9 @@ extension Commands {
             if count >= limit { break }
         }
         if !session.json && !session.quiet {
-            await session.withProgress { session.progress("\(Format.grouped(count)) error record\(count == 1 ? "" : "s").") }
+            await session.withProgress {
+                session.progress("\(Format.grouped(count)) error record\(count == 1 ? "" : "s").")
+            }
         }
     }
 
@@ -70,7 +75,8 @@ extension Commands {
     ) { arguments, console in
         let session = GatewaySession(arguments, console: console)
         let gateway = try session.makeGateway()
-        try await ExportPresenter.listing.print(gateway.exports(pageSize: arguments[ListingOptions.pageSize]), session: session)
+        try await ExportPresenter.listing.print(
+            gateway.exports(pageSize: arguments[ListingOptions.pageSize]), session: session)
     }
 
     static let exportsCreate: CommandSpec = CommandSpec(
@@ -115,7 +121,10 @@ extension Commands {
             fails or is canceled (exit 3), or --timeout passes (exit 4; the export may still \
             finish, so waiting again is safe). Durations: 90s, 15m, 1h, 500ms, or a number of seconds.
             """,
-        examples: ["export-gateway exports wait <export-id>", "export-gateway exports wait <export-id> --timeout 2h --poll 10s"],
+        examples: [
+            "export-gateway exports wait <export-id>",
+            "export-gateway exports wait <export-id> --timeout 2h --poll 10s",
+        ],
         options: [ExportWaiting.timeout, ExportWaiting.poll],
         arguments: [exportID]
     ) { arguments, console in

@@ -32,7 +32,9 @@ struct GatewaySession: Sendable {
     /// The environment variables with the flags' overrides applied.
     var variables: [String: String] {
         var variables = console.environment.variables
-        if let provider = arguments[GlobalOptions.provider] { variables[GatewayConfiguration.providerVariable] = provider }
+        if let provider = arguments[GlobalOptions.provider] {
+            variables[GatewayConfiguration.providerVariable] = provider
+        }
         if let baseURL = arguments[GlobalOptions.baseURL] { variables[GatewayConfiguration.baseURLVariable] = baseURL }
         return variables
     }

@@ -46,7 +46,9 @@ struct Listing<Element: Sendable>: Sendable {
         }
         guard table else { return }
         if widths == nil { _ = printSample(&sample, console: console) }
-        console.line("\(Format.grouped(count)) \(count == 1 ? noun.one : noun.many)\(count == limit ? " (--limit reached)" : "").")
+        console.line(
+            "\(Format.grouped(count)) \(count == 1 ? noun.one : noun.many)\(count == limit ? " (--limit reached)" : "")."
+        )
     }
 
     /// Prints the header and the rows held so far, sized to fit them, and returns the widths.

@@ -2,7 +2,8 @@
 enum ListingOptions {
     /// `--limit N`: stop after N entries (fetching stops too).
     static let limit: Option<Int> = .value(
-        "limit", placeholder: "N", default: .max, help: "Stop after N entries (default: all).", .integer(in: 1...Int.max))
+        "limit", placeholder: "N", default: .max, help: "Stop after N entries (default: all).",
+        .integer(in: 1...Int.max))
     /// `--page-size N`: `nil` for the configured page size.
     static let pageSize: Option<Int?> = .value(
         "page-size", placeholder: "N",

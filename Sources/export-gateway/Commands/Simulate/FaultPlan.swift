@@ -26,7 +26,9 @@ struct FaultPlan: Sendable {
     }
 
     /// The fault names the file may use, as help lists them.
-    static let faultNames = ["rateLimited", "serverError", "badGateway", "serviceUnavailable", "dropConnection", "loseResponse"]
+    static let faultNames = [
+        "rateLimited", "serverError", "badGateway", "serviceUnavailable", "dropConnection", "loseResponse",
+    ]
 
     /// The rules, in file order.
     var entries: [Entry]
@@ -53,10 +55,14 @@ struct FaultPlan: Sendable {
         for (index, entry) in entries.enumerated() {
             let what = "entry \(index + 1)"
             guard vendors.contains(where: { $0.rawValue == entry.vendor }) else {
-                throw refuse("names vendor \"\(entry.vendor)\" in \(what); simulated here: \(vendors.map(\.rawValue).joined(separator: ", ")).")
+                throw refuse(
+                    "names vendor \"\(entry.vendor)\" in \(what); simulated here: \(vendors.map(\.rawValue).joined(separator: ", "))."
+                )
             }
             guard Self.faultNames.contains(entry.fault) else {
-                throw refuse("names fault \"\(entry.fault)\" in \(what); known faults: \(Self.faultNames.joined(separator: ", ")).")
+                throw refuse(
+                    "names fault \"\(entry.fault)\" in \(what); known faults: \(Self.faultNames.joined(separator: ", "))."
+                )
             }
             guard entry.origin == nil || entry.origin == "api" || entry.origin == "storage" else {
                 throw refuse("has origin \"\(entry.origin ?? "")\" in \(what); use \"api\" or \"storage\".")
@@ -80,7 +86,8 @@ struct FaultPlan: Sendable {
             default: fault = .loseResponse
             }
             simulator.injectFault(
-                fault, on: entry.origin == "storage" ? .storage : .api, method: entry.method.map(HTTPMethod.init(rawValue:)),
+                fault, on: entry.origin == "storage" ? .storage : .api,
+                method: entry.method.map(HTTPMethod.init(rawValue:)),
                 pathPrefix: entry.pathPrefix, count: entry.count ?? 1, after: entry.after ?? 0)
         }
     }

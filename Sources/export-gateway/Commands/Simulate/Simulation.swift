@@ -79,7 +79,9 @@ struct Simulation: Sendable {
         return Simulation(vendors: running, items: options.items)
     }
 
-    private static func start(_ vendor: SimulatedVendor, apiPort: Int, storagePort: Int, options: SimulationOptions) throws -> Vendor {
+    private static func start(
+        _ vendor: SimulatedVendor, apiPort: Int, storagePort: Int, options: SimulationOptions
+    ) throws -> Vendor {
         func running(_ simulator: any VendorSimulator, stop: @escaping @Sendable () async -> Void) -> Vendor {
             let dataset = simulator.seedDataset(named: "sim-dataset", itemCount: options.items)
             options.faults.inject(into: simulator, vendor: vendor)
@@ -90,7 +92,9 @@ struct Simulation: Sendable {
         switch vendor {
         case .avala:
             let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
-                AvalaSimulator(apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage, pollsToComplete: options.exportPolls)
+                AvalaSimulator(
+                    apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage,
+                    pollsToComplete: options.exportPolls)
             }
             return running(server.simulator) { await server.stop() }
         case .pictograph:
@@ -116,7 +120,9 @@ struct Simulation: Sendable {
             console.line("  API key:      \(vendor.apiKey)   (header \(vendor.vendor.keyHeader))")
             console.line("  dataset:      \(vendor.dataset)   (\(items) items)")
             if let uid = vendor.datasetUID { console.line("  dataset uid:  \(uid)") }
-            console.line("  environment:  \(descriptor.apiKeyEnvironmentVariable)=\(vendor.apiKey) \(descriptor.baseURLEnvironmentVariable)=\(vendor.apiBaseURL.absoluteString)")
+            console.line(
+                "  environment:  \(descriptor.apiKeyEnvironmentVariable)=\(vendor.apiKey) \(descriptor.baseURLEnvironmentVariable)=\(vendor.apiBaseURL.absoluteString)"
+            )
             console.line()
         }
     }
