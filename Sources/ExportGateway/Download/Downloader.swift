@@ -124,9 +124,7 @@ struct Downloader: Sendable {
                 refreshedForCurrentOffset = true
                 continue
             default:
-                throw GatewayError.standard(
-                    for: response,
-                    message: "The storage host refused the download of \(location.url.host ?? "the file").")
+                throw GatewayError.storage(for: response, refreshed: refreshedForCurrentOffset, host: location.url.host)
             }
             refreshedForCurrentOffset = false
             progress?(DownloadProgress(bytesWritten: offset, totalBytes: total))

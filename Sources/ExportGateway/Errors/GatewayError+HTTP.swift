@@ -52,3 +52,28 @@ extension GatewayError {
             fieldErrors: kind == .invalidRequest ? fieldErrors : [:], retryAfter: retryAfter)
     }
 }
+
+extension GatewayError {
+    /// The error a storage host's refusal of a signed URL stands for. No key is ever sent to
+    /// storage, so a 401 or 403 says the link itself was refused (expired, revoked, or its
+    /// file removed), not that a key lacks access.
+    /// - Parameter refreshed: whether the link was already a fresh one from the vendor.
+    static func storage(for response: HTTPResponse, refreshed: Bool, host: String?) -> GatewayError {
+        let host = host ?? "the storage host"
+        switch response.status {
+        case 401, 403:
+            let when = refreshed ? "a fresh link from the vendor was refused too" : "the link was refused"
+            return GatewayError(
+                .permissionDenied, httpStatus: response.status,
+                message: "\(host) refused the signed download link (HTTP \(response.status)): it expired or was revoked, "
+                    + "and \(when). Start the download again later; if it keeps failing, create a new export.")
+        case 404, 410:
+            return GatewayError(
+                .notFound, httpStatus: response.status,
+                message: "\(host) has no file behind the signed download link (HTTP \(response.status)): the export's "
+                    + "result was removed or the link was revoked. Create a new export.")
+        default:
+            return .standard(for: response, message: "\(host) refused the download.")
+        }
+    }
+}

@@ -46,6 +46,10 @@ public struct GatewayError: Error, Sendable, CustomStringConvertible {
     public var feature: String?
     /// The lower-level error this one wraps, such as a `URLError` or `DecodingError`.
     public var underlying: (any Error)?
+    /// Whether the vendor may have carried out the request although no answer came back: a
+    /// request that is not safe to repeat (a create without an idempotency key) was sent and
+    /// its answer lost. Check before trying again (list the exports, read one by name).
+    public var mayHaveTakenEffect = false
 
     /// Creates an error. The core stamps ``provider``, ``operation``, ``resource`` and
     /// ``requestLine`` where the call is made; adapters give the kind, message and details.

@@ -110,7 +110,13 @@ public struct Gateway: Sendable {
                         "It cannot filter exports by \(filter.meaning): remove \(filter), or filter the result yourself (a vendor option in providerOptions may do it; see docs/providers.md)."
                 )
             }
-            return try await adapter.createExport(request, api: api)
+            do {
+                return try await adapter.createExport(request, api: api)
+            } catch var error as GatewayError where error.mayHaveTakenEffect {
+                error.message += " The export may have been created: list exports"
+                    + (request.name.map { " (or read the one named \"\($0)\")" } ?? "") + " to check before creating it again."
+                throw error
+            }
         }
     }
 

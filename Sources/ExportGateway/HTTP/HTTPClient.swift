@@ -23,6 +23,8 @@ struct HTTPClient: Sendable {
     func send(
         _ request: HTTPRequest, repeatable: Bool, isTransient: (@Sendable (HTTPResponse) -> Bool)? = nil
     ) async throws -> HTTPResponse {
+        var request = request
+        request.isRepeatable = repeatable
         var attempt = 1
         while true {
             try Task.checkCancellation()
@@ -31,6 +33,8 @@ struct HTTPClient: Sendable {
                 outcome = .success(try await followingRedirects(request, attempt: attempt))
             } catch let error where Self.isCancellation(error) {
                 throw CancellationError()
+            } catch let refused as RedirectRefused {
+                throw refused.error
             } catch {
                 outcome = .failure(error)
             }
@@ -51,11 +55,16 @@ struct HTTPClient: Sendable {
                 if let retryAfter, retryAfter > retryPolicy.maxDelay { return response }
             case .failure(let error):
                 if attempt >= retryPolicy.maxAttempts || !repeatable {
-                    var failure = Self.transportError(error)
+                    var failure = Self.transportError(error, to: request.url)
                     failure.requestLine = failure.requestLine ?? request.line
+                    if !repeatable && failure.kind == .transport {
+                        failure.mayHaveTakenEffect = true
+                        failure.message += " The request was sent once and not repeated, because sending it again is not"
+                            + " safe: the vendor may have carried it out."
+                    }
                     throw failure
                 }
-                reason = Self.transportError(error).message
+                reason = Self.transportError(error, to: request.url).message
             }
             let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter)
             eventHandler?(
@@ -76,6 +85,14 @@ struct HTTPClient: Sendable {
                 let location = response.headers["Location"],
                 let next = URL(string: location, relativeTo: request.url)?.absoluteURL
             else { return response }
+            guard let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+                var error = GatewayError(
+                    .server, httpStatus: response.status,
+                    message: "The answer redirected to a \(next.scheme.map { "\($0):" } ?? "scheme-less") location, which the "
+                        + "gateway never follows (only http and https). Report it to the vendor.")
+                error.requestLine = request.line
+                throw RedirectRefused(error: error)
+            }
             let leavesOrigin = !Self.sameOrigin(request.url, next)
             if leavesOrigin {
                 request.headers.remove(names: request.credentialHeaderNames)
@@ -84,8 +101,18 @@ struct HTTPClient: Sendable {
             eventHandler?(.redirected(from: request.url, to: next, droppedCredentials: leavesOrigin))
             request.url = next
         }
-        throw GatewayError(
-            .transport, message: "Gave up after \(Self.maxRedirects) redirects from \(original.url.absoluteString).")
+        var error = GatewayError(
+            .server,
+            message: "Gave up after \(Self.maxRedirects) redirects from \(original.url.host ?? "the server"): the "
+                + "redirects loop or go on too long. Report it to the vendor.")
+        error.requestLine = original.line
+        throw RedirectRefused(error: error)
+    }
+
+    /// A redirect the core will not follow; final, because asking again would be redirected
+    /// the same way.
+    private struct RedirectRefused: Error {
+        var error: GatewayError
     }
 
     static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
@@ -104,16 +131,30 @@ struct HTTPClient: Sendable {
     }
 
     /// Wraps a failure with no response as a ``GatewayError`` of kind `transport`.
-    static func transportError(_ error: any Error) -> GatewayError {
+    static func transportError(_ error: any Error, to url: URL) -> GatewayError {
         if let error = error as? GatewayError { return error }
-        let detail: String
-        if let urlError = error as? URLError {
-            detail = "\(urlError.localizedDescription) (URLError \(urlError.code.rawValue))"
-        } else {
-            detail = String(describing: error)
+        let host = url.host ?? "the server"
+        guard let urlError = error as? URLError else {
+            return GatewayError(
+                .transport,
+                message: "No response from \(host): \(error). Check the network and the base URL, then try again.",
+                underlying: error)
         }
-        return GatewayError(
-            .transport, message: "No response: \(detail). Check the network and the base URL, then try again.",
-            underlying: error)
+        let message =
+            switch urlError.code {
+            case .timedOut:
+                "No byte arrived from \(host) within the transport's idle timeout: the server or the network stalled. "
+                    + "Try again later, or give URLSessionTransport a longer idleTimeout for a slow link."
+            case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed:
+                "Could not connect to \(host) (URLError \(urlError.code.rawValue)). Check the base URL and the network."
+            case .networkConnectionLost:
+                "The connection to \(host) dropped before the answer was complete. Try again."
+            case .unsupportedURL, .badURL:
+                "The URL for \(host) cannot be requested (URLError \(urlError.code.rawValue)). Check the base URL's form."
+            default:
+                "No response from \(host): \(urlError.localizedDescription) (URLError \(urlError.code.rawValue)). "
+                    + "Check the network and the base URL, then try again."
+            }
+        return GatewayError(.transport, message: message, underlying: error)
     }
 }

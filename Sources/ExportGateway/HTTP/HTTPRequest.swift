@@ -16,6 +16,10 @@ public struct HTTPRequest: Sendable, Hashable {
     public var body: Data?
     /// Names of the header fields that carry credentials (never forwarded off-host).
     public var credentialHeaderNames: Set<String>
+    /// Whether sending this request twice is harmless. The core sets it before handing the
+    /// request to a transport; a transport must never let a request that is not repeatable go
+    /// out a second time on its own (see ``HTTPTransport``).
+    public var isRepeatable: Bool = true
 
     /// Creates a request.
     public init(

@@ -11,22 +11,53 @@ import FoundationNetworking
 /// Set up for an API client: ephemeral (no cookies, no cache), redirects NOT followed (the
 /// core follows them itself so it can drop credentials on a cross-origin hop; URLSession on
 /// Linux would forward them), and every response returned whatever its status.
+///
+/// Three rules keep unattended runs honest:
+/// - A request that is not safe to repeat (``HTTPRequest/isRepeatable`` `false`, such as a
+///   create without an idempotency key) gets a connection of its own, never a kept-alive one:
+///   libcurl, under URLSession on Linux, silently resends a request whose reused connection
+///   turns out to be dead, and resends a POST without its body.
+/// - No byte for ``idleTimeout`` seconds fails the request (`URLError.timedOut`).
+/// - With a ``LowSpeedLimit`` (off by default, like curl's `--speed-limit`/`--speed-time`), a
+///   body that keeps trickling in below the limit fails too, instead of never ending.
 public final class URLSessionTransport: HTTPTransport {
     /// A shared transport with default settings.
     public static let shared = URLSessionTransport()
 
+    /// The slowest transfer tolerated: fewer than ``bytesPerSecond`` on average over
+    /// ``duration`` ends the request with a `.transport` error.
+    public struct LowSpeedLimit: Sendable, Hashable {
+        /// The average rate a transfer must keep.
+        public var bytesPerSecond: Int
+        /// How long the rate may stay below the limit.
+        public var duration: Duration
+
+        /// Creates a limit: `LowSpeedLimit(bytesPerSecond: 1024, duration: .seconds(30))` ends
+        /// a transfer that averages under 1 KiB/s for 30 s.
+        public init(bytesPerSecond: Int, duration: Duration) {
+            self.bytesPerSecond = max(0, bytesPerSecond)
+            self.duration = duration
+        }
+    }
+
+    /// How long a request may see no bytes before it fails, in seconds.
+    public let idleTimeout: TimeInterval
+    /// The slowest transfer tolerated, if any.
+    public let lowSpeedLimit: LowSpeedLimit?
+
+    private let delegate: TransferDelegate
     private let session: URLSession
 
     /// Creates a transport.
-    /// - Parameter idleTimeout: how long a request may see no bytes before it fails.
-    public init(idleTimeout: TimeInterval = 60) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = idleTimeout
-        configuration.httpShouldSetCookies = false
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
+    /// - Parameters:
+    ///   - idleTimeout: how long a request may see no bytes before it fails.
+    ///   - lowSpeedLimit: the slowest transfer tolerated; `nil` (the default) tolerates any.
+    public init(idleTimeout: TimeInterval = 60, lowSpeedLimit: LowSpeedLimit? = nil) {
+        self.idleTimeout = idleTimeout
+        self.lowSpeedLimit = lowSpeedLimit
+        delegate = TransferDelegate(lowSpeedLimit: lowSpeedLimit)
+        session = URLSession(
+            configuration: Self.configuration(idleTimeout: idleTimeout), delegate: delegate, delegateQueue: nil)
     }
 
     deinit { session.finishTasksAndInvalidate() }
@@ -36,9 +67,16 @@ public final class URLSessionTransport: HTTPTransport {
         urlRequest.httpMethod = request.method.rawValue
         urlRequest.httpBody = request.body
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
-        let (data, response) = try await data(for: urlRequest)
-        guard let http = response as? HTTPURLResponse else {
-            throw URLError(.badServerResponse)
+        let (data, http): (Data, HTTPURLResponse)
+        if request.isRepeatable {
+            (data, http) = try await transfer(urlRequest, on: session, delegate: delegate)
+        } else {
+            // A pool of its own: the request can only ever go out on a connection opened for it.
+            let ownDelegate = TransferDelegate(lowSpeedLimit: lowSpeedLimit)
+            let own = URLSession(
+                configuration: Self.configuration(idleTimeout: idleTimeout), delegate: ownDelegate, delegateQueue: nil)
+            defer { own.finishTasksAndInvalidate() }
+            (data, http) = try await transfer(urlRequest, on: own, delegate: ownDelegate)
         }
         var headers = HTTPHeaders()
         for case (let name as String, let value as String) in http.allHeaderFields {
@@ -47,28 +85,30 @@ public final class URLSessionTransport: HTTPTransport {
         return HTTPResponse(status: http.statusCode, headers: headers, body: data)
     }
 
-    /// `session.data(for:)`, but safe to cancel on Linux.
+    private static func configuration(idleTimeout: TimeInterval) -> URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = idleTimeout
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        return configuration
+    }
+
+    /// One data task, its bytes gathered by the delegate; safe to cancel on Linux.
     ///
-    /// FoundationNetworking's own `data(for:)` cancels its task synchronously (a
-    /// `DispatchQueue.sync` onto the session's work queue) from inside the Swift task's
-    /// cancellation handler, which runs holding that task's status lock. When the transfer
-    /// completes at the same moment, the work queue waits for the same lock to resume the
-    /// task: both sides wait forever, and the whole process stops. Here the cancel hops to
-    /// another queue first, so the handler returns at once.
-    private func data(for request: URLRequest) async throws -> (Data, URLResponse) {
+    /// FoundationNetworking cancels a task synchronously (a `DispatchQueue.sync` onto the
+    /// session's work queue). Called from inside the Swift task's cancellation handler, which
+    /// runs holding that task's status lock, it deadlocks when the transfer completes at the
+    /// same moment. Here the cancel hops to another queue first, so the handler returns at once.
+    private func transfer(
+        _ request: URLRequest, on session: URLSession, delegate: TransferDelegate
+    ) async throws -> (Data, HTTPURLResponse) {
         let pending = PendingTask()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation {
-                (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
-                let task = session.dataTask(with: request) { data, response, error in
-                    if let error {
-                        continuation.resume(throwing: error)
-                    } else if let data, let response {
-                        continuation.resume(returning: (data, response))
-                    } else {
-                        continuation.resume(throwing: URLError(.badServerResponse))
-                    }
-                }
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
+                let task = session.dataTask(with: request)
+                delegate.begin(task, continuation: continuation)
                 pending.start(task)
             }
         } onCancel: {
@@ -87,7 +127,7 @@ public final class URLSessionTransport: HTTPTransport {
                 return state.canceled
             }
             task.resume()
-            if canceled { Self.cancelLater(task) }
+            if canceled { cancelLater(task) }
         }
 
         func cancel() {
@@ -95,21 +135,96 @@ public final class URLSessionTransport: HTTPTransport {
                 state.canceled = true
                 return state.task
             }
-            if let task { Self.cancelLater(task) }
+            if let task { cancelLater(task) }
         }
+    }
+}
 
-        private static func cancelLater(_ task: URLSessionDataTask) {
-            DispatchQueue.global().async { task.cancel() }
+/// Cancels `task` from another queue (see ``URLSessionTransport``'s transfer).
+private func cancelLater(_ task: URLSessionTask) {
+    DispatchQueue.global().async { task.cancel() }
+}
+
+/// Gathers each task's response and bytes, refuses every redirect (handing it back as a
+/// response), and ends transfers that fall below the low-speed limit.
+private final class TransferDelegate: NSObject, URLSessionDataDelegate, Sendable {
+    private struct Transfer {
+        var continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>
+        var response: HTTPURLResponse?
+        var data = Data()
+        var windowStart = ContinuousClock.now
+        var windowBytes = 0
+        var tooSlow: GatewayError?
+    }
+
+    private let lowSpeedLimit: URLSessionTransport.LowSpeedLimit?
+    private let transfers = Mutex<[Int: Transfer]>([:])
+
+    init(lowSpeedLimit: URLSessionTransport.LowSpeedLimit?) {
+        self.lowSpeedLimit = lowSpeedLimit
+    }
+
+    func begin(_ task: URLSessionTask, continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) {
+        transfers.withLock { $0[task.taskIdentifier] = Transfer(continuation: continuation) }
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
+        transfers.withLock { $0[dataTask.taskIdentifier]?.response = response as? HTTPURLResponse }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let tooSlow = transfers.withLock { transfers -> Bool in
+            guard var transfer = transfers[dataTask.taskIdentifier] else { return false }
+            transfer.data.append(data)
+            transfer.windowBytes += data.count
+            var stop = false
+            if let limit = lowSpeedLimit {
+                let elapsed = ContinuousClock.now - transfer.windowStart
+                if elapsed >= limit.duration {
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    if Double(transfer.windowBytes) / seconds < Double(limit.bytesPerSecond), transfer.tooSlow == nil {
+                        transfer.tooSlow = Self.lowSpeedError(limit, url: dataTask.originalRequest?.url)
+                        stop = true
+                    }
+                    transfer.windowStart = .now
+                    transfer.windowBytes = 0
+                }
+            }
+            transfers[dataTask.taskIdentifier] = transfer
+            return stop
+        }
+        if tooSlow { cancelLater(dataTask) }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard let transfer = transfers.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        if let tooSlow = transfer.tooSlow {
+            transfer.continuation.resume(throwing: tooSlow)
+        } else if let error {
+            transfer.continuation.resume(throwing: error)
+        } else if let response = transfer.response {
+            transfer.continuation.resume(returning: (transfer.data, response))
+        } else {
+            transfer.continuation.resume(throwing: URLError(.badServerResponse))
         }
     }
 
-    /// Hands every redirect back to the caller as a response.
-    private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
-        func urlSession(
-            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-            newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-        ) {
-            completionHandler(nil)
-        }
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
+    }
+
+    private static func lowSpeedError(_ limit: URLSessionTransport.LowSpeedLimit, url: URL?) -> GatewayError {
+        GatewayError(
+            .transport,
+            message: "The transfer from \(url?.host ?? "the server") ran below \(limit.bytesPerSecond) bytes/s for "
+                + "\(limit.duration.formattedSeconds), the transport's low-speed limit. Try again later, or lower the limit "
+                + "for a slow link.")
     }
 }

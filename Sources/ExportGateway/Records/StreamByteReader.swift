@@ -91,8 +91,7 @@ struct StreamByteReader: Sendable {
             }
             return response.body.subdata(in: (response.body.startIndex + Int(first))..<response.body.endIndex)
         default:
-            throw GatewayError.standard(
-                for: response, message: "The storage host refused a chunk of the \(stream.rawValue) stream.")
+            throw GatewayError.storage(for: response, refreshed: false, host: chunk.url.host)
         }
     }
 
