@@ -146,3 +146,33 @@ private func writeTemporaryFile(_ text: String) throws -> URL {
         #expect(error?.message.contains("EXPORT_GATEWAY_PAGE_SIZE") == true)
     }
 }
+
+/// A user name or password in a base URL is refused (or, in code, dropped) and never repeated.
+@Suite struct BaseURLUserInfoTests {
+    @Test func aBaseURLWithUserInfoFromTheEnvironmentIsRefusedWithoutEchoingIt() throws {
+        let environment = [
+            "EXPORT_GATEWAY_PROVIDER": "sample", "SAMPLE_API_KEY": "k",
+            "SAMPLE_BASE_URL": "http://operator:hunter2@127.0.0.1:8080/api",
+        ]
+        do {
+            _ = try Gateway(configuration: .environment(environment), providers: [sampleDescriptor])
+            Issue.record("a base URL with a password was accepted")
+        } catch let error as GatewayError {
+            #expect(error.kind == .configuration)
+            #expect(error.message.contains("user name or password"))
+            #expect(!"\(error)".contains("hunter2") && !"\(error)".contains("operator"))
+        }
+    }
+
+    @Test func aBaseURLWithUserInfoSetInCodeIsDroppedBeforeAnyRequest() throws {
+        let url = try #require(URL(string: "https://operator:hunter2@api.example.test/v1"))
+        let gateway = Gateway(provider: SampleProvider(), apiKey: APIKey("k"), baseURL: url)
+        #expect(gateway.baseURL.user == nil && gateway.baseURL.password == nil)
+        #expect(gateway.baseURL.host == "api.example.test")
+        #expect(throws: GatewayError.self) {
+            try Gateway(
+                configuration: GatewayConfiguration(provider: "sample", baseURL: url, apiKey: APIKey("k")),
+                providers: [sampleDescriptor])
+        }
+    }
+}

@@ -20,12 +20,16 @@ import Testing
     }
 
     @Test func labelboxCreateWithALostAnswerIsSentOnce() async throws {
-        let server = try SimulatorServer.start(limits: Self.limits) { api, storage in LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage) }
+        let server = try SimulatorServer.start(limits: Self.limits) { api, storage in
+            LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage)
+        }
         try await expectOneCreate(server: server, createPath: "/graphql", createMarker: "exportDataRowsIn")
     }
 
     @Test func pictographCreateIsRepeatedWithItsBodyAndMakesOneExport() async throws {
-        let server = try SimulatorServer.start(limits: Self.limits) { api, storage in PictographSimulator(apiBaseURL: api, storageBaseURL: storage) }
+        let server = try SimulatorServer.start(limits: Self.limits) { api, storage in
+            PictographSimulator(apiBaseURL: api, storageBaseURL: storage)
+        }
         defer { Task { await server.stop() } }
         let gateway = server.simulator.gateway(transport: URLSessionTransport(idleTimeout: 5))
         let dataset = DatasetRef(rawValue: server.simulator.seedDataset(named: "once", itemCount: 2))
@@ -60,7 +64,8 @@ import Testing
             #expect("\(error)".contains("may have been created"), "\(error)")
         }
         let creates = server.simulator.requestLog.requests.dropFirst(before).filter { entry in
-            entry.method == .post && entry.url.path.hasPrefix(createPath.hasSuffix("/") ? String(createPath.dropLast()) : createPath)
+            entry.method == .post
+                && entry.url.path.hasPrefix(createPath.hasSuffix("/") ? String(createPath.dropLast()) : createPath)
                 && createMarker.map { String(decoding: entry.body, as: UTF8.self).contains($0) } ?? true
         }
         #expect(creates.count == 1, "the create reached the server \(creates.count) times")

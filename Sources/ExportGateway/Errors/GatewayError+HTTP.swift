@@ -65,7 +65,8 @@ extension GatewayError {
             let when = refreshed ? "a fresh link from the vendor was refused too" : "the link was refused"
             return GatewayError(
                 .permissionDenied, httpStatus: response.status,
-                message: "\(host) refused the signed download link (HTTP \(response.status)): it expired or was revoked, "
+                message:
+                    "\(host) refused the signed download link (HTTP \(response.status)): it expired or was revoked, "
                     + "and \(when). Start the download again later; if it keeps failing, create a new export.")
         case 404, 410:
             return GatewayError(

@@ -54,6 +54,7 @@ public struct Gateway: Sendable {
         }
         let baseURL: URL
         if let configured = configuration.baseURL {
+            try GatewayConfiguration.refuseUserInfo(in: configured, source: "The configured base URL")
             baseURL = configured
         } else if let text = configuration.environment.nonEmpty(descriptor.baseURLEnvironmentVariable) {
             baseURL = try GatewayConfiguration.parseBaseURL(text, source: descriptor.baseURLEnvironmentVariable)
@@ -77,13 +78,18 @@ public struct Gateway: Sendable {
     }
 
     /// Creates a gateway for one adapter, configured in code (handy in tests and tools).
+    ///
+    /// A user name or password in `baseURL` is dropped: it would otherwise travel to the
+    /// vendor and appear in logs (``init(configuration:providers:transport:options:)``
+    /// refuses such a URL instead).
     public init<Provider: ExportProvider>(
         provider: Provider, apiKey: APIKey, baseURL: URL? = nil,
         transport: any HTTPTransport = URLSessionTransport.shared, options: GatewayOptions = GatewayOptions()
     ) {
         self.init(
-            adapter: provider, id: Provider.id, apiKey: apiKey, baseURL: baseURL ?? Provider.descriptor.defaultBaseURL,
-            transport: transport, options: options)
+            adapter: provider, id: Provider.id, apiKey: apiKey,
+            baseURL: (baseURL ?? Provider.descriptor.defaultBaseURL).removingUserInfo, transport: transport,
+            options: options)
     }
 
     private init(
@@ -113,8 +119,10 @@ public struct Gateway: Sendable {
             do {
                 return try await adapter.createExport(request, api: api)
             } catch var error as GatewayError where error.mayHaveTakenEffect {
-                error.message += " The export may have been created: list exports"
-                    + (request.name.map { " (or read the one named \"\($0)\")" } ?? "") + " to check before creating it again."
+                error.message +=
+                    " The export may have been created: list exports"
+                    + (request.name.map { " (or read the one named \"\($0)\")" } ?? "")
+                    + " to check before creating it again."
                 throw error
             }
         }
@@ -329,5 +337,17 @@ public struct Gateway: Sendable {
         try await api.perform(ItemReadRequest(id: id, kind: kind, dataset: dataset)) {
             try await adapter.item($0, api: api)
         }
+    }
+}
+
+extension URL {
+    /// This URL without a user name or password.
+    fileprivate var removingUserInfo: URL {
+        guard user != nil || password != nil,
+            var components = URLComponents(url: self, resolvingAgainstBaseURL: false)
+        else { return self }
+        components.user = nil
+        components.password = nil
+        return components.url ?? self
     }
 }

@@ -126,9 +126,20 @@ public struct GatewayConfiguration: Sendable {
     /// Checks a base URL: http(s), a host, and plain http only on loopback, because the key
     /// would otherwise cross the network in clear text.
     static func parseBaseURL(_ text: String, source: String) throws -> URL {
-        guard let url = URL(string: text.trimmingCharacters(in: .whitespaces)),
-            let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty
-        else {
+        guard let url = URL(string: text.trimmingCharacters(in: .whitespaces)) else {
+            throw GatewayError(
+                .configuration, message: "\(source) is not a URL. Use a form like https://host/api/v1.")
+        }
+        return try checkBaseURL(url, source: source)
+    }
+
+    /// `url` when it can serve as a vendor API base URL: absolute, https (or http on
+    /// loopback), without a user name or password. Messages never repeat a user name or
+    /// password the URL carried.
+    static func checkBaseURL(_ url: URL, source: String) throws -> URL {
+        try refuseUserInfo(in: url, source: source)
+        let text = url.absoluteString
+        guard let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw GatewayError(
                 .configuration,
                 message: "\(source) is not an absolute URL: \"\(text)\". Use a form like https://host/api/v1.")
@@ -140,6 +151,16 @@ public struct GatewayConfiguration: Sendable {
                 message: "\(source) must use https (plain http is allowed only for localhost/127.0.0.1): \"\(text)\".")
         }
         return url
+    }
+
+    /// Throws when `url` carries a user name or password, without repeating them.
+    static func refuseUserInfo(in url: URL, source: String) throws {
+        guard url.user == nil && url.password == nil else {
+            throw GatewayError(
+                .configuration,
+                message: "\(source) carries a user name or password (\"user:password@\"). The gateway sends only the "
+                    + "vendor's API key, and never in a URL: remove that part of the base URL.")
+        }
     }
 
     private struct FileContents: Decodable {

@@ -35,6 +35,9 @@ struct HTTPClient: Sendable {
                 throw CancellationError()
             } catch let refused as RedirectRefused {
                 throw refused.error
+            } catch let error as GatewayError where error.kind != .transport {
+                // The transport refused the request itself (a URL it cannot send): asking again cannot help.
+                throw error
             } catch {
                 outcome = .failure(error)
             }
@@ -59,7 +62,8 @@ struct HTTPClient: Sendable {
                     failure.requestLine = failure.requestLine ?? request.line
                     if !repeatable && failure.kind == .transport {
                         failure.mayHaveTakenEffect = true
-                        failure.message += " The request was sent once and not repeated, because sending it again is not"
+                        failure.message +=
+                            " The request was sent once and not repeated, because sending it again is not"
                             + " safe: the vendor may have carried it out."
                     }
                     throw failure
@@ -88,7 +92,8 @@ struct HTTPClient: Sendable {
             guard let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
                 var error = GatewayError(
                     .server, httpStatus: response.status,
-                    message: "The answer redirected to a \(next.scheme.map { "\($0):" } ?? "scheme-less") location, which the "
+                    message:
+                        "The answer redirected to a \(next.scheme.map { "\($0):" } ?? "scheme-less") location, which the "
                         + "gateway never follows (only http and https). Report it to the vendor.")
                 error.requestLine = request.line
                 throw RedirectRefused(error: error)

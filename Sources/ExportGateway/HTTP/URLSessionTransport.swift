@@ -63,7 +63,7 @@ public final class URLSessionTransport: HTTPTransport {
     deinit { session.finishTasksAndInvalidate() }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        var urlRequest = URLRequest(url: request.url)
+        var urlRequest = URLRequest(url: try Self.reachable(request.url))
         urlRequest.httpMethod = request.method.rawValue
         urlRequest.httpBody = request.body
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
@@ -83,6 +83,24 @@ public final class URLSessionTransport: HTTPTransport {
             headers.add(name: name, value: value)
         }
         return HTTPResponse(status: http.statusCode, headers: headers, body: data)
+    }
+
+    /// `url`, when URLSession can request it. FoundationNetworking (swift-corelibs-foundation
+    /// before its fix for issue 5496) fails every IPv6 literal host as a bad URL, because its
+    /// host check compares `[::1]` with libcurl's `::1`; that is refused up front, once, with
+    /// what to do, instead of failing the same way on every attempt.
+    static func reachable(_ url: URL) throws -> URL {
+        #if canImport(FoundationNetworking)
+        if let host = url.host, host.contains(":") {
+            throw GatewayError(
+                .configuration,
+                message:
+                    "URLSession on Linux cannot request an IPv6 address such as \(host) (a FoundationNetworking bug, "
+                    + "fixed in newer toolchains). Use an IPv4 address (127.0.0.1 for loopback) or a host name instead."
+            )
+        }
+        #endif
+        return url
     }
 
     private static func configuration(idleTimeout: TimeInterval) -> URLSessionConfiguration {
@@ -106,7 +124,8 @@ public final class URLSessionTransport: HTTPTransport {
     ) async throws -> (Data, HTTPURLResponse) {
         let pending = PendingTask()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
                 let task = session.dataTask(with: request)
                 delegate.begin(task, continuation: continuation)
                 pending.start(task)
