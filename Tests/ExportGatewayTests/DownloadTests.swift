@@ -4,6 +4,10 @@ import Foundation
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct DownloadTests {
     private func completedExport(_ avala: SimulatedAvala, items: Int = 40) async throws -> Export {
         let created = try await avala.export(.completes(afterPolls: 1), items: items)
@@ -78,5 +82,35 @@ import Testing
         let folder = SimulatedAvala.temporaryFile().deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         await #expect(throws: GatewayError.self) { try await avala.gateway().download(ready, to: folder) }
+    }
+}
+
+/// A destination that is not a regular file is never replaced by the download's rename.
+@Suite struct SpecialDestinationTests {
+    @Test func downloadingToDevNullWritesIntoTheDeviceAndLeavesIt() async throws {
+        let avala = SimulatedAvala()
+        let ready = try await avala.gateway().wait(for: avala.export(.completes(afterPolls: 0)), timeout: .seconds(60))
+        let null = URL(fileURLWithPath: "/dev/null")
+        let file = try await avala.gateway(downloadChunkSize: 1024).download(ready, to: null)
+        #expect(file.byteCount > 0)
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "/dev/null is still a device")
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null.part"))
+    }
+
+    @Test func aSymbolicLinkIsFollowedSoTheLinkStaysALink() async throws {
+        let avala = SimulatedAvala()
+        let ready = try await avala.gateway().wait(for: avala.export(.completes(afterPolls: 0)), timeout: .seconds(60))
+        let folder = SimulatedAvala.temporaryFile("x").deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = folder.appendingPathComponent("real.zip")
+        let link = folder.appendingPathComponent("link.zip")
+        try Data("old".utf8).write(to: real)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+
+        let file = try await avala.gateway().download(ready, to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == real.path)
+        #expect(try Data(contentsOf: real).count == Int(file.byteCount))
     }
 }

@@ -55,30 +55,45 @@ struct Downloader: Sendable {
 
     /// Runs `write` into `<destination>.part`, then flushes it and renames it onto
     /// `destination`; on any failure the `.part` file is removed and `destination` untouched.
+    ///
+    /// A destination that is a device, a pipe or a socket (`/dev/null`, a FIFO a consumer
+    /// reads) is written into directly: renaming a file onto it would replace the node itself.
+    /// A symbolic link is followed, so the file it points at is what gets replaced.
     private func writeAtomically(
-        to destination: URL, _ write: (PartFile) async throws -> Int64
+        to destination: URL, _ write: (OutputFile) async throws -> Int64
     ) async throws -> DownloadedFile {
         guard destination.isFileURL else {
             throw GatewayError(
                 .localFile,
                 message: "Download destination \(destination) is not a file URL; give a path on this machine.")
         }
-        let partURL = destination.appendingPathExtension("part")
-        let file = try PartFile(creating: partURL, for: destination)
-        var completed = false
-        defer {
-            file.close()
-            if !completed { unlink(partURL.path) }
+        let target = destination.resolvingSymlinksInPath()
+        switch OutputFile.Destination(at: target) {
+        case .folder:
+            throw GatewayError(
+                .localFile, message: "Download destination \(target.path) is a folder; give a file path.")
+        case .special:
+            let file = try OutputFile(writingInto: target)
+            defer { file.close() }
+            return DownloadedFile(url: destination, byteCount: try await write(file))
+        case .file, .absent:
+            let partURL = target.appendingPathExtension("part")
+            let file = try OutputFile(creatingPartFileAt: partURL)
+            var completed = false
+            defer {
+                file.close()
+                if !completed { unlink(partURL.path) }
+            }
+            let byteCount = try await write(file)
+            try file.synchronize()
+            try file.commit(to: target)
+            completed = true
+            return DownloadedFile(url: destination, byteCount: byteCount)
         }
-        let byteCount = try await write(file)
-        try file.synchronize()
-        try file.commit(to: destination)
-        completed = true
-        return DownloadedFile(url: destination, byteCount: byteCount)
     }
 
     private func fetch(
-        from initialLocation: DownloadLocation, into file: PartFile,
+        from initialLocation: DownloadLocation, into file: OutputFile,
         refreshLocation: @Sendable () async throws -> DownloadLocation,
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> Int64 {
@@ -158,69 +173,4 @@ struct ContentRange: Equatable {
     }
 
     var count: Int64? { first.flatMap { first in last.map { $0 - first + 1 } } }
-}
-
-/// The `.part` file a download writes into; renamed onto the destination when complete.
-private final class PartFile: @unchecked Sendable {  // used by one task at a time
-    private let handle: FileHandle
-    private let url: URL
-
-    init(creating url: URL, for destination: URL) throws {
-        let directory = destination.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw GatewayError(
-                .localFile,
-                message:
-                    "Cannot create folder \(directory.path): \(error.localizedDescription) Choose a writable folder.",
-                underlying: error)
-        }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw GatewayError(
-                .localFile, message: "Download destination \(destination.path) is a folder; give a file path.")
-        }
-        guard FileManager.default.createFile(atPath: url.path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: url.path)
-        else {
-            throw GatewayError(
-                .localFile,
-                message:
-                    "Cannot create \(url.path): \(String(cString: strerror(errno))). Check the folder's permissions and free space."
-            )
-        }
-        self.handle = handle
-        self.url = url
-    }
-
-    func write(_ data: Data) throws {
-        do { try handle.write(contentsOf: data) } catch {
-            throw GatewayError(
-                .localFile,
-                message: "Cannot write \(url.path): \(error.localizedDescription) Check free space on that disk.",
-                underlying: error)
-        }
-    }
-
-    func synchronize() throws {
-        do { try handle.synchronize() } catch {
-            throw GatewayError(
-                .localFile,
-                message:
-                    "Cannot flush \(url.path) to disk: \(error.localizedDescription) Check free space on that disk.",
-                underlying: error)
-        }
-    }
-
-    /// Atomically replaces `destination` with this file (rename(2) within one folder).
-    func commit(to destination: URL) throws {
-        guard rename(url.path, destination.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw GatewayError(
-                .localFile, message: "Cannot move the finished download to \(destination.path): \(reason).")
-        }
-    }
-
-    func close() { try? handle.close() }
 }
