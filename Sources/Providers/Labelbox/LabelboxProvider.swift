@@ -141,7 +141,8 @@ public struct LabelboxProvider: ExportProvider {
         guard task.isExport else {
             throw GatewayError(
                 .notFound,
-                message: "Labelbox task \(id) is a \(task.type) task, not an export.")
+                // Bounded: the type is the vendor's text, and a log line must stay a line.
+                message: "Labelbox task \(id) is a \(task.type.prefix(64)) task, not an export.")
         }
         return task.export(source: source)
     }
