@@ -109,4 +109,18 @@ struct AvalaDecoderRobustnessTests {
         }
         #expect(tally.values > 0 && tally.errors[.decoding, default: 0] > 0, "\(tally)")
     }
+
+    @Test(
+        arguments: [
+            (404, ["detail": "Not found."], GatewayError.Kind.notFound),
+            (400, ["name": ["This field is required."], "format": ["\"x\" is not a valid choice."]], .invalidRequest),
+        ] as [(Int, JSONValue, GatewayError.Kind)])
+    func errorAnswers(status: Int, body: JSONValue, kind: GatewayError.Kind) {
+        // Whatever the body, the status decides the kind; the body only adds the message.
+        let provider = AvalaProvider()
+        for mutant in WireMutants.derive(from: body, count: 300, seed: 7) {
+            let error = provider.error(from: HTTPResponse(status: status, body: mutant.body))
+            #expect(error?.kind == kind, "\(mutant.label)")
+        }
+    }
 }
