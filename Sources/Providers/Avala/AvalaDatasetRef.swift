@@ -42,15 +42,15 @@ enum AvalaDatasetRef: Sendable, Hashable {
             return path
         case .uid(let uid):
             let response = try await api.send(api.request(.get, api.path("datasets", uid, endsWithSlash: true)))
-            let dataset = try AvalaDatasetWire(api.json(from: response))
-            guard let owner = dataset.ownerName, !owner.isEmpty, let slug = dataset.slug, !slug.isEmpty else {
+            let dataset = try AvalaDatasetWire(WireValue(answer: api.json(from: response)))
+            guard let owner = dataset.ownerName, !owner.isEmpty, !dataset.slug.isEmpty else {
                 throw GatewayError(
                     .decoding, httpStatus: response.status,
                     message:
-                        "Avala's answer for dataset \(uid) has no `owner_name` or `slug`, which its items and sequences endpoints need. Pass the dataset as \"owner/slug\" instead."
+                        "Avala's answer for dataset \(uid) has an empty or null `owner_name` or an empty `slug`, which its items and sequences endpoints need. Pass the dataset as \"owner/slug\" instead."
                 )
             }
-            return AvalaDatasetPath(owner: owner, slug: slug)
+            return AvalaDatasetPath(owner: owner, slug: dataset.slug)
         }
     }
 
@@ -61,15 +61,15 @@ enum AvalaDatasetRef: Sendable, Hashable {
             return uid
         case .path(let path):
             let response = try await api.send(api.request(.get, path.datasetPath))
-            let dataset = try AvalaDatasetWire(api.json(from: response))
-            guard let uid = dataset.uid, !uid.isEmpty else {
+            let dataset = try AvalaDatasetWire(WireValue(answer: api.json(from: response)))
+            guard !dataset.uid.isEmpty else {
                 throw GatewayError(
                     .decoding, httpStatus: response.status,
                     message:
-                        "Avala's answer for dataset \(path) has no `uid`, which creating an export needs. Pass the dataset uid instead."
+                        "Avala's answer for dataset \(path) has an empty `uid`, which creating an export needs. Pass the dataset uid instead."
                 )
             }
-            return uid
+            return dataset.uid
         }
     }
 }

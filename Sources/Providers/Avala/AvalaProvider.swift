@@ -78,21 +78,21 @@ public struct AvalaProvider: ExportProvider {
         let response = try await api.send(
             api.request(.post, api.path("exports", endsWithSlash: true), json: plan.body(sourceUID: sourceUID)),
             retry: .never)
-        return try AvalaExportWire(api.json(from: response)).export
+        return try AvalaExportWire(WireValue(answer: api.json(from: response))).export
     }
 
     /// Reads one export with `GET /exports/{uid}/`.
     public func export(_ request: ExportReadRequest, api: VendorAPI) async throws -> Export {
         let response = try await api.send(
             api.request(.get, api.path("exports", request.id.rawValue, endsWithSlash: true)))
-        return try AvalaExportWire(api.json(from: response)).export
+        return try AvalaExportWire(WireValue(answer: api.json(from: response))).export
     }
 
     /// Reads one page of `GET /exports/`; the cursor is Avala's own `cursor` token.
     public func exportsPage(_ request: ExportsPageRequest, api: VendorAPI) async throws -> Page<Export> {
         let query = AvalaPaging.query(pageSize: request.pageSize, token: request.cursor?.value)
         let response = try await api.send(api.request(.get, api.path("exports", endsWithSlash: true), query: query))
-        let page = try AvalaPageWire(api.json(from: response), element: AvalaExportWire.init)
+        let page = try AvalaPageWire(WireValue(answer: api.json(from: response)), element: AvalaExportWire.init)
         return Page(elements: page.results.map(\.export), next: page.nextToken.map(PageCursor.init))
     }
 
@@ -110,7 +110,7 @@ public struct AvalaProvider: ExportProvider {
         if let known = position?.path { path = known } else { path = try await ref.path(api: api) }
         let query = AvalaPaging.query(pageSize: request.pageSize, token: position?.token)
         let response = try await api.send(api.request(.get, path.collectionPath(kind), query: query))
-        let page = try AvalaPageWire(api.json(from: response), element: AvalaItemWire.init)
+        let page = try AvalaPageWire(WireValue(answer: api.json(from: response)), element: AvalaItemWire.init)
         let next = page.nextToken.map { AvalaItemsCursor(ref: dataset, path: path, token: $0).pageCursor }
         return Page(elements: page.results.map { $0.item(kind: kind, dataset: dataset) }, next: next)
     }
@@ -120,6 +120,7 @@ public struct AvalaProvider: ExportProvider {
     public func item(_ request: ItemReadRequest, api: VendorAPI) async throws -> Item {
         let path = try await AvalaDatasetRef(request.dataset).path(api: api)
         let response = try await api.send(api.request(.get, path.memberPath(request.kind, id: request.id)))
-        return try AvalaItemWire(api.json(from: response)).item(kind: request.kind, dataset: request.dataset)
+        return try AvalaItemWire(WireValue(answer: api.json(from: response))).item(
+            kind: request.kind, dataset: request.dataset)
     }
 }

@@ -1,23 +1,24 @@
 import ExportGateway
 import Foundation
 
-// Avala's JSON objects as they arrive (snake_case), read from a parsed `JSONValue`. Only
-// `uid` is required; every other field is optional and an unexpected type in one is
-// ignored rather than fatal, because Avala's docs and SDK disagree on which fields exist
-// (protocol notes, section 7). Each struct also keeps the whole object as `raw`, for
-// `providerFields`.
+// Avala's JSON objects as they arrive (snake_case), read through `WireValue`. What Avala
+// always sends is required: a page's `results`, an object's `uid`, a dataset's `slug`. The
+// other fields are optional, because Avala's docs and SDK disagree on which exist
+// (protocol notes, section 7): absent or `null` reads as unknown, but a field that is there
+// with another type is a decoding error, not a silent blank. Each struct keeps the whole
+// object as `raw`, for `providerFields`.
 
 /// One list page: `{"next": url|null, "previous": url|null, "results": [...]}`.
 struct AvalaPageWire<Element: Sendable>: Sendable {
-    /// The page's elements; a missing or null `results` is an empty page.
+    /// The page's elements. `results` is required: a page without it is not an empty page
+    /// (the SDK would read it as one, and a pipeline would quietly process nothing).
     var results: [Element]
     /// The cursor token for the following page, taken from `next`; `nil` on the last page.
     var nextToken: String?
 
-    init(_ json: JSONValue, element: (JSONValue) throws -> Element) throws {
-        guard json.objectValue != nil else { throw AvalaWireError.notAnObject("a list page") }
-        results = try (json["results"]?.arrayValue ?? []).map(element)
-        nextToken = AvalaPaging.token(fromNext: json["next"]?.stringValue)
+    init(_ page: WireValue, element: (WireValue) throws -> Element) throws {
+        results = try page.required("results").elements().map(element)
+        nextToken = AvalaPaging.token(fromNext: try page.optional("next")?.string())
     }
 }
 
@@ -36,19 +37,20 @@ struct AvalaExportWire: Sendable {
     var updatedAt: Date?
     var raw: JSONValue
 
-    init(_ json: JSONValue) throws {
-        uid = try AvalaWireError.requiredUID(in: json, of: "an export")
-        name = json["name"]?.stringValue
-        format = json["format"]?.stringValue
-        status = json["status"]?.stringValue
-        totalTaskCount = json["total_task_count"]?.intValue
-        exportedTaskCount = json["exported_task_count"]?.intValue
-        downloadURL = json["download_url"]?.stringValue
-        datasets = json["datasets"]?.arrayValue?.compactMap(\.stringValue)
-        projects = json["projects"]?.arrayValue?.compactMap(\.stringValue)
-        createdAt = json["created_at"]?.stringValue.flatMap(ISO8601.date(from:))
-        updatedAt = json["updated_at"]?.stringValue.flatMap(ISO8601.date(from:))
-        raw = json
+    init(_ value: WireValue) throws {
+        uid = try AvalaWireFields.uid(in: value)
+        name = try value.optional("name")?.string()
+        format = try value.optional("format")?.string()
+        // Optional: Avala's SDK model allows a missing or null status (protocol notes, 4.1).
+        status = try value.optional("status")?.string()
+        totalTaskCount = try value.optional("total_task_count")?.integer()
+        exportedTaskCount = try value.optional("exported_task_count")?.integer()
+        downloadURL = try value.optional("download_url")?.string()
+        datasets = try AvalaWireFields.strings(value.optional("datasets"))
+        projects = try AvalaWireFields.strings(value.optional("projects"))
+        createdAt = try AvalaWireFields.date(value.optional("created_at"))
+        updatedAt = try AvalaWireFields.date(value.optional("updated_at"))
+        raw = value.json
     }
 }
 
@@ -67,44 +69,54 @@ struct AvalaItemWire: Sendable {
     var createdAt: Date?
     var raw: JSONValue
 
-    init(_ json: JSONValue) throws {
-        uid = try AvalaWireError.requiredUID(in: json, of: "an item")
-        key = json["key"]?.stringValue
-        status = json["status"]?.stringValue
-        url = json["url"]?.stringValue
-        dataURL = json["data_url"]?.stringValue
-        featuredImage = json["featured_image"]?.stringValue
-        metadata = json["metadata"].flatMap { $0.isNull ? nil : $0 }
-        annotations = json["annotations"].flatMap { $0.isNull ? nil : $0 }
-        createdAt = json["created_at"]?.stringValue.flatMap(ISO8601.date(from:))
-        raw = json
+    init(_ value: WireValue) throws {
+        uid = try AvalaWireFields.uid(in: value)
+        key = try value.optional("key")?.string()
+        status = try value.optional("status")?.string()
+        url = try value.optional("url")?.string()
+        dataURL = try value.optional("data_url")?.string()
+        featuredImage = try value.optional("featured_image")?.string()
+        // Passed through to the caller as they are, whatever their shape.
+        metadata = try value.optional("metadata")?.json
+        annotations = try value.optional("annotations")?.json
+        createdAt = try AvalaWireFields.date(value.optional("created_at"))
+        raw = value.json
     }
 }
 
 /// A dataset (`/datasets/{uid}/`, `/datasets/{owner}/{slug}/`): only what addressing needs.
 struct AvalaDatasetWire: Sendable {
-    var uid: String?
-    var slug: String?
+    var uid: String
+    var slug: String
+    /// `null` for a dataset with no owner handle (protocol notes, 2.2).
     var ownerName: String?
 
-    init(_ json: JSONValue) throws {
-        guard json.objectValue != nil else { throw AvalaWireError.notAnObject("a dataset") }
-        uid = json["uid"]?.stringValue
-        slug = json["slug"]?.stringValue
-        ownerName = json["owner_name"]?.stringValue
+    init(_ value: WireValue) throws {
+        uid = try value.required("uid").string()
+        slug = try value.required("slug").string()
+        ownerName = try value.optional("owner_name")?.string()
     }
 }
 
-/// Answers too malformed to map.
-enum AvalaWireError {
-    static func notAnObject(_ what: String) -> GatewayError {
-        GatewayError(.decoding, message: "Avala's answer for \(what) is not a JSON object.")
+/// Field readers Avala's objects share.
+enum AvalaWireFields {
+    /// The object's `uid`: a non-empty string, required by the SDK's every model.
+    static func uid(in value: WireValue) throws -> String {
+        let field = try value.required("uid")
+        let uid = try field.string()
+        guard !uid.isEmpty else { throw field.mismatch("a non-empty string") }
+        return uid
     }
 
-    static func requiredUID(in json: JSONValue, of what: String) throws -> String {
-        guard let uid = json["uid"]?.stringValue, !uid.isEmpty else {
-            throw GatewayError(.decoding, message: "Avala sent \(what) without the required string `uid`.")
-        }
-        return uid
+    /// An array of uid strings, such as `datasets`.
+    static func strings(_ value: WireValue?) throws -> [String]? {
+        try value?.elements().map { try $0.string() }
+    }
+
+    /// A timestamp. It must be a string, but one that is not ISO-8601 reads as unknown: a
+    /// timestamp only informs, so an odd one should not fail the whole answer.
+    static func date(_ value: WireValue?) throws -> Date? {
+        guard let text = try value?.string() else { return nil }
+        return ISO8601.date(from: text)
     }
 }

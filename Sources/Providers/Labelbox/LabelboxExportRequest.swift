@@ -14,8 +14,8 @@ import Foundation
 /// `last_activity_at`, `label_created_at`, `data_row_ids`, `global_keys`, and for projects
 /// `batch_ids` and `workflow_status`.
 struct LabelboxExportRequest {
-    /// The mutation document.
-    var document: String
+    /// The mutation.
+    var mutation: LabelboxGraphQL.Mutation
     /// The mutation's `input` variable.
     var input: JSONValue
 
@@ -162,7 +162,7 @@ struct LabelboxExportRequest {
         let taskName: JSONValue = request.name.map(JSONValue.string) ?? .null
         if isProject {
             return LabelboxExportRequest(
-                document: LabelboxGraphQL.exportProject,
+                mutation: LabelboxGraphQL.exportProject,
                 input: [
                     "taskName": taskName, "isStreamableReady": true,
                     "filters": [
@@ -173,7 +173,7 @@ struct LabelboxExportRequest {
         }
         query.append(["ids": [.string(sourceID)], "operator": "is", "type": "dataset"])
         return LabelboxExportRequest(
-            document: LabelboxGraphQL.exportCatalog,
+            mutation: LabelboxGraphQL.exportCatalog,
             input: [
                 "taskName": taskName, "isStreamableReady": true,
                 "filters": ["searchQuery": ["scope": .null, "query": .array(query)]],

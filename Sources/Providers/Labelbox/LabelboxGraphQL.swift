@@ -8,12 +8,23 @@ import Foundation
 /// named inside the document. Everything is a POST, so reads are declared safe to repeat
 /// (``VendorAPI/Retry/idempotent``) and mutations never are.
 enum LabelboxGraphQL {
-    static let exportProject =
-        "mutation exportDataRowsInProjectPyApi($input: ExportDataRowsInProjectInput!){exportDataRowsInProject(input: $input){taskId isStreamable}}"
-    static let exportCatalog =
-        "mutation exportDataRowsInCatalogPyApi($input: ExportDataRowsInCatalogInput!){exportDataRowsInCatalog(input: $input){taskId isStreamable}}"
-    static let currentUser =
-        "query GetUserPyApi{user{createdAt email isExternalUser isViewer lastLoginAt nickname name picture id updatedAt}}"
+    /// An export mutation: its document, and the member of `data` that answers it.
+    struct Mutation: Sendable {
+        var document: String
+        var field: String
+    }
+
+    static let exportProject = Mutation(
+        document:
+            "mutation exportDataRowsInProjectPyApi($input: ExportDataRowsInProjectInput!){exportDataRowsInProject(input: $input){taskId isStreamable}}",
+        field: "exportDataRowsInProject")
+    static let exportCatalog = Mutation(
+        document:
+            "mutation exportDataRowsInCatalogPyApi($input: ExportDataRowsInCatalogInput!){exportDataRowsInCatalog(input: $input){taskId isStreamable}}",
+        field: "exportDataRowsInCatalog")
+    /// What `GetUserPyApi` selects of the user.
+    static let userFields = "createdAt email isExternalUser isViewer lastLoginAt nickname name picture id updatedAt"
+    static let currentUser = "query GetUserPyApi{user{\(userFields)}}"
     static let timezone = "query CurrentUserPyApi { user { timezone } }"
     static let taskFields = "completionPercentage createdAt errors metadata name result status status type id updatedAt"
     static let taskByID =
@@ -29,20 +40,18 @@ enum LabelboxGraphQL {
         "query GetUserCreatedTasksPyApi($param_0: ID!){user(where: {id: $param_0}){createdTasks(skip: \(skip) first: \(first)){\(taskFields)}}}"
     }
 
-    /// Sends one operation and returns its `data` member. `variables` is whatever the SDK
-    /// sends for that operation (`null` for `CurrentUserPyApi`, `{}` for `GetUserPyApi`).
+    /// Sends one operation and returns its `data` member, an object: an answer without one
+    /// (or with `null`) and without an error is a decoding error, never an empty result.
+    /// `variables` is whatever the SDK sends for that operation (`null` for
+    /// `CurrentUserPyApi`, `{}` for `GetUserPyApi`).
     static func send(
         _ document: String, variables: JSONValue, api: VendorAPI, retry: VendorAPI.Retry
-    ) async throws -> JSONValue {
+    ) async throws -> WireValue {
         let request = try api.request(
             .post, api.path("graphql"), json: ["query": .string(document), "variables": variables])
         let response = try await api.send(request, retry: retry)
-        let body = try api.json(from: response)
-        guard let data = body["data"], !data.isNull else {
-            throw GatewayError(
-                .decoding, httpStatus: response.status,
-                message: "Labelbox answered without `data` and without an error.")
-        }
+        let data = try WireValue(answer: api.json(from: response)).required("data")
+        _ = try data.members()
         return data
     }
 
@@ -50,11 +59,9 @@ enum LabelboxGraphQL {
     /// user who created it.
     static func userID(api: VendorAPI) async throws -> String {
         let id = try await api.remembered("labelbox.userID") {
-            let data = try await send(currentUser, variables: [:], api: api, retry: .idempotent)
-            guard let id = data["user"]?["id"]?.stringValue else {
-                throw GatewayError(.decoding, message: "Labelbox did not say which user the API key belongs to.")
-            }
-            return .string(id)
+            let user = try await send(currentUser, variables: [:], api: api, retry: .idempotent).required("user")
+            try user.requireSelected(userFields)
+            return .string(try user.required("id").string())
         }
         return id.stringValue ?? ""
     }
@@ -62,9 +69,22 @@ enum LabelboxGraphQL {
     /// The user's profile timezone (the SDK's default for plain dates), `UTC` when unset.
     static func userTimezone(api: VendorAPI) async throws -> String {
         let zone = try await api.remembered("labelbox.timezone") {
-            let data = try await send(timezone, variables: .null, api: api, retry: .idempotent)
-            return data["user"]?["timezone"].flatMap { $0.isNull ? nil : $0 } ?? "UTC"
+            let user = try await send(timezone, variables: .null, api: api, retry: .idempotent).required("user")
+            // Selected, so present; `null` when the user never chose one.
+            let zone = try user.required("timezone")
+            return zone.json.isNull ? "UTC" : .string(try zone.string())
         }
         return zone.stringValue ?? "UTC"
+    }
+}
+
+extension WireValue {
+    /// Checks that every field `selection` names (`"taskId isStreamable"`) is present, as
+    /// GraphQL promises and the SDK relies on (it indexes each one, protocol notes 2.5).
+    /// Their values may be `null`; the readers of the fields used say what each must be.
+    func requireSelected(_ selection: String) throws {
+        for name in selection.split(separator: " ") {
+            _ = try required(String(name))
+        }
     }
 }

@@ -1,84 +1,135 @@
 import ExportGateway
 import Foundation
 
-/// Maps Labelbox's JSON (tasks, data rows, stream chunks) onto the normalized model.
+/// A task object as `GetUserCreatedTasksPyApi` selects it.
+///
+/// Every selected field must be present (the SDK indexes each one). `id`, `status` and `type`
+/// must be strings: Labelbox always sends them, and a task without them cannot be told apart
+/// from another user's upload. The others may be `null`, but not of another type.
+struct LabelboxTaskWire: Sendable {
+    var id: String
+    var status: String
+    var type: String
+    var name: String?
+    var createdAt: Date?
+    var updatedAt: Date?
+    /// The vendor's reason when the task failed: a string, or any JSON.
+    var errors: JSONValue
+    var raw: JSONValue
+
+    init(_ value: WireValue) throws {
+        try value.requireSelected(LabelboxGraphQL.taskFields)
+        id = try value.required("id").string()
+        status = try value.required("status").string()
+        type = try value.required("type").string()
+        name = try value.optional("name")?.string()
+        createdAt = try LabelboxMapping.date(value.optional("createdAt"))
+        updatedAt = try LabelboxMapping.date(value.optional("updatedAt"))
+        errors = value.json["errors"] ?? .null
+        raw = value.json
+    }
+
+    /// Whether this task is an export, not one of the user's other tasks.
+    var isExport: Bool { type == LabelboxMapping.exportTaskType }
+
+    /// The task as an ``Export``; `source` is kept from the request when known, because
+    /// Labelbox's task object does not say what was exported.
+    func export(source: ExportSource? = nil) -> Export {
+        let status = LabelboxStatus.exportStatus(self.status)
+        var reason: String?
+        if status == .failed || status == .canceled {
+            reason =
+                errors.stringValue ?? (errors.isNull ? nil : errors.description)
+                ?? (status == .canceled ? "The export was canceled." : nil)
+        }
+        return Export(
+            id: ExportID(rawValue: id), provider: .labelbox, name: name, status: status, rawStatus: self.status,
+            format: .ndjson, source: source, createdAt: createdAt, updatedAt: updatedAt, failureReason: reason,
+            providerFields: raw)
+    }
+}
+
+/// Maps Labelbox's JSON (stream headers and chunks, data rows) onto the normalized model.
 enum LabelboxMapping {
     /// The task type of streamable exports; a user's other tasks (uploads, bulk edits) are
     /// not exports.
     static let exportTaskType = "export-data-rows"
 
-    /// An export task as an ``Export``; `source` is kept from the request when known,
-    /// because Labelbox's task object does not say what was exported.
-    static func export(from task: JSONValue, source: ExportSource? = nil) throws -> Export {
-        guard let id = task["id"]?.stringValue else {
-            throw GatewayError(.decoding, message: "A Labelbox task came without an `id`.")
-        }
-        let word = task["status"]?.stringValue ?? ""
-        let status = LabelboxStatus.exportStatus(word)
-        var reason: String?
-        if status == .failed || status == .canceled {
-            reason =
-                task["errors"].flatMap { $0.stringValue ?? ($0.isNull ? nil : $0.description) }
-                ?? (status == .canceled ? "The export was canceled." : nil)
-        }
-        return Export(
-            id: ExportID(rawValue: id), provider: .labelbox, name: task["name"]?.stringValue, status: status,
-            rawStatus: word, format: .ndjson, source: source,
-            createdAt: task["createdAt"]?.stringValue.flatMap(ISO8601.date(from:)),
-            updatedAt: task["updatedAt"]?.stringValue.flatMap(ISO8601.date(from:)),
-            failureReason: reason, providerFields: task)
-    }
-
     /// A stream header (`totalSize`, `totalLines`; numbers or numeric strings, camel or snake
-    /// case), or `nil` for a null header: the stream is empty.
-    static func streamInfo(from header: JSONValue?) throws -> RecordStreamInfo? {
-        guard let header, !header.isNull else { return nil }
-        guard let size = integer(header["totalSize"] ?? header["total_size"]), size >= 0 else {
-            throw GatewayError(.decoding, message: "Labelbox's stream header has no readable `totalSize`: \(header).")
-        }
+    /// case), or `nil` for a null header: the stream is empty. The size is required.
+    static func streamInfo(from header: WireValue) throws -> RecordStreamInfo? {
+        guard !header.json.isNull else { return nil }
+        let sizeField =
+            try header.optional("totalSize") ?? header.optional("total_size") ?? header.required("totalSize")
+        let size = try integer(sizeField)
+        guard size >= 0 else { throw sizeField.mismatch("a size of 0 or more") }
         // A zero size is an empty stream too, though the server should have sent null.
         guard size > 0 else { return nil }
-        return RecordStreamInfo(totalBytes: size, totalLines: integer(header["totalLines"] ?? header["total_lines"]))
+        let lines = try header.optional("totalLines") ?? header.optional("total_lines")
+        return RecordStreamInfo(totalBytes: size, totalLines: try lines.map(integer))
     }
 
-    /// A stream chunk: its signed URL and the inclusive byte and line ranges it holds.
-    static func chunk(from value: JSONValue?) throws -> RecordChunk {
-        guard let value, let text = value["file"]?.stringValue, let url = URL(string: text),
-            let start = integer(value["offsets"]?["start"]), let end = integer(value["offsets"]?["end"]), start <= end
-        else {
+    /// A stream chunk: its signed URL and the inclusive byte range it holds (both required),
+    /// and the line range when sent.
+    static func chunk(from value: WireValue) throws -> RecordChunk {
+        let file = try value.required("file")
+        guard let url = URL(string: try file.string()), url.scheme != nil else {
+            throw file.mismatch("an absolute URL")
+        }
+        let offsets = try value.required("offsets")
+        let start = try integer(offsets.required("start")), end = try integer(offsets.required("end"))
+        guard 0 <= start, start <= end else {
             throw GatewayError(
-                .decoding, message: "Labelbox's stream chunk lacks a file URL or byte offsets: \(value ?? .null).")
+                .decoding, message: "`\(offsets.path)` is not a byte range: start \(start), end \(end).")
         }
         var lines: ClosedRange<Int64>?
-        if let first = integer(value["lines"]?["start"]), let last = integer(value["lines"]?["end"]), first <= last {
-            lines = first...last
+        if let range = try value.optional("lines") {
+            let first = try integer(range.required("start")), last = try integer(range.required("end"))
+            // A chunk cut inside a line may touch no whole line; its range is then only a hint.
+            if first <= last { lines = first...last }
         }
         return RecordChunk(url: url, byteRange: start...end, lineRange: lines)
     }
 
     /// One RESULT line (a data row) as an ``Item``; the whole row stays in `providerFields`.
-    static func item(from row: JSONValue) throws -> Item {
-        guard let dataRow = row["data_row"], let id = dataRow["id"]?.stringValue else {
-            throw GatewayError(.decoding, message: "A Labelbox export row has no `data_row.id`.")
-        }
-        let details = dataRow["details"]
-        let project = row["projects"]?.objectValue?.sorted { $0.key < $1.key }.first?.value
-        let workflow = project?["project_details"]?["workflow_status"]?.stringValue
+    /// `data_row.id` is required; the fields mapped may be absent, but not of another type.
+    static func item(from line: JSONValue) throws -> Item {
+        let row = WireValue(answer: line)
+        let dataRow = try row.required("data_row")
+        let id = try dataRow.required("id").string()
+        let details = try dataRow.optional("details")
+        let workflow = try firstProject(of: row)?.optional("project_details")?.optional("workflow_status")?.string()
+        let rowData = try dataRow.optional("row_data")?.string()
+        let datasetID = try details?.optional("dataset_id")?.string()
         return Item(
             id: ItemID(rawValue: id), kind: .item,
-            key: dataRow["global_key"]?.stringValue ?? dataRow["external_id"]?.stringValue,
-            dataset: details?["dataset_id"]?.stringValue.map(DatasetRef.init(rawValue:)),
+            key: try dataRow.optional("global_key")?.string() ?? dataRow.optional("external_id")?.string(),
+            dataset: datasetID.map(DatasetRef.init(rawValue:)),
             status: workflow.map(LabelboxStatus.itemStatus), rawStatus: workflow,
-            mediaURL: dataRow["row_data"]?.stringValue.flatMap { text in
+            mediaURL: rowData.flatMap { text in
                 text.hasPrefix("http://") || text.hasPrefix("https://") ? URL(string: text) : nil
             },
-            metadata: row["metadata_fields"], annotations: row["projects"],
-            createdAt: details?["created_at"]?.stringValue.flatMap(ISO8601.date(from:)),
-            providerFields: row)
+            metadata: line["metadata_fields"], annotations: line["projects"],
+            createdAt: try date(details?.optional("created_at")), providerFields: line)
+    }
+
+    /// The row's first project by id, whose details hold the workflow status.
+    private static func firstProject(of row: WireValue) throws -> WireValue? {
+        guard let projects = try row.optional("projects") else { return nil }
+        guard let first = try projects.members().keys.min() else { return nil }
+        return try projects.required(first)
     }
 
     /// An integer sent as a JSON number or a numeric string (the SDK reads both).
-    static func integer(_ value: JSONValue?) -> Int64? {
-        value?.intValue ?? value?.stringValue.flatMap { Int64($0) }
+    static func integer(_ value: WireValue) throws -> Int64 {
+        if let number = value.json.intValue ?? value.json.stringValue.flatMap({ Int64($0) }) { return number }
+        throw value.mismatch("an integer or a numeric string")
+    }
+
+    /// A timestamp. It must be a string, but one in another format reads as unknown, as the
+    /// SDK only warns about it (protocol notes 2.5).
+    static func date(_ value: WireValue?) throws -> Date? {
+        guard let text = try value?.string() else { return nil }
+        return ISO8601.date(from: text)
     }
 }

@@ -53,17 +53,15 @@ public struct LabelboxProvider: ExportProvider {
     }
 
     public func createExport(_ request: ExportRequest, api: VendorAPI) async throws -> Export {
-        let mutation = try await LabelboxExportRequest.make(request) {
+        let plan = try await LabelboxExportRequest.make(request) {
             try await LabelboxGraphQL.userTimezone(api: api)
         }
         // No idempotency key exists, so a create whose answer is lost is reported, not repeated.
         let data = try await LabelboxGraphQL.send(
-            mutation.document, variables: ["input": mutation.input], api: api, retry: .never)
-        let created = data.objectValue?.values.first
-        guard let taskID = created?["taskId"]?.stringValue else {
-            throw GatewayError(.decoding, message: "Labelbox started an export but sent no `taskId`.")
-        }
-        let id = ExportID(rawValue: taskID)
+            plan.mutation.document, variables: ["input": plan.input], api: api, retry: .never)
+        // Only `taskId` is read, as the SDK reads it: the export exists now, and failing over
+        // `isStreamable` would lose its id.
+        let id = ExportID(rawValue: try data.required(plan.mutation.field).required("taskId").string())
         do {
             return try await task(id, source: request.source, api: api)
         } catch let error as GatewayError where error.isTransient || error.kind == .notFound {
@@ -90,8 +88,7 @@ public struct LabelboxProvider: ExportProvider {
             LabelboxGraphQL.tasksPage(skip: skip, first: pageSize), variables: ["param_0": .string(user)], api: api,
             retry: .idempotent)
         let tasks = try createdTasks(in: data)
-        let exports = try tasks.filter { $0["type"]?.stringValue == LabelboxMapping.exportTaskType }
-            .map { try LabelboxMapping.export(from: $0) }
+        let exports = tasks.filter(\.isExport).map { $0.export() }
         // The SDK's rule: a full page means there may be more.
         return Page(elements: exports, next: tasks.count == pageSize ? PageCursor(offset: skip + tasks.count) : nil)
     }
@@ -102,7 +99,7 @@ public struct LabelboxProvider: ExportProvider {
             LabelboxGraphQL.streamHeader,
             variables: ["where": ["id": .string(export.id.rawValue)], "streamType": Self.wire(stream)],
             api: api, retry: .idempotent)
-        return try LabelboxMapping.streamInfo(from: try taskField(in: data, export.id)["exportMetadataHeader"])
+        return try LabelboxMapping.streamInfo(from: taskField(in: data, export.id).required("exportMetadataHeader"))
     }
 
     public func recordChunk(_ request: RecordChunkRequest, api: VendorAPI) async throws -> RecordChunk {
@@ -113,8 +110,8 @@ public struct LabelboxProvider: ExportProvider {
                 "where": ["id": .string(export.id.rawValue)], "streamType": Self.wire(stream),
                 "offset": .string(String(offset)),  // UInt64 is a custom scalar the SDK sends as a string
             ], api: api, retry: .idempotent)
-        let chunk = try taskField(in: data, export.id)["exportFileFromOffset"]
-        guard let chunk, !chunk.isNull else {
+        let chunk = try taskField(in: data, export.id).required("exportFileFromOffset")
+        guard !chunk.json.isNull else {
             throw GatewayError(
                 .notFound,
                 message:
@@ -141,26 +138,29 @@ public struct LabelboxProvider: ExportProvider {
                     "Labelbox has no export \(id) created by this API key's user. Check the id, and that the same key created it."
             )
         }
-        if let type = task["type"]?.stringValue, type != LabelboxMapping.exportTaskType {
+        guard task.isExport else {
             throw GatewayError(
                 .notFound,
-                message: "Labelbox task \(id) is a \(type) task, not an export.")
+                // Bounded: the type is the vendor's text, and a log line must stay a line.
+                message: "Labelbox task \(id) is a \(task.type.prefix(64)) task, not an export.")
         }
-        return try LabelboxMapping.export(from: task, source: source)
+        return task.export(source: source)
     }
 
-    private func createdTasks(in data: JSONValue) throws -> [JSONValue] {
-        guard let user = data["user"], !user.isNull else {
+    /// The user's `createdTasks`: a `null` user is one Labelbox does not know (not found),
+    /// but a missing `user` or list is a broken answer.
+    private func createdTasks(in data: WireValue) throws -> [LabelboxTaskWire] {
+        let user = try data.required("user")
+        guard !user.json.isNull else {
             throw GatewayError(.notFound, message: "Labelbox does not know the API key's user.")
         }
-        guard let tasks = user["createdTasks"]?.arrayValue else {
-            throw GatewayError(.decoding, message: "Labelbox's answer has no `createdTasks` list.")
-        }
-        return tasks
+        return try user.required("createdTasks").elements().map(LabelboxTaskWire.init)
     }
 
-    private func taskField(in data: JSONValue, _ id: ExportID) throws -> JSONValue {
-        guard let task = data["task"], !task.isNull else {
+    /// The `task` a stream query selects from; `null` for a task this key cannot see.
+    private func taskField(in data: WireValue, _ id: ExportID) throws -> WireValue {
+        let task = try data.required("task")
+        guard !task.json.isNull else {
             throw GatewayError(.notFound, message: "Labelbox has no export \(id) for this API key.")
         }
         return task

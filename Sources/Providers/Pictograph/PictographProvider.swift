@@ -83,7 +83,7 @@ public struct PictographProvider: ExportProvider {
         let plan = try PictographCreatePlan(request)
         let response = try await api.send(
             Self.keyed(api.request(.post, PictographRoutes.collection, json: plan.body)), retry: .idempotent)
-        return try PictographExportWire(answer: api.json(from: response)).export
+        return try PictographExportWire(answer: WireValue(answer: api.json(from: response))).export
     }
 
     // MARK: Reading
@@ -92,7 +92,7 @@ public struct PictographProvider: ExportProvider {
     public func export(_ request: ExportReadRequest, api: VendorAPI) async throws -> Export {
         try Self.requireNonEmpty(request.id.rawValue, field: "id")
         let response = try await api.send(api.request(.get, PictographRoutes.export(request.id.rawValue)))
-        return try PictographExportWire(answer: api.json(from: response)).export
+        return try PictographExportWire(answer: WireValue(answer: api.json(from: response))).export
     }
 
     /// Reads one export by name with `GET /api/v1/developer/exports/{name}?dataset={dataset}`,
@@ -103,7 +103,7 @@ public struct PictographProvider: ExportProvider {
         try Self.requireNonEmpty(request.dataset.rawValue, field: "dataset")
         let query = [URLQueryItem(name: "dataset", value: request.dataset.rawValue)]
         let response = try await api.send(api.request(.get, PictographRoutes.export(request.name), query: query))
-        return try PictographExportWire(answer: api.json(from: response)).export
+        return try PictographExportWire(answer: WireValue(answer: api.json(from: response))).export
     }
 
     /// Reads one page of `GET /api/v1/developer/exports/?limit=&offset=`; the cursor is
@@ -112,8 +112,8 @@ public struct PictographProvider: ExportProvider {
         let offset = try PictographPaging.offset(from: request.cursor)
         let limit = PictographPaging.limit(for: request.pageSize)
         let query = PictographPaging.query(limit: limit, offset: offset)
-        let page = try PictographPageWire(
-            api.json(from: try await api.send(api.request(.get, PictographRoutes.collection, query: query))))
+        let response = try await api.send(api.request(.get, PictographRoutes.collection, query: query))
+        let page = try PictographPageWire(WireValue(answer: api.json(from: response)))
         let next = PictographPaging.next(
             offset: offset, limit: limit, received: page.exports.count, hasMore: page.hasMore)
         return Page(elements: page.exports.map(\.export), next: next)
@@ -126,7 +126,7 @@ public struct PictographProvider: ExportProvider {
         let id = request.export.id.rawValue
         try Self.requireNonEmpty(id, field: "id")
         let response = try await api.send(api.request(.get, PictographRoutes.download(id)))
-        return try PictographDownloadWire(api.json(from: response)).location
+        return try PictographDownloadWire(WireValue(answer: api.json(from: response))).location
     }
 
     // MARK: Deleting
@@ -166,7 +166,7 @@ public struct PictographProvider: ExportProvider {
         let body: JSONValue = ["export_ids": .array(unique.map(JSONValue.string))]
         let response = try await api.send(
             Self.keyed(api.request(.post, PictographRoutes.bulkDelete, json: body)), retry: .idempotent)
-        return try PictographBulkDeleteWire(api.json(from: response))
+        return try PictographBulkDeleteWire(WireValue(answer: api.json(from: response)))
     }
 
     /// `request` with a new `Idempotency-Key`, made once per call: the core re-sends this

@@ -6,8 +6,8 @@ extension PictographProvider {
     /// Pictograph has four words: `pending`, `processing`, `completed` and `failed` (there is
     /// no cancel). The comparison is exact, as the vendor's SDK makes it. Any other word is
     /// ``ExportStatus/unknown(_:)``: kept, not terminal and never fatal (the SDK raises on
-    /// one, which would break a whole listing over one odd export). A missing or `null`
-    /// status is `.unknown("")`.
+    /// one, which would break a whole listing over one odd export). A `nil` word is
+    /// `.unknown("")` (the adapter itself refuses an export without a status).
     ///
     /// ```swift
     /// PictographProvider.exportStatus(for: "processing")  // .running

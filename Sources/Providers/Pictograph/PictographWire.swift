@@ -1,31 +1,34 @@
 import ExportGateway
 import Foundation
 
-// Pictograph's JSON objects as they arrive (snake_case), read from a parsed `JSONValue`.
-// Every answer is wrapped as `{"data": ...}` (lists add `pagination`); the vendor's docs show
-// bare objects and a bare array instead, so both shapes are read. Only an export's `id` is
-// required: a missing or oddly typed optional field is ignored rather than fatal, because
-// the SDK's strict model and the docs' examples disagree on which fields exist
-// (protocol notes, section 7). Each export keeps its whole object as `raw`.
+// Pictograph's JSON objects as they arrive (snake_case), read through `WireValue`. Every
+// answer is wrapped as `{"data": ...}` (lists add `pagination`); the vendor's docs show bare
+// objects and a bare array instead, so both shapes are read. What every shape carries is
+// required: an export's `id`, `name`, `status` and `created_at`, a list's `data`, a
+// download's `download_url`, a bulk delete's two id lists. The SDK's other required export
+// fields (`dataset_id`, `dataset_name`, `format`) are missing from the docs' shapes, so they
+// stay optional (protocol notes, section 7). An optional field may be absent or `null`, but
+// one that is there with another type is a decoding error, not a silent blank. Each export
+// keeps its whole object as `raw`.
 
 /// Unwrapping of the `{"data": ...}` envelope.
 enum PictographEnvelope {
-    /// `data` when the answer has a non-null one, else the answer itself (the docs' shape).
-    static func payload(of json: JSONValue) -> JSONValue {
-        if let data = json["data"], !data.isNull { return data }
-        return json
+    /// `data` when the answer has that member (which must then hold the payload: `null` is
+    /// not an empty answer), else the answer itself (the docs' bare shape).
+    static func payload(of answer: WireValue) throws -> WireValue {
+        try answer.members()["data"] == nil ? answer : answer.required("data")
     }
 }
 
 /// An export object (create, get by id or name, list elements).
 struct PictographExportWire: Sendable {
     var id: String
-    var name: String?
+    var name: String
     /// `dataset_id`, or its older alias `project_id`.
     var datasetID: String?
     var datasetName: String?
     var format: String?
-    var status: String?
+    var status: String
     var errorMessage: String?
     var fileSize: Int64?
     var createdAt: Date?
@@ -34,52 +37,56 @@ struct PictographExportWire: Sendable {
     var downloadURL: String?
     var raw: JSONValue
 
-    init(_ json: JSONValue) throws {
-        guard json.objectValue != nil else { throw PictographWireError.notAnObject("an export") }
-        id = try PictographWireError.requiredID(in: json)
-        name = json["name"]?.stringValue
-        datasetID = json["dataset_id"]?.stringValue ?? json["project_id"]?.stringValue
-        datasetName = json["dataset_name"]?.stringValue
-        format = json["format"]?.stringValue
-        status = json["status"]?.stringValue
-        errorMessage = json["error_message"]?.stringValue
-        fileSize = json["file_size"]?.intValue
-        createdAt = json["created_at"]?.stringValue.flatMap(ISO8601.date(from:))
-        completedAt = json["completed_at"]?.stringValue.flatMap(ISO8601.date(from:))
-        downloadURL = json["download_url"]?.stringValue
-        raw = json
+    init(_ value: WireValue) throws {
+        id = try Self.id(in: value)
+        name = try value.required("name").string()
+        datasetID = try (value.optional("dataset_id") ?? value.optional("project_id"))?.string()
+        datasetName = try value.optional("dataset_name")?.string()
+        format = try value.optional("format")?.string()
+        status = try value.required("status").string()
+        errorMessage = try value.optional("error_message")?.string()
+        fileSize = try value.optional("file_size")?.integer()
+        createdAt = try Self.date(value.required("created_at"))
+        completedAt = try Self.date(value.optional("completed_at"))
+        downloadURL = try value.optional("download_url")?.string()
+        raw = value.json
     }
 
     /// The export in a single-export answer, `{"data": Export}` (or a bare Export).
-    init(answer json: JSONValue) throws {
-        try self.init(PictographEnvelope.payload(of: json))
+    init(answer: WireValue) throws {
+        try self.init(PictographEnvelope.payload(of: answer))
+    }
+
+    /// The export's `id`: a non-empty string (an integer is taken as its digits).
+    private static func id(in value: WireValue) throws -> String {
+        let field = try value.required("id")
+        if let number = field.json.intValue { return String(number) }
+        let id = try field.string()
+        guard !id.isEmpty else { throw field.mismatch("a non-empty string") }
+        return id
+    }
+
+    /// A timestamp. It must be a string, but one that is not ISO-8601 reads as unknown: a
+    /// timestamp only informs, so an odd one should not fail the whole answer.
+    static func date(_ value: WireValue?) throws -> Date? {
+        guard let text = try value?.string() else { return nil }
+        return ISO8601.date(from: text)
     }
 }
 
 /// One list page: `{"data": [Export, ...], "pagination": {"total", "limit", "offset", "has_more"}}`.
 struct PictographPageWire: Sendable {
-    /// The page's exports; a missing or null `data` is an empty page.
+    /// The page's exports. `data` is required: a page without it is not an empty page.
     var exports: [PictographExportWire]
-    /// `pagination.has_more`, only when it is a JSON Boolean: the SDK trusts nothing else.
+    /// `pagination.has_more`, only when it is a JSON Boolean: the SDK trusts nothing else,
+    /// and reads any other value as absent.
     var hasMore: Bool?
 
-    init(_ json: JSONValue) throws {
-        let elements: [JSONValue]
-        switch json {
-        case .array(let array):
-            elements = array
-        case .object:
-            let data = json["data"] ?? .null
-            guard data.isNull || data.arrayValue != nil else {
-                throw GatewayError(
-                    .decoding, message: "Pictograph's export list has a `data` that is not an array.")
-            }
-            elements = data.arrayValue ?? []
-        default:
-            throw PictographWireError.notAnObject("an export list")
-        }
-        exports = try elements.map { try PictographExportWire($0) }
-        hasMore = json["pagination"]?["has_more"]?.boolValue
+    init(_ answer: WireValue) throws {
+        // The docs' shape is a bare array; the SDK's wraps it in `data`.
+        let list = answer.json.arrayValue != nil ? answer : try answer.required("data")
+        exports = try list.elements().map { try PictographExportWire($0) }
+        hasMore = answer.json["pagination"]?["has_more"]?.boolValue
     }
 }
 
@@ -91,19 +98,15 @@ struct PictographDownloadWire: Sendable {
     /// The ZIP's exact size in bytes.
     var fileSize: Int64?
 
-    init(_ json: JSONValue) throws {
-        let data = PictographEnvelope.payload(of: json)
-        guard data.objectValue != nil else { throw PictographWireError.notAnObject("a download location") }
-        guard let text = data["download_url"]?.stringValue, !text.isEmpty, let url = URL(string: text),
-            url.scheme != nil
-        else {
-            throw GatewayError(
-                .decoding,
-                message: "Pictograph's download answer has no usable `download_url`.")
+    init(_ answer: WireValue) throws {
+        let data = try PictographEnvelope.payload(of: answer)
+        let field = try data.required("download_url")
+        guard let url = URL(string: try field.string()), url.scheme != nil else {
+            throw field.mismatch("an absolute URL")
         }
         self.url = url
-        expiresAt = data["expires_at"]?.stringValue.flatMap(ISO8601.date(from:))
-        fileSize = data["file_size"]?.intValue
+        expiresAt = try PictographExportWire.date(data.optional("expires_at"))
+        fileSize = try data.optional("file_size")?.integer()
     }
 }
 
@@ -114,28 +117,16 @@ struct PictographBulkDeleteWire: Sendable {
     /// Ids unknown to the caller's organization, or already gone: not an error.
     var notFound: [String]
 
-    init(_ json: JSONValue) throws {
-        let data = PictographEnvelope.payload(of: json)
-        guard data.objectValue != nil else { throw PictographWireError.notAnObject("a bulk-delete result") }
-        succeeded = Self.ids(data["succeeded"] ?? data["deleted"])
-        notFound = Self.ids(data["not_found"])
+    init(_ answer: WireValue) throws {
+        let data = try PictographEnvelope.payload(of: answer)
+        // Both lists are required: without `not_found`, a delete of an unknown id would pass
+        // for done.
+        let succeeded = try data.optional("succeeded") ?? data.optional("deleted") ?? data.required("succeeded")
+        self.succeeded = try Self.ids(succeeded)
+        notFound = try Self.ids(data.required("not_found"))
     }
 
-    private static func ids(_ value: JSONValue?) -> [String] {
-        value?.arrayValue?.compactMap(\.stringValue) ?? []
-    }
-}
-
-/// Answers too malformed to map.
-enum PictographWireError {
-    static func notAnObject(_ what: String) -> GatewayError {
-        GatewayError(.decoding, message: "Pictograph's answer for \(what) is not a JSON object.")
-    }
-
-    /// The export's `id`: a non-empty string (an integer is taken as its digits).
-    static func requiredID(in json: JSONValue) throws -> String {
-        if let id = json["id"]?.stringValue, !id.isEmpty { return id }
-        if let number = json["id"]?.intValue { return String(number) }
-        throw GatewayError(.decoding, message: "Pictograph sent an export without the required string `id`.")
+    private static func ids(_ list: WireValue) throws -> [String] {
+        try list.elements().map { try $0.string() }
     }
 }

@@ -1,0 +1,97 @@
+import ExportGateway
+
+/// A value read from a vendor's JSON, with its path in it (`results[2].uid`).
+///
+/// A field the answer must have that is missing, `null` or of another type fails as a
+/// `.decoding` error naming the path and what was there, instead of reading as empty: a
+/// list answer without its list must not pass for an empty list. The same helper lives in
+/// each adapter module until the core offers one.
+struct WireValue {
+    /// The value as sent.
+    let json: JSONValue
+    /// Where the value sits, such as `results[2].uid`; empty for the top level.
+    let path: String
+
+    /// The whole answer (or record line).
+    init(answer json: JSONValue) {
+        self.init(json, path: "")
+    }
+
+    private init(_ json: JSONValue, path: String) {
+        self.json = json
+        self.path = path
+    }
+
+    /// The member `key`, which must be present. It may be `null`: the typed readers refuse that.
+    func required(_ key: String) throws -> WireValue {
+        guard let member = try members()[key] else {
+            throw Self.failure("Required field `\(childPath(key))` is missing; found \(Self.describe(json)).")
+        }
+        return WireValue(member, path: childPath(key))
+    }
+
+    /// The member `key`, or `nil` when it is absent or `null`: for fields the vendor may leave out.
+    func optional(_ key: String) throws -> WireValue? {
+        guard let member = try members()[key], !member.isNull else { return nil }
+        return WireValue(member, path: childPath(key))
+    }
+
+    /// The members, when this is an object.
+    func members() throws -> [String: JSONValue] {
+        guard let object = json.objectValue else { throw mismatch("an object") }
+        return object
+    }
+
+    /// The elements, each with its path, when this is an array.
+    func elements() throws -> [WireValue] {
+        guard let array = json.arrayValue else { throw mismatch("an array") }
+        return array.enumerated().map { index, element in WireValue(element, path: "\(path)[\(index)]") }
+    }
+
+    /// The string, when this is one.
+    func string() throws -> String {
+        guard let text = json.stringValue else { throw mismatch("a string") }
+        return text
+    }
+
+    /// The integer, when this is an integral number.
+    func integer() throws -> Int64 {
+        guard let number = json.intValue else { throw mismatch("an integer") }
+        return number
+    }
+
+    /// The `.decoding` error for this value, which should have been `expected`.
+    func mismatch(_ expected: String) -> GatewayError {
+        let subject = path.isEmpty ? "The top level" : "`\(path)`"
+        return Self.failure("\(subject) should be \(expected), but found \(Self.describe(json)).")
+    }
+
+    private func childPath(_ key: String) -> String {
+        path.isEmpty ? key : "\(path).\(key)"
+    }
+
+    private static func failure(_ message: String) -> GatewayError {
+        GatewayError(.decoding, message: message)
+    }
+
+    /// What a value is, briefly: short scalars as they are, strings only when short and not a
+    /// URL (which may be signed), containers by size and keys. Never the whole of a huge value.
+    private static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .null, .bool, .int, .double:
+            return String(decoding: value.serialized(), as: UTF8.self)
+        case .string(let text):
+            let isShort = text.utf8.count <= 32 && !text.contains("://")
+            return isShort
+                ? "the string \(String(decoding: value.serialized(), as: UTF8.self))"
+                : "a string of \(text.utf8.count) bytes"
+        case .array(let elements):
+            return elements.isEmpty ? "an empty array" : "an array of \(elements.count) elements"
+        case .object(let members):
+            guard !members.isEmpty else { return "an empty object" }
+            let keys = members.keys.sorted()
+            let named = keys.prefix(6).map { "`\($0.prefix(32))`" }.joined(separator: ", ")
+            return "an object with the keys " + named + (keys.count > 6 ? ", … (\(keys.count) in all)" : "")
+        }
+    }
+}
