@@ -156,3 +156,15 @@ import Testing
         #expect(avala.simulator.requestLog.requests.isEmpty)
     }
 }
+
+/// A vendor's runaway message is cut, so one answer cannot flood a log line.
+@Suite struct VendorMessageLengthTests {
+    @Test func aHugeVendorMessageAndFieldMessagesAreCut() {
+        let huge = String(repeating: "x", count: 1_000_000)
+        let error = GatewayError.standard(
+            for: HTTPResponse(status: 400), message: huge, fieldErrors: ["name": [huge]])
+        #expect(error.message.count < GatewayError.maxVendorTextLength + 100)
+        #expect(error.message.contains("(cut)"))
+        #expect((error.fieldErrors["name"]?.first?.count ?? .max) < GatewayError.maxVendorTextLength + 10)
+    }
+}

@@ -137,7 +137,7 @@ extension PictographProviderTests {
             ])
         func messagePrecedence(body: String, message: String) throws {
             let error = try #require(PictographProvider().error(from: HTTPResponse(status: 404, body: Data(body.utf8))))
-            #expect(error.kind == .notFound && error.provider == .pictograph && error.httpStatus == 404)
+            #expect(error.kind == .notFound && error.httpStatus == 404)
             #expect(error.message.hasPrefix(message), "\(error.message)")
             #expect(!error.message.contains("<html>"))
         }

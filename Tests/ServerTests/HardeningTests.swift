@@ -15,7 +15,7 @@ struct HardeningTests {
         requestTimeout: .seconds(5))
 
     static let garbage: [(name: String, bytes: [UInt8], status: Int)] = {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let random = (0..<600).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return [
             ("random bytes", random + Array("\r\n\r\n".utf8), 400),
@@ -121,18 +121,5 @@ struct HardeningTests {
         let response = try await client.readResponse()
         #expect(response?.status == 200 && response?.header("X-Echo-URL")?.hasSuffix("/still-there") == true)
         client.close()
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so "random bytes" are the same every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -4,10 +4,11 @@ extension GatewayError {
     /// The error HTTP semantics alone imply for a failed response: 401 authentication,
     /// 402/403 permission denied, 404 not found, 400/422 invalid request, 429 rate limited (with
     /// `Retry-After`), 5xx server. Adapters call it after reading their vendor's message and
-    /// field errors from the body.
+    /// field errors from the body. A vendor message longer than ``maxVendorTextLength`` is cut
+    /// there, so a runaway answer cannot flood a log line.
     public static func standard(
         for response: HTTPResponse, message: String?, fieldErrors: [String: [String]] = [:],
-        requestID: String? = nil, provider: ProviderID? = nil
+        requestID: String? = nil
     ) -> GatewayError {
         let status = response.status
         let kind: Kind
@@ -46,10 +47,19 @@ extension GatewayError {
         var text =
             message.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
             ?? "HTTP \(status)"
+        text = cut(text)
         if let last = text.last, !".!?".contains(last) { text += "." }
+        let fields = kind == .invalidRequest ? fieldErrors.mapValues { $0.map(Self.cut) } : [:]
         return GatewayError(
-            kind, provider: provider, httpStatus: status, requestID: requestID, message: "\(text) \(advice)",
-            fieldErrors: kind == .invalidRequest ? fieldErrors : [:], retryAfter: retryAfter)
+            kind, httpStatus: status, requestID: requestID, message: "\(text) \(advice)", fieldErrors: fields,
+            retryAfter: retryAfter)
+    }
+
+    /// The most characters of a vendor's own message kept in an error.
+    public static let maxVendorTextLength = 500
+
+    private static func cut(_ text: String) -> String {
+        text.count > maxVendorTextLength ? text.prefix(maxVendorTextLength) + "… (cut)" : text
     }
 }
 

@@ -154,7 +154,9 @@ public struct Gateway: Sendable {
     /// Unknown ids come back in ``ExportDeletion/notFound`` rather than as an error.
     /// - Throws: ``GatewayError/Kind/unsupported`` when the vendor cannot delete.
     public func deleteExports(_ ids: [ExportID]) async throws -> ExportDeletion {
-        try await api.perform(ExportsDeleteRequest(ids: ids)) { request in
+        var seen = Set<ExportID>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        return try await api.perform(ExportsDeleteRequest(ids: unique)) { request in
             guard adapter.capabilities.deletesExports else { throw adapter.unsupported("deleting exports") }
             return try await adapter.deleteExports(request, api: api)
         }

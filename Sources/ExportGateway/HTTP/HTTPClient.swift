@@ -54,7 +54,7 @@ struct HTTPClient: Sendable {
                 retryAfter = RetryAfter.parse(response.headers["Retry-After"])
                 if attempt >= retryPolicy.maxAttempts || !repeatable { return response }
                 // A vendor asking for a longer pause than the policy allows would only refuse
-                // an early retry again: hand the caller its rateLimited(retryAfter:) instead.
+                // an early retry again: hand the caller its rateLimited error and delay instead.
                 if let retryAfter, retryAfter > retryPolicy.maxDelay { return response }
             case .failure(let error):
                 if attempt >= retryPolicy.maxAttempts || !repeatable {

@@ -13,7 +13,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The first backoff delay.
     public var initialDelay: Duration
     /// The longest backoff delay, and the longest `Retry-After` the core waits out; a longer
-    /// one is not retried but thrown as ``GatewayError/Kind/rateLimited(retryAfter:)``.
+    /// one is not retried but thrown as ``GatewayError/Kind/rateLimited`` with its ``GatewayError/retryAfter``.
     public var maxDelay: Duration
     /// Multiplies the delay after each attempt.
     public var multiplier: Double

@@ -1,7 +1,7 @@
 /// The file format of an export's result.
 ///
 /// Common formats have constants; adapters translate them to their vendor's word and
-/// throw ``GatewayError/Kind/unsupported(feature:)`` for one their vendor lacks. Any other
+/// throw ``GatewayError/Kind/unsupported`` for one their vendor lacks. Any other
 /// vendor word passes through verbatim: `ExportFormat(rawValue: "avala-json-external")`.
 public struct ExportFormat: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral,
     CustomStringConvertible

@@ -2,8 +2,9 @@ import Foundation
 
 /// What to export, in normalized words.
 ///
-/// An adapter that cannot honor a field throws ``GatewayError/Kind/unsupported(feature:)``
-/// naming it; nothing is silently dropped. Vendor-only settings go in ``providerOptions``.
+/// A field the provider cannot honor is refused with ``GatewayError/Kind/unsupported`` naming
+/// it (the gateway refuses undeclared filters, the adapter the rest); nothing is silently
+/// dropped. Vendor-only settings go in ``providerOptions``.
 ///
 /// ```swift
 /// ExportRequest(source: .dataset("acme/street-scenes"), name: "nightly", format: .yolo)

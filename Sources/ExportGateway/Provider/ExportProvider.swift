@@ -7,7 +7,7 @@ import Foundation
 /// or logs: ``VendorAPI`` and ``Gateway`` do those once, for every vendor.
 ///
 /// Methods a vendor lacks keep their default implementation, which throws
-/// ``GatewayError/Kind/unsupported(feature:)``; ``capabilities`` says so up front.
+/// ``GatewayError/Kind/unsupported``; ``capabilities`` says so up front.
 ///
 /// ```swift
 /// struct MyProvider: ExportProvider {

@@ -1,8 +1,8 @@
 /// Polls an export until it ends, with growing pauses, a deadline and cancellation.
 ///
 /// - Completed: returns the export.
-/// - Failed or canceled: throws ``GatewayError/Kind/exportFailed(reason:)`` with the vendor's reason.
-/// - Deadline reached: throws ``GatewayError/Kind/timeout(lastStatus:)``; never returns quietly.
+/// - Failed or canceled: throws ``GatewayError/Kind/exportFailed`` with the vendor's reason in ``GatewayError/failureReason``.
+/// - Deadline reached: throws ``GatewayError/Kind/timeout`` with ``GatewayError/lastStatus``; never returns quietly.
 /// - Task canceled: throws `CancellationError` at the next poll or pause.
 /// Unknown status words are not terminal: polling goes on.
 struct Waiter: Sendable {

@@ -45,7 +45,7 @@ public struct ConformanceRequirement: Sendable {
         $0.cancelsExports != false
     }
 
-    /// At least one of `filters` (``ExportFilters/setFieldNames`` names) is one the provider
+    /// At least one of `filters` (``ExportFilter`` values) is one the provider
     /// does not honor.
     public static func refusesOne(of filters: [ExportFilter]) -> ConformanceRequirement {
         ConformanceRequirement(lack: "honors every filter") { target in

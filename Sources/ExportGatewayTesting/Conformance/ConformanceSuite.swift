@@ -295,8 +295,6 @@ public enum ConformanceSuite {
         }
     ]
 
-    /// The filters a provider may refuse by name, each with a value the check can set.
-
     static let errorChecks: [ConformanceCheck] = [
         ConformanceCheck("unknownExportIsNotFound") { env in
             let id: ExportID = "00000000-0000-4000-8000-00000000dead"

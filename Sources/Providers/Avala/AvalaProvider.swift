@@ -55,7 +55,7 @@ public struct AvalaProvider: ExportProvider {
     }
 
     /// The error an Avala response stands for (`nil` for a 2xx), with Avala's `detail`
-    /// message or its field errors; see ``GatewayError/standard(for:message:fieldErrors:requestID:provider:)``.
+    /// message or its field errors; see ``GatewayError/standard(for:message:fieldErrors:requestID:)``.
     public func error(from response: HTTPResponse) -> GatewayError? {
         AvalaErrors.gatewayError(for: response)
     }

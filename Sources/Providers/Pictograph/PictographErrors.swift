@@ -16,7 +16,7 @@ enum PictographErrors {
         let requestID = response.headers["X-Request-Id"].flatMap { $0.isEmpty ? nil : $0 }
         return GatewayError.standard(
             for: response, message: body.flatMap(message(in:)), fieldErrors: body.map(fieldErrors(in:)) ?? [:],
-            requestID: requestID, provider: .pictograph)
+            requestID: requestID)
     }
 
     /// The message, first hit wins, in the SDK's order: `error.message`, `detail` (a

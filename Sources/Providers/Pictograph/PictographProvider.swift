@@ -67,7 +67,7 @@ public struct PictographProvider: ExportProvider {
 
     /// The error a Pictograph response stands for (`nil` for a 2xx), with Pictograph's
     /// message, its field errors (named like the request's fields) and the `X-Request-Id`;
-    /// see ``GatewayError/standard(for:message:fieldErrors:requestID:provider:)``.
+    /// see ``GatewayError/standard(for:message:fieldErrors:requestID:)``.
     public func error(from response: HTTPResponse) -> GatewayError? {
         PictographErrors.gatewayError(for: response)
     }

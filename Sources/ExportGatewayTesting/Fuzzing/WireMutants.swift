@@ -1,48 +1,32 @@
 import ExportGateway
 import Foundation
-import Testing
 
-// Broken variants of valid vendor answers, derived deterministically, for the decoder
-// robustness tests. Each test target has its own copy: test targets cannot share a file
-// without a support target in Package.swift.
-
-/// SplitMix64 (Steele, Lea and Flood): a tiny generator whose fixed seed makes every run
-/// derive the same mutants, so a failure names a case that reproduces.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+// Broken variants of valid vendor answers, derived deterministically, for decoder
+// robustness tests: an adapter must turn each into a value or a typed error, never a crash.
 
 /// One broken variant of a valid answer: what was done to it, and the bytes to send.
-struct WireMutant: Sendable {
-    var label: String
-    var body: Data
+public struct WireMutant: Sendable {
+    /// What was done to the answer, to name a failing case.
+    public var label: String
+    /// The bytes to send.
+    public var body: Data
 }
 
 /// Derives mutants of a valid answer: truncated bytes, fields removed, set to `null` or to
 /// another type, bytes overwritten, and a few heavy cases (a 1 MB string, a 100,000-element
 /// array, nesting 10,000 levels deep and nesting just inside the parser's limit).
-enum WireMutants {
+public enum WireMutants {
     /// A step from a JSON value to one of its members or elements.
-    enum Step: Hashable {
+    public enum Step: Hashable, Sendable {
         case key(String)
         case index(Int)
     }
 
     /// How deep the core's parser lets JSON nest (`JSONParser.maxDepth`); deeper text is refused.
-    static let parserDepthLimit = 512
+    public static let parserDepthLimit = 512
 
     /// The heavy cases, then `count` light ones drawn with `seed`.
-    static func derive(from answer: JSONValue, count: Int, seed: UInt64) -> [WireMutant] {
+    public static func derive(from answer: JSONValue, count: Int, seed: UInt64) -> [WireMutant] {
         var random = SplitMix64(seed: seed)
         let paths = allPaths(in: answer)
         let valid = answer.serialized()
@@ -145,7 +129,7 @@ enum WireMutants {
     }
 
     /// Every member and element path of `value`, outermost first.
-    static func allPaths(in value: JSONValue, under prefix: [Step] = []) -> [[Step]] {
+    public static func allPaths(in value: JSONValue, under prefix: [Step] = []) -> [[Step]] {
         switch value {
         case .object(let members):
             return members.keys.sorted().flatMap { key in
@@ -162,7 +146,7 @@ enum WireMutants {
         }
     }
 
-    static func value(at path: [Step], in value: JSONValue) -> JSONValue {
+    public static func value(at path: [Step], in value: JSONValue) -> JSONValue {
         guard let step = path.first else { return value }
         switch (step, value) {
         case (.key(let key), .object(let members)): return Self.value(at: Array(path.dropFirst()), in: members[key]!)
@@ -173,7 +157,7 @@ enum WireMutants {
     }
 
     /// `value` with what is at `path` replaced, or removed when `replacement` is `nil`.
-    static func replacing(_ path: [Step], in value: JSONValue, with replacement: JSONValue?) -> JSONValue {
+    public static func replacing(_ path: [Step], in value: JSONValue, with replacement: JSONValue?) -> JSONValue {
         guard let step = path.first else { return replacement ?? .null }
         let rest = Array(path.dropFirst())
         switch (step, value) {
@@ -193,7 +177,7 @@ enum WireMutants {
     }
 
     /// `results[2].uid`; `the answer` for the empty path.
-    static func text(_ path: [Step]) -> String {
+    public static func text(_ path: [Step]) -> String {
         guard !path.isEmpty else { return "the answer" }
         return path.enumerated().map { offset, step in
             switch step {
@@ -205,42 +189,53 @@ enum WireMutants {
 }
 
 /// What feeding mutants to one operation gave: how many read as values, and the errors by kind.
-struct MutantTally: CustomStringConvertible {
-    var values = 0
-    var errors: [GatewayError.Kind: Int] = [:]
+public struct MutantTally: Sendable, CustomStringConvertible {
+    /// How many mutants read as values.
+    public var values = 0
+    /// How many ended in each kind of error.
+    public var errors: [GatewayError.Kind: Int] = [:]
+    /// Every mutant that ended otherwise than allowed, with what happened.
+    public var problems: [String] = []
 
-    var description: String {
+    public var description: String {
         let kinds = errors.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
         return "\(values) values" + (kinds.isEmpty ? "" : ", errors: \(kinds)")
     }
 }
 
-/// Feeds every mutant to `operation`, answering its request with the mutant through
-/// `inject`, and checks that each ends as a value or a typed ``GatewayError``: `.decoding`
-/// when the mutant is not JSON at all, one of `allowed` when it is, and a message of
-/// bounded length either way (a 1 MB value must not be echoed).
-@discardableResult
-func expectRobust(
-    _ mutants: [WireMutant], allowed: Set<GatewayError.Kind> = [.decoding],
-    inject: (HTTPResponse) -> Void, operation: () async throws -> Void,
-    sourceLocation: SourceLocation = #_sourceLocation
-) async -> MutantTally {
-    var tally = MutantTally()
-    for mutant in mutants {
-        let isJSON = (try? JSONValue(parsing: mutant.body)) != nil
-        inject(HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: mutant.body))
-        do {
-            try await operation()
-            tally.values += 1
-        } catch let error as GatewayError {
-            tally.errors[error.kind, default: 0] += 1
-            let expected = isJSON ? allowed : [.decoding]
-            #expect(expected.contains(error.kind), "\(mutant.label): \(error)", sourceLocation: sourceLocation)
-            #expect(
-                error.message.utf8.count < 2_000, "\(mutant.label): message too long", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("\(mutant.label): untyped error \(error)", sourceLocation: sourceLocation)
+extension WireMutants {
+    /// Feeds every mutant to `operation`, answering its request with the mutant through
+    /// `inject`, and tallies how each ended. A problem is recorded for every mutant that does
+    /// not end as a value or a typed ``GatewayError`` (`.decoding` when the mutant is not JSON
+    /// at all, one of `allowed` when it is) with a message of bounded length (a 1 MB value
+    /// must not be echoed).
+    ///
+    /// ```swift
+    /// let tally = await WireMutants.feed(mutants, inject: { simulator.injectAnswer($0, method: .get) }) {
+    ///     _ = try await gateway.exports().collect(upTo: 1_000)
+    /// }
+    /// #expect(tally.problems.isEmpty, "\(tally.problems)")
+    /// ```
+    public static func feed(
+        _ mutants: [WireMutant], allowed: Set<GatewayError.Kind> = [.decoding],
+        inject: (HTTPResponse) -> Void, operation: () async throws -> Void
+    ) async -> MutantTally {
+        var tally = MutantTally()
+        for mutant in mutants {
+            let isJSON = (try? JSONValue(parsing: mutant.body)) != nil
+            inject(HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: mutant.body))
+            do {
+                try await operation()
+                tally.values += 1
+            } catch let error as GatewayError {
+                tally.errors[error.kind, default: 0] += 1
+                let expected = isJSON ? allowed : [.decoding]
+                if !expected.contains(error.kind) { tally.problems.append("\(mutant.label): \(error)") }
+                if error.message.utf8.count >= 2_000 { tally.problems.append("\(mutant.label): message too long") }
+            } catch {
+                tally.problems.append("\(mutant.label): untyped error \(error)")
+            }
         }
+        return tally
     }
-    return tally
 }

@@ -1,19 +1,24 @@
-import ExportGateway
-
-/// A value read from a vendor's JSON, with its path in it (`results[2].uid`).
+/// A value read from a vendor's JSON, with its path in it (`results[2].uid`): how adapters
+/// read answers.
 ///
 /// A field the answer must have that is missing, `null` or of another type fails as a
 /// `.decoding` error naming the path and what was there, instead of reading as empty: a
-/// list answer without its list must not pass for an empty list. The same helper lives in
-/// each adapter module until the core offers one.
-struct WireValue {
+/// list answer without its list must not pass for an empty list. Messages describe what
+/// was found briefly and never repeat a long string or a URL (which may be signed).
+///
+/// ```swift
+/// let answer = WireValue(answer: try api.json(from: response))
+/// let results = try answer.required("results").elements()     // `results` must be an array
+/// let uid = try results[0].required("uid").string()           // "`results[0].uid` should be a string, but found null."
+/// ```
+public struct WireValue: Sendable {
     /// The value as sent.
-    let json: JSONValue
+    public let json: JSONValue
     /// Where the value sits, such as `results[2].uid`; empty for the top level.
-    let path: String
+    public let path: String
 
     /// The whole answer (or record line).
-    init(answer json: JSONValue) {
+    public init(answer json: JSONValue) {
         self.init(json, path: "")
     }
 
@@ -23,7 +28,7 @@ struct WireValue {
     }
 
     /// The member `key`, which must be present. It may be `null`: the typed readers refuse that.
-    func required(_ key: String) throws -> WireValue {
+    public func required(_ key: String) throws -> WireValue {
         guard let member = try members()[key] else {
             throw Self.failure("Required field `\(childPath(key))` is missing; found \(Self.describe(json)).")
         }
@@ -31,31 +36,37 @@ struct WireValue {
     }
 
     /// The member `key`, or `nil` when it is absent or `null`: for fields the vendor may leave out.
-    func optional(_ key: String) throws -> WireValue? {
+    public func optional(_ key: String) throws -> WireValue? {
         guard let member = try members()[key], !member.isNull else { return nil }
         return WireValue(member, path: childPath(key))
     }
 
     /// The members, when this is an object.
-    func members() throws -> [String: JSONValue] {
+    public func members() throws -> [String: JSONValue] {
         guard let object = json.objectValue else { throw mismatch("an object") }
         return object
     }
 
     /// The elements, each with its path, when this is an array.
-    func elements() throws -> [WireValue] {
+    public func elements() throws -> [WireValue] {
         guard let array = json.arrayValue else { throw mismatch("an array") }
         return array.enumerated().map { index, element in WireValue(element, path: "\(path)[\(index)]") }
     }
 
     /// The string, when this is one.
-    func string() throws -> String {
+    public func string() throws -> String {
         guard let text = json.stringValue else { throw mismatch("a string") }
         return text
     }
 
+    /// The integer, when this is an integral number.
+    public func integer() throws -> Int64 {
+        guard let number = json.intValue else { throw mismatch("an integer") }
+        return number
+    }
+
     /// The `.decoding` error for this value, which should have been `expected`.
-    func mismatch(_ expected: String) -> GatewayError {
+    public func mismatch(_ expected: String) -> GatewayError {
         let subject = path.isEmpty ? "The top level" : "`\(path)`"
         return Self.failure("\(subject) should be \(expected), but found \(Self.describe(json)).")
     }
