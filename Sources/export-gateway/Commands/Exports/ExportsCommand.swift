@@ -119,7 +119,8 @@ extension Commands {
         discussion: """
             Polls the export, the pause growing from --poll up to 30 s (or --poll, when longer), until it completes (exit 0), \
             fails or is canceled (exit 3), or --timeout passes (exit 4; the export may still \
-            finish, so waiting again is safe). Durations: 90s, 15m, 1h, 500ms, or a number of seconds.
+            finish, so waiting again is safe). Durations: 90s, 15m, 1h, 500ms, or a number of seconds, \
+            from 1ms to \(ValueParser<Duration>.longestHours)h.
             """,
         examples: [
             "export-gateway exports wait <export-id>",
