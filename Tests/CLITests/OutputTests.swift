@@ -82,6 +82,15 @@ struct OutputTests {
         #expect(line == "2.0 MiB of 8.0 MiB  25%  1.0 MiB/s  ETA 6s")
     }
 
+    @Test func transferMeterLeavesOutATimeLeftNoDurationHolds() {
+        let clock = VirtualClock()
+        let meter = TransferMeter(clock: clock)
+        clock.advance(by: .seconds(1000))
+        // A vendor announcing an absurd size: 9 EiB left at a byte per 1000 s.
+        let line = meter.line(for: DownloadProgress(bytesWritten: 1, totalBytes: .max))
+        #expect(line.hasPrefix("1 B of ") && line.hasSuffix(" B/s"), "\(line)")
+    }
+
     @Test func everyCommandsHelpHasAnExample() async {
         func leaves(_ command: CommandSpec, path: [String]) -> [[String]] {
             command.subcommands.isEmpty ? [path] : command.subcommands.flatMap { leaves($0, path: path + [$0.name]) }
