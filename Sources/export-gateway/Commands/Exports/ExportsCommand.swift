@@ -57,7 +57,7 @@ extension Commands {
         for try await record in gateway.errors(of: export) {
             session.emit(record)
             count += 1
-            if count >= limit { break }
+            if count >= limit || console.isOutputClosed { break }
         }
         if !session.json && !session.quiet {
             await session.withProgress {
