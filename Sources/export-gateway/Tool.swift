@@ -9,12 +9,15 @@ import Darwin
 /// The `export-gateway` tool: parses the command line, runs the command, and turns the
 /// outcome into an exit status.
 enum Tool {
-    /// The process itself: ``run(_:console:)`` on the real stdout, stderr and environment.
+    /// The process itself: ``run(_:console:)`` on the real stdout, stderr and environment,
+    /// with SIGINT and SIGTERM stopping the command instead of the process.
     static func main(_ arguments: [String]) async -> ExitStatus {
         // A reader that goes away (`| head`) then shows as EPIPE on the next write, which the
         // console handles, instead of a SIGPIPE that would end the process.
         signal(SIGPIPE, SIG_IGN)
-        return await run(arguments, console: Console(environment: .process))
+        let environment = ToolEnvironment.process
+        environment.interruption.watchProcessSignals()
+        return await run(arguments, console: Console(environment: environment))
     }
 
     /// Runs the command `arguments` names (`arguments[0]` is the program path) and returns
@@ -24,8 +27,9 @@ enum Tool {
     /// command runs against; tests pass one that captures the output and injects the
     /// variables, a simulator's transport and a virtual clock.
     ///
-    /// Whatever else went wrong, stdout that could not be written takes precedence, reported
-    /// on one line of stderr (exit 1); a reader that went away is no failure and says nothing.
+    /// Whatever else went wrong, two outcomes take precedence, each reported on one line of
+    /// stderr: stdout that could not be written (exit 1; a reader that went away is no
+    /// failure and says nothing), then a signal that stopped the command (exit 130 or 143).
     static func run(_ arguments: [String], console: Console = Console()) async -> ExitStatus {
         let interruption = console.environment.interruption
         var command: [String] = []
@@ -46,6 +50,10 @@ enum Tool {
         if let output = console.outputFailure, !output.isClosedPipe {
             console.error("error: cannot write to standard output: \(output.reason)")
             return .failure
+        }
+        if let signal = interruption.interruptingSignal {
+            console.error("error: interrupted by \(signal.name).")
+            return signal.exitStatus
         }
         guard let failure else { return .success }
         return report(failure, command: command, console: console)

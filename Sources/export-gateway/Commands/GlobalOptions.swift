@@ -52,7 +52,8 @@ enum GlobalOptions {
         Exit status: 0 done; 1 failed here (configuration, network, local file, stdout that \
         cannot be written); 2 the command line was wrong; 3 the vendor refused or failed \
         (authentication, permission, not found, rejected fields, rate limit, server error, failed \
-        export, unsupported feature); 4 a wait timed out (the export may still finish).
+        export, unsupported feature); 4 a wait timed out (the export may still finish); 130 or \
+        143 stopped by SIGINT or SIGTERM, after cleaning up (a download leaves no .part file).
         """
 
     /// The root help's examples.

@@ -29,7 +29,6 @@ extension Commands {
     ) { arguments, console in
         let simulation = try await Simulation.start(try SimulationOptions(arguments))
         simulation.describe(on: console)
-        console.line("Serving; press Ctrl-C to stop.")
         await simulation.serveUntilInterrupted(console: console)
     }
 

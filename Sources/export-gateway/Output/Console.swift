@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// Where the tool writes (results to stdout; errors, progress and the request log to
-/// stderr) and what it runs against (``environment``: variables, network, clock).
+/// stderr) and what it runs against (``environment``: variables, network, clock, signals).
 ///
 /// Each call writes straight to the file descriptor, unbuffered, so progress shows at once
 /// and lines from concurrent callbacks never interleave mid-line. Tests capture the text
@@ -26,7 +26,7 @@ struct Console: Sendable {
     /// Whether stderr is a terminal: progress then redraws one line with `\r` instead of
     /// printing a line per step.
     let isTerminal: Bool
-    /// The variables, transport and clock commands run against.
+    /// The variables, transport, clock and signals commands run against.
     let environment: ToolEnvironment
     /// What every copy of this console shares: the progress line, the output failure.
     private let state = ConsoleState()

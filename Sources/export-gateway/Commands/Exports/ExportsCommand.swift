@@ -137,8 +137,9 @@ extension Commands {
         summary: "Download a completed export's result file.",
         discussion: """
             Shows bytes, rate and time left while it runs. The file grows as FILE.part and is renamed \
-            to FILE only when complete; an existing FILE is replaced. The API key never goes to \
-            the storage host.
+            to FILE only when complete; an existing FILE is replaced. A download that fails or is \
+            stopped (Ctrl-C, SIGTERM: exit 130 or 143) removes FILE.part and leaves FILE as it was. \
+            The API key never goes to the storage host.
             """,
         examples: [
             "export-gateway exports download <export-id> --output street-scenes.zip",
