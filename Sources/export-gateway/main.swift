@@ -1,3 +1,3 @@
 import Foundation
 
-exit(await Tool.run(CommandLine.arguments).rawValue)
+exit(await Tool.main(CommandLine.arguments).rawValue)

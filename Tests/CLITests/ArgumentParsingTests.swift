@@ -43,7 +43,7 @@ struct ArgumentParsingTests {
         // 'records' reads the export before it prints anything, so a late check would send that read.
         let run = await CLIHarness(avala: simulator).run(["exports", "records", "e1", "--limit", "0"])
         #expect(run.status == .usage)
-        #expect(run.errors.contains("Option '--limit' expects a whole number (1 or more), not '0'."))
+        #expect(run.errors.contains("Option '--limit' expects a whole number from 1 to 9223372036854775807, not '0'."))
         #expect(simulator.requestLog.requests.isEmpty)
     }
 

@@ -59,11 +59,12 @@ struct CLIHarness {
         transport = simulator.transport
     }
 
+    /// What a run's commands run against: the variables, the transport and the clock.
+    var environment: ToolEnvironment { ToolEnvironment(variables: variables, transport: transport, clock: clock) }
+
     /// Runs `export-gateway <words>`.
     func run(_ words: [String], isTerminal: Bool = false) async -> CLIRun {
-        let captured = CapturedConsole(
-            isTerminal: isTerminal,
-            environment: ToolEnvironment(variables: variables, transport: transport, clock: clock))
+        let captured = CapturedConsole(isTerminal: isTerminal, environment: environment)
         let status = await Tool.run(["export-gateway"] + words, console: captured.console)
         return CLIRun(status: status, output: captured.output, errors: captured.errors)
     }

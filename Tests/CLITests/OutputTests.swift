@@ -82,6 +82,15 @@ struct OutputTests {
         #expect(line == "2.0 MiB of 8.0 MiB  25%  1.0 MiB/s  ETA 6s")
     }
 
+    @Test func transferMeterLeavesOutATimeLeftNoDurationHolds() {
+        let clock = VirtualClock()
+        let meter = TransferMeter(clock: clock)
+        clock.advance(by: .seconds(1000))
+        // A vendor announcing an absurd size: 9 EiB left at a byte per 1000 s.
+        let line = meter.line(for: DownloadProgress(bytesWritten: 1, totalBytes: .max))
+        #expect(line.hasPrefix("1 B of ") && line.hasSuffix(" B/s"), "\(line)")
+    }
+
     @Test func everyCommandsHelpHasAnExample() async {
         func leaves(_ command: CommandSpec, path: [String]) -> [[String]] {
             command.subcommands.isEmpty ? [path] : command.subcommands.flatMap { leaves($0, path: path + [$0.name]) }
@@ -97,7 +106,7 @@ struct OutputTests {
     @Test func rootHelpDocumentsTheExitStatuses() async {
         let captured = CapturedConsole()
         _ = await Tool.run(["export-gateway", "--help"], console: captured.console)
-        for status in ["0 done;", "1 failed here", "2 the", "3 the vendor", "4 a wait"] {
+        for status in ["0 done;", "1 failed here", "2 the", "3 the vendor", "4 a wait", "130", "143"] {
             #expect(captured.output.contains(status))
         }
     }

@@ -63,14 +63,13 @@ extension ValueParser where Value == String {
 }
 
 extension ValueParser where Value == Int {
-    /// A whole number within `range`.
+    /// A whole number within `range`. Every refusal names both bounds, so a number too large
+    /// for the option (or for an `Int` at all) is told the largest one accepted.
     static func integer(in range: ClosedRange<Int>) -> Self {
         Self { text, _ throws(ValueMismatch) in
             guard let number = Int(text), range.contains(number) else {
-                let bounds =
-                    range.upperBound == .max
-                    ? "\(range.lowerBound) or more" : "\(range.lowerBound) to \(range.upperBound)"
-                throw ValueMismatch(text: text, expected: "a whole number (\(bounds))")
+                throw ValueMismatch(
+                    text: text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return number
         }
@@ -78,25 +77,38 @@ extension ValueParser where Value == Int {
 }
 
 extension ValueParser where Value == Duration {
-    /// A positive duration: `90s`, `15m`, `1h`, `500ms`, `1.5s`; a bare number is seconds.
+    /// The longest duration accepted, in hours: about 114 years, longer than any wait a
+    /// pipeline means, and short enough that a deadline built on it still fits the 64-bit
+    /// nanoseconds the system clocks count in.
+    static var longestHours: Int64 { 1_000_000 }
+
+    /// A duration from 1ms to ``longestHours`` hours: `90s`, `15m`, `1h`, `500ms`, `1.5s`; a
+    /// bare number is seconds.
     static var duration: Self {
         Self { text, _ throws(ValueMismatch) in
-            guard let duration = Self.duration(from: text), duration > .zero else {
-                throw ValueMismatch(text: text, expected: "a positive duration such as 90s, 15m, 1h or 500ms")
+            guard let duration = Self.duration(from: text) else {
+                throw ValueMismatch(
+                    text: text, expected: "a duration from 1ms to \(longestHours)h, such as 90s, 15m, 1h or 500ms")
             }
             return duration
         }
     }
 
-    /// `90s`, `15m`, `1h`, `500ms`, `2.5` (seconds) as a duration.
+    /// `90s`, `15m`, `1h`, `500ms`, `2.5` (seconds) as a duration, rounded to the
+    /// millisecond; `nil` for other text and for a duration under 1ms or over
+    /// ``longestHours`` hours.
     static func duration(from text: String) -> Duration? {
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let unit = units.first { trimmed.hasSuffix($0.suffix) && Double(trimmed.dropLast($0.suffix.count)) != nil }
-        guard let number = Double(unit.map { String(trimmed.dropLast($0.suffix.count)) } ?? trimmed),
-            number.isFinite
-        else { return nil }
-        return .milliseconds(Int64((number * (unit?.seconds ?? 1) * 1000).rounded()))
+        let digits = unit.map { String(trimmed.dropLast($0.suffix.count)) } ?? trimmed
+        // Decimal notation only: Double also reads "nan", "inf" and hexadecimal.
+        guard digits.allSatisfy({ "0123456789.e+-".contains($0) }), let number = Double(digits) else { return nil }
+        // Checked as a Double, before any integer conversion can overflow; NaN fails both tests.
+        let milliseconds = (number * (unit?.seconds ?? 1) * 1000).rounded()
+        let longest = Double(longestHours) * 3600 * 1000
+        guard milliseconds >= 1, milliseconds <= longest else { return nil }
+        return .milliseconds(Int64(milliseconds))
     }
 }
 

@@ -49,10 +49,11 @@ enum GlobalOptions {
         the next word (-qo FILE). --version prints the version wherever an option is accepted. \
         'export-gateway completions bash' (or zsh) prints a shell completion script.
 
-        Exit status: 0 done; 1 failed here (configuration, network, local file); 2 the command \
-        line was wrong; 3 the vendor refused or failed (authentication, permission, not found, \
-        rejected fields, rate limit, server error, failed export, unsupported feature); 4 a wait \
-        timed out (the export may still finish).
+        Exit status: 0 done; 1 failed here (configuration, network, local file, stdout that \
+        cannot be written); 2 the command line was wrong; 3 the vendor refused or failed \
+        (authentication, permission, not found, rejected fields, rate limit, server error, failed \
+        export, unsupported feature); 4 a wait timed out (the export may still finish); 130 or \
+        143 stopped by SIGINT or SIGTERM, after cleaning up (a download leaves no .part file).
         """
 
     /// The root help's examples.

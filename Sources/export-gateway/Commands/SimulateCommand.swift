@@ -29,7 +29,6 @@ extension Commands {
     ) { arguments, console in
         let simulation = try await Simulation.start(try SimulationOptions(arguments))
         simulation.describe(on: console)
-        console.line("Serving; press Ctrl-C to stop.")
         await simulation.serveUntilInterrupted(console: console)
     }
 
@@ -46,8 +45,10 @@ extension Commands {
         .text)
     /// `simulate --items N`.
     static let simulateItems: Option<Int> = .value(
-        "items", placeholder: "N", default: 100, help: "Items in each vendor's seeded dataset (default: 100).",
-        .integer(in: 0...Int.max))
+        "items", placeholder: "N", default: 100,
+        help: "Items in each vendor's seeded dataset (default: 100, at most 100000).",
+        // The simulators build each export's result in memory, item by item.
+        .integer(in: 0...100_000))
     /// `simulate --export-polls K`.
     static let simulateExportPolls: Option<Int> = .value(
         "export-polls", placeholder: "K", default: 3, help: "Reads an export takes to complete (default: 3).",

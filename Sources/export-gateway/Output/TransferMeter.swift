@@ -10,6 +10,9 @@ struct TransferMeter: Sendable {
     let started: Duration
     let clock: any GatewayClock
 
+    /// The longest time left shown, in seconds: a hundred years.
+    private static let longestEstimate: Double = 100 * 365 * 24 * 3600
+
     /// Starts measuring now.
     init(clock: any GatewayClock) {
         self.clock = clock
@@ -33,7 +36,11 @@ struct TransferMeter: Sendable {
             parts.append("\(Format.size(Int64(rate)))/s")
             if let total = progress.totalBytes, rate > 0, total > progress.bytesWritten {
                 let left = Double(total - progress.bytesWritten) / rate
-                parts.append("ETA \(Format.elapsed(.seconds(left.rounded(.up))))")
+                // A size the vendor announced absurdly large would make a time no Duration
+                // holds; past a century, no estimate says anything anyway.
+                if left < Self.longestEstimate {
+                    parts.append("ETA \(Format.elapsed(.seconds(left.rounded(.up))))")
+                }
             }
         }
         return parts.joined(separator: "  ")

@@ -57,7 +57,7 @@ extension Commands {
         for try await record in gateway.errors(of: export) {
             session.emit(record)
             count += 1
-            if count >= limit { break }
+            if count >= limit || console.isOutputClosed { break }
         }
         if !session.json && !session.quiet {
             await session.withProgress {
@@ -119,7 +119,8 @@ extension Commands {
         discussion: """
             Polls the export, the pause growing from --poll up to 30 s (or --poll, when longer), until it completes (exit 0), \
             fails or is canceled (exit 3), or --timeout passes (exit 4; the export may still \
-            finish, so waiting again is safe). Durations: 90s, 15m, 1h, 500ms, or a number of seconds.
+            finish, so waiting again is safe). Durations: 90s, 15m, 1h, 500ms, or a number of seconds, \
+            from 1ms to \(ValueParser<Duration>.longestHours)h.
             """,
         examples: [
             "export-gateway exports wait <export-id>",
@@ -136,8 +137,9 @@ extension Commands {
         summary: "Download a completed export's result file.",
         discussion: """
             Shows bytes, rate and time left while it runs. The file grows as FILE.part and is renamed \
-            to FILE only when complete; an existing FILE is replaced. The API key never goes to \
-            the storage host.
+            to FILE only when complete; an existing FILE is replaced. A download that fails or is \
+            stopped (Ctrl-C, SIGTERM: exit 130 or 143) removes FILE.part and leaves FILE as it was. \
+            The API key never goes to the storage host.
             """,
         examples: [
             "export-gateway exports download <export-id> --output street-scenes.zip",

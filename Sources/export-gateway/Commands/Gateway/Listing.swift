@@ -3,7 +3,7 @@ import ExportGateway
 /// Prints a lazily fetched list as it arrives: a table for people, one JSON object per line
 /// (NDJSON) with `--json`, one id per line with `--quiet`. At most ``sampleSize`` rows are
 /// held (to size the table's columns), so a list of a million items uses the memory of a
-/// page, and `--limit` stops the fetching.
+/// page, and `--limit` stops the fetching, as does a reader that stops reading (`| head`).
 struct Listing<Element: Sendable>: Sendable {
     /// A column of the table for people.
     struct Column: Sendable {
@@ -42,7 +42,7 @@ struct Listing<Element: Sendable>: Sendable {
                 if sample.count == Self.sampleSize { widths = printSample(&sample, console: console) }
             }
             count += 1
-            if count >= limit { break }
+            if count >= limit || console.isOutputClosed { break }
         }
         guard table else { return }
         if widths == nil { _ = printSample(&sample, console: console) }

@@ -1,4 +1,3 @@
-import Dispatch
 import ExportGateway
 import ExportGatewayProviders
 import ExportGatewayTesting
@@ -132,45 +131,16 @@ struct Simulation: Sendable {
         for vendor in vendors { await vendor.stop() }
     }
 
-    /// Serves until SIGINT or SIGTERM, then stops cleanly.
+    /// Says it is serving, serves until SIGINT or SIGTERM (or until the command is stopped
+    /// otherwise), then stops cleanly. The signal is how `simulate` is meant to end, so the
+    /// tool exits 0 after it.
     func serveUntilInterrupted(console: Console) async {
-        let signal = await Self.interruption()
-        console.line("Received \(signal); stopping.")
+        let interruption = console.environment.interruption
+        // Before the line that invites Ctrl-C, so no signal after it counts as a failure.
+        interruption.endsNormallyOnSignal()
+        console.line("Serving; press Ctrl-C to stop.")
+        await Interruption.untilCanceled()
+        if let signal = interruption.signal { console.line("Received \(signal.name); stopping.") }
         await stop()
-    }
-
-    /// Waits for the first SIGINT or SIGTERM, handled by DispatchSource signal sources
-    /// (the default action would end the process without closing the sockets).
-    private static func interruption() async -> String {
-        let queue = DispatchQueue(label: "export-gateway.simulate.signals")
-        return await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let once = SignalOnce(continuation)
-            let sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { once.fire(name) }
-                return source
-            }
-            once.keep(sources)  // before either can fire
-            sources.forEach { $0.resume() }
-        }
-    }
-
-    /// Resumes the signal wait once, and keeps the signal sources alive until then. Used
-    /// only on the signal queue after setup, hence the unchecked `Sendable`.
-    private final class SignalOnce: @unchecked Sendable {
-        private var continuation: CheckedContinuation<String, Never>?
-        private var sources: [any DispatchSourceSignal] = []
-
-        init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
-
-        func keep(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
-
-        func fire(_ name: String) {
-            continuation?.resume(returning: name)
-            continuation = nil
-            sources.forEach { $0.cancel() }
-            sources = []
-        }
     }
 }
