@@ -87,8 +87,10 @@ struct RawHTTPConnection: Sendable {
     }
 
     /// Reads one response; `nil` when the server closed the connection without one.
-    /// - Parameter toHead: whether it answers a HEAD (its `Content-Length` announces no bytes).
-    func readResponse(toHead: Bool = false) async throws -> Response? {
+    /// - Parameters:
+    ///   - toHead: whether it answers a HEAD (its `Content-Length` announces no bytes).
+    ///   - interim: whether a `100 Continue` counts as the response (else it is skipped).
+    func readResponse(toHead: Bool = false, interim: Bool = false) async throws -> Response? {
         while true {
             if let end = buffer.find([13, 10, 13, 10]) {
                 let headText = String(decoding: buffer.bytes[0..<end], as: UTF8.self)
@@ -111,7 +113,7 @@ struct RawHTTPConnection: Sendable {
                 }
                 response.body = Array(buffer.bytes[(end + 4)..<(end + 4 + length)])
                 buffer.bytes.removeFirst(end + 4 + length)
-                if status == 100 { continue }
+                if status == 100 && !interim { continue }
                 return response
             }
             guard try await fill() else {

@@ -12,6 +12,8 @@ struct HTTPConnection: Sendable {
     let socket: Socket
     let origin: URL
     let limits: LoopbackServerLimits
+    /// The body bytes every connection of the server holds together.
+    let budget: BodyBudget
     let queue: DispatchQueue
     let handler: LoopbackHTTPServer.Handler
 
@@ -30,10 +32,6 @@ struct HTTPConnection: Sendable {
         defer { scratch.deallocate() }
 
         while true {
-            if start > 0 {
-                input.removeFirst(start)
-                start = 0
-            }
             // The request's clock starts with its first byte: before that the connection is
             // merely idle between requests, and only the keep-alive timeout applies.
             var deadline: ContinuousClock.Instant?
@@ -70,6 +68,14 @@ struct HTTPConnection: Sendable {
             } catch {
                 return await refuse(error.status, error.reason)
             }
+            // What this request's body holds of the budget, given back however the request ends.
+            var reserved = 0
+            defer { budget.release(reserved) }
+            if case .length(let length) = framing {
+                // Before a byte of the body is kept, and before `100 Continue` invites it.
+                guard budget.reserve(length) else { return await refuseOverBudget() }
+                reserved = length
+            }
             if framing != .none, head.expectsContinue, input.count == start {
                 guard await write(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
             }
@@ -91,7 +97,11 @@ struct HTTPConnection: Sendable {
             case .chunked:
                 var decoder = ChunkedDecoder(maxBodyBytes: limits.maxBodyBytes, maxLineBytes: limits.maxHeaderBytes)
                 decoding: while true {
-                    switch decoder.decode(input, from: &start) {
+                    let progress = decoder.decode(input, from: &start)
+                    // Checked as the body grows, so it overshoots by at most one read.
+                    guard budget.reserve(decoder.body.count - reserved) else { return await refuseOverBudget() }
+                    reserved = decoder.body.count
+                    switch progress {
                     case .done:
                         break decoding
                     case .needMore:
@@ -106,6 +116,10 @@ struct HTTPConnection: Sendable {
                 }
                 body = Data(decoder.body)
             }
+            // A fresh buffer for what follows: the old one keeps the capacity a large body
+            // gave it for as long as the connection lives, outside any budget.
+            input = Array(input[start...])
+            start = 0
 
             guard let request = makeRequest(head, body: body) else {
                 return await refuse(400, "the request target is not a path on this origin")
@@ -193,12 +207,21 @@ struct HTTPConnection: Sendable {
         return true
     }
 
+    /// Refuses a body the server cannot hold now: 503 with `Retry-After`, since the bodies of
+    /// other requests will soon be answered and given back.
+    private func refuseOverBudget() async {
+        await refuse(
+            503, "the server holds \(budget.limit) bytes of request bodies at most; try again shortly",
+            headers: ["Retry-After": "1"])
+    }
+
     /// Answers `status` and closes. The close lingers: the write side shuts first and what
     /// the client still sends (the rest of a refused body) is drained for a moment, because
     /// closing with unread bytes makes the kernel send a reset that can destroy the answer
-    /// before the client reads it.
-    private func refuse(_ status: Int, _ reason: String) async {
-        guard await write(ResponseHead.serverError(status, reason, date: ResponseHead.httpDate())) else { return }
+    /// before the client reads it. Drained bytes are dropped, never kept.
+    private func refuse(_ status: Int, _ reason: String, headers: HTTPHeaders = [:]) async {
+        let answer = ResponseHead.serverError(status, reason, headers: headers, date: ResponseHead.httpDate())
+        guard await write(answer) else { return }
         socket.shutdownWrite()
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
         defer { scratch.deallocate() }

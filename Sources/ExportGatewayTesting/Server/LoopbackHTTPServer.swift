@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// It speaks the HTTP/1.1 a client needs from a test server — keep-alive and pipelining,
 /// `Content-Length` and chunked request bodies, `Expect: 100-continue`, `HEAD` — and holds
-/// every client to ``LoopbackServerLimits`` (431, 413, 408, 400, never a crash). It runs on
+/// every client to ``LoopbackServerLimits`` (431, 413, 408, 400, 503, never a crash). It runs on
 /// non-blocking Glibc sockets whose readiness DispatchSources report, so no thread ever waits
 /// in a syscall and Swift's cooperative pool stays free for the handler.
 ///
@@ -34,6 +34,8 @@ public final class LoopbackHTTPServer: Sendable {
     /// The bounds every connection is held to.
     public let limits: LoopbackServerLimits
 
+    /// The request-body bytes all connections hold together, within ``limits``.
+    let bodyBudget: BodyBudget
     private let listener: Socket
     private let queue: DispatchQueue
     private let state = Mutex(State())
@@ -53,6 +55,7 @@ public final class LoopbackHTTPServer: Sendable {
         self.port = listener.localPort
         origin = URL(string: "http://127.0.0.1:\(self.port)")!
         self.limits = limits
+        bodyBudget = BodyBudget(limit: limits.maxTotalBodyBytes)
         queue = DispatchQueue(label: "ExportGatewayTesting.LoopbackHTTPServer.\(self.port)")
     }
 
@@ -122,7 +125,8 @@ public final class LoopbackHTTPServer: Sendable {
                     return
                 }
                 let connection = HTTPConnection(
-                    socket: client, origin: origin, limits: limits, queue: queue, handler: handler)
+                    socket: client, origin: origin, limits: limits, budget: bodyBudget, queue: queue,
+                    handler: handler)
                 group.addTask {
                     await connection.serve()
                     self.state.withLock { state in

@@ -38,12 +38,12 @@ enum ResponseHead {
         return bytes
     }
 
-    /// A short plain-text error the server itself sends (400, 408, 413, 431...), always
-    /// followed by closing the connection.
-    static func serverError(_ status: Int, _ reason: String, date: String) -> Data {
-        serialize(
-            .text(status, "\(status) \(reasonPhrase(status)): \(reason)\n"), isHead: false, keepAlive: false, date: date
-        )
+    /// A short plain-text error the server itself sends (400, 408, 413, 431, 503...) with any
+    /// extra `headers` (a `Retry-After`), always followed by closing the connection.
+    static func serverError(_ status: Int, _ reason: String, headers: HTTPHeaders = [:], date: String) -> Data {
+        var response = HTTPResponse.text(status, "\(status) \(reasonPhrase(status)): \(reason)\n")
+        for field in headers { response.headers[field.name] = field.value }
+        return serialize(response, isHead: false, keepAlive: false, date: date)
     }
 
     /// A header value with CR and LF replaced: a handler's text must never split the head.
