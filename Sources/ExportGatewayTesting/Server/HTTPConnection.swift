@@ -15,7 +15,7 @@ struct HTTPConnection: Sendable {
     /// The body bytes every connection of the server holds together.
     let budget: BodyBudget
     let queue: DispatchQueue
-    let handler: LoopbackHTTPServer.Handler
+    let handler: LoopbackHTTPServer.DeliveringHandler
 
     /// Hop-by-hop and framing fields: they describe this connection, not the request, and an
     /// in-process transport never carries them, so the handler does not see them either.
@@ -124,18 +124,60 @@ struct HTTPConnection: Sendable {
             guard let request = makeRequest(head, body: body) else {
                 return await refuse(400, "the request target is not a path on this origin")
             }
-            let response: HTTPResponse
+            let answer: (response: HTTPResponse, delivery: ResponseDelivery)
             do {
-                response = try await handler(request)
+                answer = try await handler(request)
             } catch {
                 // The handler said "no answer" (a simulated dropped connection, a lost
                 // response): the client must see exactly that, a connection closed unanswered.
                 return
             }
             let keepAlive = head.wantsKeepAlive
-            let bytes = ResponseHead.serialize(
-                response, isHead: head.method == "HEAD", keepAlive: keepAlive, date: ResponseHead.httpDate())
-            guard await write(bytes), keepAlive else { return }
+            let (responseHead, responseBody) = ResponseHead.parts(
+                answer.response, isHead: head.method == "HEAD", keepAlive: keepAlive, date: ResponseHead.httpDate())
+            guard await deliver(responseHead, responseBody, answer.delivery), keepAlive else { return }
+        }
+    }
+
+    /// Writes an answer's head and body as `delivery` says; `false` when the connection must
+    /// end (the client went away, or the body was cut or stalled on purpose).
+    private func deliver(_ head: Data, _ body: Data, _ delivery: ResponseDelivery) async -> Bool {
+        switch delivery {
+        case .whole:
+            return await write(head + body)
+        case .truncated(let sent):
+            _ = await write(head + body.prefix(sent))
+            return false
+        case .stalled(let sent, let stall):
+            guard await write(head + body.prefix(sent)) else { return false }
+            await holdSilently(for: stall)
+            return false
+        case .trickled(let size, let interval):
+            guard await write(head) else { return false }
+            var offset = body.startIndex
+            while offset < body.endIndex {
+                // A stopping server shuts the socket down, so the next write fails: a pause
+                // delays stopping by one interval at most.
+                try? await Task.sleep(for: interval)
+                let end = min(offset + max(1, size), body.endIndex)
+                guard await write(body[offset..<end]) else { return false }
+                offset = end
+            }
+            return true
+        }
+    }
+
+    /// Sends nothing for `duration`, ending sooner when the client closes or the server stops
+    /// (either makes the socket readable at its end). What the client sends meanwhile is
+    /// dropped: the connection closes after the stall anyway.
+    private func holdSilently(for duration: Duration) async {
+        let deadline = ContinuousClock.now + duration
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
+        defer { scratch.deallocate() }
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero, await socket.waitUntilReady(timeout: remaining, queue: queue) else { return }
+            if socket.read(into: scratch) == .closed { return }
         }
     }
 

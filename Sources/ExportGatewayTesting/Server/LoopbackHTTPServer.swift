@@ -26,6 +26,10 @@ import Synchronization
 public final class LoopbackHTTPServer: Sendable {
     /// Answers one request; throws to close the connection unanswered.
     public typealias Handler = @Sendable (HTTPRequest) async throws -> HTTPResponse
+    /// Answers one request and says how its body goes on the wire (whole, or cut, stalled
+    /// or trickled for a simulated body fault); throws to close the connection unanswered.
+    typealias DeliveringHandler =
+        @Sendable (HTTPRequest) async throws -> (response: HTTPResponse, delivery: ResponseDelivery)
 
     /// The port it listens on (the one the system chose, when created with port 0).
     public let port: Int
@@ -67,6 +71,12 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// Starts accepting connections and answering them with `handler`. Call once.
     public func start(handler: @escaping Handler) {
+        startDelivering(handler: { request in (try await handler(request), .whole) })
+    }
+
+    /// Starts accepting connections and answering them with `handler`, each body delivered
+    /// as it says. Call once (this or ``start(handler:)``).
+    func startDelivering(handler: @escaping DeliveringHandler) {
         state.withLock { state in
             precondition(state.acceptLoop == nil, "LoopbackHTTPServer.start(handler:) called twice")
             guard !state.stopping else { return }
@@ -99,7 +109,7 @@ public final class LoopbackHTTPServer: Sendable {
     /// How many client connections are open now.
     public var openConnectionCount: Int { state.withLock { $0.connections.count } }
 
-    private func acceptConnections(_ handler: @escaping Handler) async {
+    private func acceptConnections(_ handler: @escaping DeliveringHandler) async {
         // A discarding group: each connection is a child task, and leaving the group waits
         // for every one of them, which is what lets stop() return only when all are closed.
         await withDiscardingTaskGroup { group in

@@ -17,6 +17,16 @@ import Darwin
 enum ResponseHead {
     /// The bytes of `response`'s head and, unless `isHead`, its body.
     static func serialize(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, date: String) -> Data {
+        let (head, body) = parts(response, isHead: isHead, keepAlive: keepAlive, date: date)
+        return head + body
+    }
+
+    /// The bytes of `response`'s head, and the body bytes that follow it on the wire (none
+    /// for `HEAD` or a status without a body), apart: a body fault delivers only the body
+    /// differently.
+    static func parts(
+        _ response: HTTPResponse, isHead: Bool, keepAlive: Bool, date: String
+    ) -> (head: Data, body: Data) {
         var text = "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n"
         let framing: Set<String> = ["content-length", "connection", "transfer-encoding", "keep-alive"]
         for field in response.headers where !framing.contains(field.name.lowercased()) {
@@ -33,9 +43,7 @@ enum ResponseHead {
             text += "Content-Length: \(length)\r\n"
         }
         text += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
-        var bytes = Data(text.utf8)
-        if !isHead && !bodyless { bytes.append(response.body) }
-        return bytes
+        return (Data(text.utf8), isHead || bodyless ? Data() : response.body)
     }
 
     /// A short plain-text error the server itself sends (400, 408, 413, 431, 503...) with any
