@@ -853,4 +853,35 @@ struct LabelboxSimulatorTests {
         }
         #expect(try await post(Self.getUser).status == 200)
     }
+
+    @Test func unauthorizedAndFieldErrorFaultsUseGraphQLErrors() async throws {
+        sim.injectFault(.unauthorized, count: 1)
+        let refused = try await error(Self.getUser)
+        #expect(refused.status == 401 && refused.error["extensions"]?["code"] == "AUTHENTICATION_ERROR")
+        let project = sim.seedProject(named: "P", itemCount: 1)
+        sim.injectFault(.fieldErrors, count: 1)
+        let invalid = try await error(Self.projectExport, Self.input(projectID: project))
+        #expect(invalid.status == 400 && invalid.error["extensions"]?["code"] == "MALFORMED_REQUEST")
+        let messages = try #require(invalid.error["errors"]?.arrayValue).compactMap { $0["errorMessage"]?.stringValue }
+        #expect(messages.count == 2 && messages[0].hasPrefix("filters.projectId:"))
+        // In the vendor's place: no task was made.
+        let tasks = try await data(
+            "query GetUserCreatedTasksPyApi($param_0: ID!){user(where: {id: $param_0}){createdTasks(skip: 0 first: 100){id}}}",
+            ["param_0": .string(sim.userID)])
+        #expect(tasks["user"]?["createdTasks"] == [])
+    }
+
+    @Test func missingListFieldAndUnknownStatusWordEditTheCreatedTasks() async throws {
+        let project = sim.seedProject(named: "P", itemCount: 1)
+        sim.injectFault(.missingListField, count: 1)
+        sim.injectFault(.unknownStatusWord("QUARANTINED"), count: 1)
+        // The mutation's answer has neither a task list nor a status: both faults wait.
+        let task = try await exportProject(project)
+        let read = try await post(
+            Self.getTask, ["param_0": .string(task), "param_1": .string(sim.userID)])
+        let user = try #require(try JSONValue(parsing: read.body)["data"]?["user"]?.objectValue)
+        #expect(read.status == 200 && user.isEmpty)
+        #expect(try await poll(task)["status"] == "QUARANTINED")
+        #expect(try await poll(task)["status"] == "COMPLETE")
+    }
 }

@@ -30,21 +30,35 @@ final class RequestSchedule<Action: Sendable>: Sendable {
 
     /// The action for this request, if one is due; consumes one use of it.
     func take(for request: HTTPRequest, origin: SimulatedOrigin) -> Action? {
+        take(for: request, origin: origin) { $0 }
+    }
+
+    /// What `applying` makes of the first matching action it makes something of, if that
+    /// action is due; consumes one use of it. An action `applying` makes nothing of (`nil`)
+    /// neither fires nor counts as passed: a fault that edits a list field waits for an
+    /// answer that has one.
+    ///
+    /// `applying` runs under the schedule's lock, perhaps for an action that then only counts
+    /// a pass: it must not touch the schedule and should have no side effects.
+    func take<Outcome>(
+        for request: HTTPRequest, origin: SimulatedOrigin, applying: (Action) -> Outcome?
+    ) -> Outcome? {
         rules.withLock { rules in
-            guard
-                let index = rules.firstIndex(where: { rule in
-                    rule.origin == origin && (rule.method == nil || rule.method == request.method)
-                        && (rule.pathPrefix.map { SimulatedRequest(request).rawPath.hasPrefix($0) } ?? true)
-                })
-            else { return nil }
-            if rules[index].passes > 0 {
-                rules[index].passes -= 1
-                return nil
+            let path = SimulatedRequest.rawPath(of: request.url)
+            for index in rules.indices {
+                let rule = rules[index]
+                guard rule.origin == origin, rule.method == nil || rule.method == request.method,
+                    rule.pathPrefix.map(path.hasPrefix) ?? true, let outcome = applying(rule.action)
+                else { continue }
+                if rule.passes > 0 {
+                    rules[index].passes -= 1
+                    return nil
+                }
+                rules[index].remaining -= 1
+                if rules[index].remaining == 0 { rules.remove(at: index) }
+                return outcome
             }
-            let action = rules[index].action
-            rules[index].remaining -= 1
-            if rules[index].remaining == 0 { rules.remove(at: index) }
-            return action
+            return nil
         }
     }
 }
