@@ -59,23 +59,25 @@ public enum SimulatedFault: Sendable, Hashable {
     /// 403 `AccessDenied` "Request has expired", the XML a storage host sends for a signed URL
     /// past its expiry, however fresh the URL is. Storage only.
     case expiredSignedURL
-    /// 302 to the same path and query on the simulator's other origin (an API request is sent
-    /// to the storage host, a storage request to the API host): a hop to another host, which
-    /// must not carry the API key (storage answers one with 400 `InvalidArgument`).
+    /// 302 (no body) to the same path and query on the simulator's other origin (an API
+    /// request is sent to the storage host, a storage request to the API host): a hop to
+    /// another host, which must not carry the API key (storage answers one with 400
+    /// `InvalidArgument`).
     case redirectToOtherHost
-    /// 302 to a URL of `scheme`: `file:///etc/passwd` for `file`, otherwise the request's own
-    /// host, port, path and query under that scheme (`ftp://127.0.0.1:8080/api/v1/exports/`).
-    /// A client must refuse to follow it.
+    /// 302 (no body) to a URL of `scheme`: `file:///etc/passwd` for `file`, otherwise the
+    /// request's own host, port, path and query under that scheme
+    /// (`ftp://127.0.0.1:8080/api/v1/exports/`). A client must refuse to follow it.
     case redirectToNonHTTPScheme(String)
-    /// No answer: the connection closes as soon as the request has arrived
-    /// (`URLError.networkConnectionLost` in-process).
+    /// No answer: the connection closes as soon as the request has arrived. In-process the
+    /// `URLError` URLSession reports for that: on Linux `badServerResponse` "Empty reply from
+    /// server", on Darwin `networkConnectionLost`.
     case dropConnection
 
     // MARK: On the vendor's answer
 
     /// The vendor handles the request, then the connection drops before the answer arrives:
-    /// what makes retrying a create without an idempotency key dangerous
-    /// (`URLError.networkConnectionLost` in-process).
+    /// what makes retrying a create without an idempotency key dangerous. In-process the same
+    /// `URLError` as ``dropConnection``.
     case loseResponse
     /// The vendor's answer with its body cut in half: over loopback the head (its
     /// `Content-Length` the full body's) and the first half of the body, then the connection

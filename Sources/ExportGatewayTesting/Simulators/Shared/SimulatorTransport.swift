@@ -36,6 +36,17 @@ public struct SimulatorTransport: HTTPTransport {
         #endif
     }
 
+    /// What URLSession reports for a connection closed with no answer at all: on Linux,
+    /// libcurl's "Empty reply from server" as a bad server response; on Darwin, a lost
+    /// connection.
+    static var noAnswer: URLError {
+        #if canImport(FoundationNetworking)
+        URLError(.badServerResponse, userInfo: [NSLocalizedDescriptionKey: "Empty reply from server"])
+        #else
+        URLError(.networkConnectionLost)
+        #endif
+    }
+
     /// The answer to `request` and how its body goes on the wire: what ``send(_:)`` makes of
     /// it in-process, and what ``SimulatorServer`` writes to the socket. Throws when no answer
     /// is given at all (an unknown host, a dropped connection, a lost answer).
@@ -64,7 +75,7 @@ public struct SimulatorTransport: HTTPTransport {
         if let replacement {
             guard let response = replacement() else {
                 host.log.record(request, status: nil)
-                throw URLError(.networkConnectionLost)
+                throw Self.noAnswer
             }
             host.log.record(request, status: response.status)
             return (response, .whole)
@@ -78,7 +89,7 @@ public struct SimulatorTransport: HTTPTransport {
         case nil:
             return (handled, .whole)
         case .lost:
-            throw URLError(.networkConnectionLost)
+            throw Self.noAnswer
         case .delivered(let response, let delivery):
             return (response, delivery)
         }
