@@ -85,15 +85,23 @@ struct HTTPConnection: Sendable {
             case .none:
                 body = nil
             case .length(let length):
-                while input.count - start < length {
+                // Straight into a body of its final size, the input never holding more than
+                // one read: the body's bytes are kept once, as the budget counts them.
+                var received = Data(capacity: length)
+                while true {
+                    let taken = min(length - received.count, input.count - start)
+                    received.append(contentsOf: input[start..<(start + taken)])
+                    start += taken
+                    if received.count == length { break }
+                    input.removeAll(keepingCapacity: true)
+                    start = 0
                     switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
                     case .more: continue
                     case .timedOut: return await refuse(408, "the request body did not arrive in time")
                     case .closed: return
                     }
                 }
-                body = Data(input[start..<(start + length)])
-                start += length
+                body = received
             case .chunked:
                 var decoder = ChunkedDecoder(maxBodyBytes: limits.maxBodyBytes, maxLineBytes: limits.maxHeaderBytes)
                 decoding: while true {
@@ -105,6 +113,9 @@ struct HTTPConnection: Sendable {
                     case .done:
                         break decoding
                     case .needMore:
+                        // Decoded bytes live in the decoder; the input keeps only what is not.
+                        input.removeFirst(start)
+                        start = 0
                         switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
                         case .more: continue
                         case .timedOut: return await refuse(408, "the request body did not arrive in time")
@@ -114,7 +125,7 @@ struct HTTPConnection: Sendable {
                     case .tooLarge: return await refuse(413, "body larger than \(limits.maxBodyBytes) bytes")
                     }
                 }
-                body = Data(decoder.body)
+                body = decoder.body
             }
             // A fresh buffer for what follows: the old one keeps the capacity a large body
             // gave it for as long as the connection lives, outside any budget.
