@@ -50,6 +50,18 @@ struct AvalaSimulatorTests {
         #expect(entry.status == 200)
     }
 
+    @Test func logKeepsTheStartOfALargeBodyWithNoPartOfAKey() async throws {
+        let cap = RequestLog.maxKeptBodyBytes
+        // One key across the cut (after the JSON string's opening quote), one far past it.
+        let text = String(repeating: "a", count: cap - 5) + avala.apiKey + String(repeating: "b", count: cap)
+        _ = try await send(.post, "/exports/", key: "", json: .string(text + avala.apiKey))
+        let entry = try #require(avala.requestLog.requests.last)
+        #expect(entry.carriedCredential)
+        let kept = String(decoding: entry.body, as: UTF8.self)
+        #expect(entry.body.count < cap && kept.hasPrefix("\"aaaa") && kept.hasSuffix("a"))
+        #expect(!kept.contains("avk"))
+    }
+
     @Test func routesNeedTrailingSlashesAndRefuseOtherMethods() async throws {
         #expect(try await send("/exports").status == 404)
         #expect(try await send("/nothing-here/").status == 404)
