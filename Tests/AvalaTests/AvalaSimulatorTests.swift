@@ -50,6 +50,18 @@ struct AvalaSimulatorTests {
         #expect(entry.status == 200)
     }
 
+    @Test func logKeepsTheStartOfALargeBodyWithNoPartOfAKey() async throws {
+        let cap = RequestLog.maxKeptBodyBytes
+        // One key across the cut (after the JSON string's opening quote), one far past it.
+        let text = String(repeating: "a", count: cap - 5) + avala.apiKey + String(repeating: "b", count: cap)
+        _ = try await send(.post, "/exports/", key: "", json: .string(text + avala.apiKey))
+        let entry = try #require(avala.requestLog.requests.last)
+        #expect(entry.carriedCredential)
+        let kept = String(decoding: entry.body, as: UTF8.self)
+        #expect(entry.body.count < cap && kept.hasPrefix("\"aaaa") && kept.hasSuffix("a"))
+        #expect(!kept.contains("avk"))
+    }
+
     @Test func routesNeedTrailingSlashesAndRefuseOtherMethods() async throws {
         #expect(try await send("/exports").status == 404)
         #expect(try await send("/nothing-here/").status == 404)
@@ -265,5 +277,49 @@ struct AvalaSimulatorTests {
         }
         #expect(uids.count == 5 && Set(uids).count == 5)
         #expect(uids == uids.sorted(by: >))
+    }
+
+    // MARK: Faults in Avala's shapes
+
+    @Test func unauthorizedAndFieldErrorFaultsUseDRFShapes() async throws {
+        avala.injectFault(.unauthorized, count: 1)
+        let refused = try await send("/exports/")
+        #expect(refused.status == 401)
+        #expect(try body(refused) == ["detail": "Invalid API key."])
+        avala.injectFault(.fieldErrors, method: .post, count: 1)
+        let invalid = try await send(.post, "/exports/", json: [:])
+        #expect(invalid.status == 400 && invalid.headers["Content-Type"] == "application/json")
+        #expect(
+            try body(invalid)
+                == ["name": ["This field is required."], "format": ["\"avala-json-internal\" is not a valid choice."]])
+        // In the vendor's place: nothing was created.
+        #expect(try body(try await send("/exports/"))["results"] == [])
+    }
+
+    @Test func missingListFieldDropsResultsFromTheNextListPageOnly() async throws {
+        let dataset = avala.seedDataset(named: "list", itemCount: 3)
+        avala.injectFault(.missingListField, count: 1)
+        // An answer without a list is left alone: the fault waits for one that has it.
+        #expect(try body(try await send("/datasets/\(dataset)/"))["slug"] == "list")
+        let page = try await send("/datasets/\(dataset)/items/?limit=2")
+        #expect(page.status == 200 && page.headers["X-RateLimit-Limit"] == "1000")
+        let json = try body(page)
+        #expect(json["results"] == nil && json["next"]?.stringValue != nil && json["previous"] == .null)
+        #expect(try body(try await send("/datasets/\(dataset)/items/"))["results"]?.arrayValue?.count == 3)
+    }
+
+    @Test func unknownStatusWordReplacesExportStatusesOnly() async throws {
+        let reference = avala.seedDataset(named: "words", itemCount: 2)
+        let dataset = try #require(avala.datasetUID(for: reference))
+        let created = try body(try await send(.post, "/exports/", json: ["dataset": .string(dataset)]))
+        let uid = try #require(created["uid"]?.stringValue)
+        avala.injectFault(.unknownStatusWord("quarantined"), count: 2)
+        // Items report status words too, but not an export's: the fault waits.
+        let items = try body(try await send("/datasets/\(reference)/items/"))
+        #expect(items["results"]?[0]?["status"] == "unattempted")
+        #expect(try body(try await send("/exports/\(uid)/"))["status"] == "quarantined")
+        let listed = try body(try await send("/exports/"))
+        #expect(listed["results"]?.arrayValue?.map { $0["status"] } == ["quarantined"])
+        #expect(try body(try await send("/exports/\(uid)/"))["status"] != "quarantined")
     }
 }

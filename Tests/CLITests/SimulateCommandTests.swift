@@ -108,15 +108,20 @@ struct SimulateCommandTests {
         await simulation.stop()
     }
 
-    @Test func faultsFileInjectsFaultsForTheNamedVendor() async throws {
+    /// `contents` in a temporary faults file, whose path `body` is given; removed afterwards.
+    private func withFaultsFile<Result>(
+        _ contents: String, _ body: (String) async throws -> Result
+    ) async throws -> Result {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("eg-faults-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try Data(
+        try Data(contents.utf8).write(to: file)
+        return try await body(file.path)
+    }
+
+    @Test func faultsFileInjectsFaultsForTheNamedVendor() async throws {
+        let faults = try await withFaultsFile(
             #"{"faults": [{"vendor": "pictograph", "fault": "rateLimited", "retryAfter": 9, "method": "GET", "count": 1}]}"#
-                .utf8
-        )
-        .write(to: file)
-        let faults = try FaultPlan(contentsOf: file.path, vendors: [.pictograph])
+        ) { try FaultPlan(contentsOf: $0, vendors: [.pictograph]) }
         let simulation = try await Simulation.start(SimulationOptions(vendors: [.pictograph], faults: faults))
         let vendor = try #require(simulation.vendors.first)
         let request = HTTPRequest(
@@ -128,18 +133,62 @@ struct SimulateCommandTests {
         await simulation.stop()
     }
 
+    @Test func everyCatalogFaultIsNameableWithItsValues() async throws {
+        let entries = SimulatedFault.catalog.map { entry in
+            let origin = entry.fault.origins.contains(.api) ? "api" : "storage"
+            return #"{"vendor": "labelbox", "fault": "\#(entry.name)", "origin": "\#(origin)"}"#
+        }
+        let valued = [
+            #"{"vendor": "labelbox", "fault": "rateLimitedUntilSimulatedDate", "retryAfter": 30}"#,
+            #"{"vendor": "labelbox", "fault": "stalledBody", "milliseconds": 90000, "origin": "storage"}"#,
+            #"{"vendor": "labelbox", "fault": "slowBody", "bytes": 64, "milliseconds": 5}"#,
+            #"{"vendor": "labelbox", "fault": "unknownStatusWord", "word": "ON_HOLD"}"#,
+        ]
+        let plan = try await withFaultsFile("[\((entries + valued).joined(separator: ", "))]") {
+            try FaultPlan(contentsOf: $0, vendors: [.labelbox])
+        }
+        #expect(FaultPlan.faultNames == SimulatedFault.catalog.map(\.name))
+        #expect(plan.entries.prefix(entries.count).map(\.simulatedFault) == SimulatedFault.catalog.map(\.fault))
+        #expect(
+            plan.entries.suffix(valued.count).map(\.simulatedFault) == [
+                .rateLimitedUntilSimulatedDate(secondsAhead: 30), .stalledBody(for: .seconds(90)),
+                .slowBody(bytesPerWrite: 64, interval: .milliseconds(5)), .unknownStatusWord("ON_HOLD"),
+            ])
+    }
+
+    @Test func faultsFileCanNameTheNewFaultsOverLoopback() async throws {
+        let faults = try await withFaultsFile(
+            #"[{"vendor": "avala", "fault": "missingListField", "pathPrefix": "/api/v1/exports/"}, {"vendor": "avala", "fault": "redirectToFile", "method": "GET"}]"#
+        ) { try FaultPlan(contentsOf: $0, vendors: [.avala]) }
+        let simulation = try await Simulation.start(SimulationOptions(vendors: [.avala], faults: faults))
+        let vendor = try #require(simulation.vendors.first)
+        let request = HTTPRequest(
+            url: vendor.apiBaseURL.appendingPathComponent("exports/"), headers: ["X-Avala-Api-Key": vendor.apiKey])
+        // A fault in the vendor's place goes first; the edit waits for the next answer.
+        let redirected = try await URLSessionTransport().send(request)
+        #expect(redirected.status == 302 && redirected.headers["Location"] == "file:///etc/passwd")
+        let listing = try await URLSessionTransport().send(request)
+        #expect(listing.status == 200)
+        #expect(try JSONValue(parsing: listing.body)["results"] == nil)
+        #expect(try JSONValue(parsing: try await URLSessionTransport().send(request).body)["results"] == [])
+        await simulation.stop()
+    }
+
     @Test(arguments: [
         (#"{"faults": [{"vendor": "avala", "fault": "meteorStrike"}]}"#, "known faults"),
+        (#"[{"vendor": "avala", "fault": "expiredSignedURL"}]"#, "applies to the storage origin only"),
+        (#"[{"vendor": "avala", "fault": "unauthorized", "origin": "storage"}]"#, "applies to the api origin only"),
+        (#"[{"vendor": "avala", "fault": "stalledBody", "milliseconds": -1}]"#, "negative"),
+        (#"[{"vendor": "avala", "fault": "slowBody", "bytes": 0}]"#, "zero count or bytes"),
         (#"{"faults": [{"vendor": "scale", "fault": "serverError"}]}"#, "vendor \"scale\""),
         (#"{"faults": [{"vendor": "avala", "fault": "serverError", "origin": "moon"}]}"#, "\"api\" or \"storage\""),
         ("not json", "not a JSON list of faults"),
     ])
     func badFaultsFileIsAUsageErrorSayingWhy(contents: String, says: String) async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eg-faults-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Data(contents.utf8).write(to: file)
         let captured = CapturedConsole()
-        let status = await Tool.run(["export-gateway", "simulate", "--faults", file.path], console: captured.console)
+        let status = try await withFaultsFile(contents) { path in
+            await Tool.run(["export-gateway", "simulate", "--faults", path], console: captured.console)
+        }
         #expect(status == .usage)
         #expect(captured.errors.contains(says), "stderr was: \(captured.errors)")
     }

@@ -356,6 +356,30 @@ struct LabelboxSimulatorTests {
         #expect(try await poll(named)["name"] == "nightly")
     }
 
+    @Test(arguments: ["../../etc/passwd", "clds_nope", "clpj000010000000000000000", ""])
+    func exportOfAnUnknownProjectOrDatasetIsResourceNotFoundNamingTheID(_ id: String) async throws {
+        let dataset = sim.seedDataset(named: "Known", itemCount: 2)
+        let project = try await error(Self.projectExport, Self.input(projectID: id))
+        let datasets = try await error(
+            Self.catalogExport, Self.input(filters: [Self.datasetFilter(dataset), Self.datasetFilter(id)]))
+        for (kind, answer) in [("project", project), ("dataset", datasets)] {
+            #expect(answer.status == 200)
+            #expect(answer.error["extensions"]?["code"] == "RESOURCE_NOT_FOUND", "\(kind)")
+            #expect(answer.error["message"] == .string("\(kind.capitalized) not found: no \(kind) has id \"\(id)\"."))
+        }
+        // No task was made: the key's user has created none.
+        let tasks = try await data(
+            "query GetUserCreatedTasksPyApi($param_0: ID!){user(where: {id: $param_0}){createdTasks(skip: 0 first: 100){id}}}",
+            ["param_0": .string(sim.userID)])
+        #expect(tasks["user"]?["createdTasks"] == [])
+    }
+
+    @Test func exportWithoutAProjectIDIsResourceNotFound() async throws {
+        let answer = try await error(Self.projectExport, Self.input())
+        #expect(answer.error["extensions"]?["code"] == "RESOURCE_NOT_FOUND")
+        #expect(answer.error["message"] == "Project not found: no id given.")
+    }
+
     @Test func taskReadReturnsEveryFieldAndAcceptsTheDuplicatedStatus() async throws {
         let project = sim.seedProject(named: "P", itemCount: 4)
         let task = try await exportProject(project)
@@ -686,11 +710,6 @@ struct LabelboxSimulatorTests {
         _ = sim.seedDataset(named: "A", itemCount: 3)
         let b = sim.seedDataset(named: "B", itemCount: 5)
         #expect(try await filtered(sim, b, [], dataset: true) == [0, 1, 2, 3, 4])
-        let unknown = try await data(
-            Self.catalogExport, Self.input(filters: [Self.datasetFilter("clds_nope")]), to: sim)
-        let task = try #require(unknown["exportDataRowsInCatalog"]?["taskId"]?.stringValue)
-        #expect(try await finish(task, on: sim)["status"] == "COMPLETE")
-        #expect(try await header(task, on: sim) == .null)
         let keys = [1, 4].compactMap { sim.globalKey($0, of: b) }
         #expect(try await filtered(sim, b, [Self.idFilter("global_key", keys)], dataset: true) == [1, 4])
     }
@@ -833,5 +852,36 @@ struct LabelboxSimulatorTests {
             #expect(injected.error["extensions"]?["exception"]?["status"] == 503)
         }
         #expect(try await post(Self.getUser).status == 200)
+    }
+
+    @Test func unauthorizedAndFieldErrorFaultsUseGraphQLErrors() async throws {
+        sim.injectFault(.unauthorized, count: 1)
+        let refused = try await error(Self.getUser)
+        #expect(refused.status == 401 && refused.error["extensions"]?["code"] == "AUTHENTICATION_ERROR")
+        let project = sim.seedProject(named: "P", itemCount: 1)
+        sim.injectFault(.fieldErrors, count: 1)
+        let invalid = try await error(Self.projectExport, Self.input(projectID: project))
+        #expect(invalid.status == 400 && invalid.error["extensions"]?["code"] == "MALFORMED_REQUEST")
+        let messages = try #require(invalid.error["errors"]?.arrayValue).compactMap { $0["errorMessage"]?.stringValue }
+        #expect(messages.count == 2 && messages[0].hasPrefix("filters.projectId:"))
+        // In the vendor's place: no task was made.
+        let tasks = try await data(
+            "query GetUserCreatedTasksPyApi($param_0: ID!){user(where: {id: $param_0}){createdTasks(skip: 0 first: 100){id}}}",
+            ["param_0": .string(sim.userID)])
+        #expect(tasks["user"]?["createdTasks"] == [])
+    }
+
+    @Test func missingListFieldAndUnknownStatusWordEditTheCreatedTasks() async throws {
+        let project = sim.seedProject(named: "P", itemCount: 1)
+        sim.injectFault(.missingListField, count: 1)
+        sim.injectFault(.unknownStatusWord("QUARANTINED"), count: 1)
+        // The mutation's answer has neither a task list nor a status: both faults wait.
+        let task = try await exportProject(project)
+        let read = try await post(
+            Self.getTask, ["param_0": .string(task), "param_1": .string(sim.userID)])
+        let user = try #require(try JSONValue(parsing: read.body)["data"]?["user"]?.objectValue)
+        #expect(read.status == 200 && user.isEmpty)
+        #expect(try await poll(task)["status"] == "QUARANTINED")
+        #expect(try await poll(task)["status"] == "COMPLETE")
     }
 }

@@ -697,4 +697,47 @@ struct PictographSimulatorTests {
             ])
         #expect(try decode(try await send(Self.exports + "/", to: simulator))["pagination"]?["total"] == 0)
     }
+
+    // MARK: Faults in Pictograph's shapes
+
+    @Test func unauthorizedAndFieldErrorFaultsUseTheEnvelope() async throws {
+        sim.injectFault(.unauthorized, count: 1)
+        let refused = try await send(Self.exports + "/")
+        #expect(refused.status == 401 && refused.headers["X-Request-Id"] != nil)
+        #expect(try decode(refused)["error"]?["code"] == "unauthorized")
+        #expect(try decode(refused)["detail"] == "Invalid API key.")
+        sim.injectFault(.fieldErrors, method: .post, count: 1)
+        let invalid = try await send(.post, Self.exports + "/", json: ["dataset_name": "any", "name": "x"])
+        #expect(invalid.status == 400 && invalid.headers["X-Request-Id"] != nil)
+        let envelope = try decode(invalid)
+        #expect(envelope["error"]?["code"] == "validation_error")
+        let errors = try #require(envelope["error"]?["details"]?["errors"]?.arrayValue)
+        #expect(errors.map { $0["loc"] } == [["body", "name"], ["body", "format"]])
+        #expect(errors.allSatisfy { $0["msg"]?.stringValue != nil && $0["type"]?.stringValue != nil })
+        #expect(envelope["detail"] == .array(errors))
+    }
+
+    @Test func missingListFieldDropsTheListingsDataOnly() async throws {
+        sim.seedDataset(named: "listed", itemCount: 1)
+        let id = try #require(try await create("listed", "one")["id"]?.stringValue)
+        sim.injectFault(.missingListField, count: 1)
+        // A read's `data` is one export, not a list: the fault waits for a listing.
+        #expect(try decode(try await send(Self.exports + "/\(id)"))["data"]?["id"] == .string(id))
+        let listing = try await send(Self.exports + "/")
+        #expect(listing.status == 200 && listing.headers["X-Request-Id"] != nil)
+        let page = try decode(listing)
+        #expect(page["data"] == nil && page["pagination"]?["total"] == 1)
+        #expect(try decode(try await send(Self.exports + "/"))["data"]?.arrayValue?.count == 1)
+    }
+
+    @Test func unknownStatusWordReplacesTheStatusOfReadsAndListings() async throws {
+        sim.seedDataset(named: "words", itemCount: 1)
+        let id = try #require(try await create("words", "w")["id"]?.stringValue)
+        sim.injectFault(.unknownStatusWord("quarantined"), count: 2)
+        // A download link reports no status: the fault waits.
+        #expect(try await send(Self.exports + "/\(id)/download").status == 409)
+        #expect(try decode(try await send(Self.exports + "/\(id)"))["data"]?["status"] == "quarantined")
+        #expect(try decode(try await send(Self.exports + "/"))["data"]?[0]?["status"] == "quarantined")
+        #expect(try decode(try await send(Self.exports + "/\(id)"))["data"]?["status"] == "completed")
+    }
 }

@@ -87,11 +87,31 @@ struct RawHTTPConnection: Sendable {
     }
 
     /// Reads one response; `nil` when the server closed the connection without one.
-    /// - Parameter toHead: whether it answers a HEAD (its `Content-Length` announces no bytes).
-    func readResponse(toHead: Bool = false) async throws -> Response? {
+    /// - Parameters:
+    ///   - toHead: whether it answers a HEAD (its `Content-Length` announces no bytes).
+    ///   - interim: whether a `100 Continue` counts as the response (else it is skipped).
+    func readResponse(toHead: Bool = false, interim: Bool = false) async throws -> Response? {
+        while true {
+            guard var response = try await readHead() else { return nil }
+            let hasBody = !toHead && response.status >= 200 && response.status != 204 && response.status != 304
+            let length = hasBody ? Int(response.header("Content-Length") ?? "0") ?? 0 : 0
+            while buffer.bytes.count < length {
+                guard try await fill() else { throw RawError("closed in the middle of a body") }
+            }
+            response.body = Array(buffer.bytes[0..<length])
+            buffer.bytes.removeFirst(length)
+            if response.status == 100 && !interim { continue }
+            return response
+        }
+    }
+
+    /// Reads one response head and leaves its body unread (for a body a test watches arrive);
+    /// `nil` when the server closed the connection first.
+    func readHead() async throws -> Response? {
         while true {
             if let end = buffer.find([13, 10, 13, 10]) {
                 let headText = String(decoding: buffer.bytes[0..<end], as: UTF8.self)
+                buffer.bytes.removeFirst(end + 4)
                 var lines = headText.components(separatedBy: "\r\n")
                 let statusLine = lines.removeFirst().split(separator: " ")
                 guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
@@ -103,22 +123,20 @@ struct RawHTTPConnection: Sendable {
                         String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                     )
                 }
-                var response = Response(status: status, headers: headers, body: [])
-                let hasBody = !toHead && status >= 200 && status != 204 && status != 304
-                let length = hasBody ? Int(response.header("Content-Length") ?? "0") ?? 0 : 0
-                while buffer.bytes.count < end + 4 + length {
-                    guard try await fill() else { throw RawError("closed in the middle of a body") }
-                }
-                response.body = Array(buffer.bytes[(end + 4)..<(end + 4 + length)])
-                buffer.bytes.removeFirst(end + 4 + length)
-                if status == 100 { continue }
-                return response
+                return Response(status: status, headers: headers, body: [])
             }
             guard try await fill() else {
                 if buffer.bytes.isEmpty { return nil }
                 throw RawError("closed in the middle of a head: \(String(decoding: buffer.bytes, as: UTF8.self))")
             }
         }
+    }
+
+    /// Everything the server sends until it closes the connection, after what was read.
+    func readToEnd() async throws -> [UInt8] {
+        while try await fill() {}
+        defer { buffer.bytes.removeAll() }
+        return buffer.bytes
     }
 
     /// Whether the server has closed the connection with nothing more sent.

@@ -12,8 +12,10 @@ struct HTTPConnection: Sendable {
     let socket: Socket
     let origin: URL
     let limits: LoopbackServerLimits
+    /// The body bytes every connection of the server holds together.
+    let budget: BodyBudget
     let queue: DispatchQueue
-    let handler: LoopbackHTTPServer.Handler
+    let handler: LoopbackHTTPServer.DeliveringHandler
 
     /// Hop-by-hop and framing fields: they describe this connection, not the request, and an
     /// in-process transport never carries them, so the handler does not see them either.
@@ -30,10 +32,6 @@ struct HTTPConnection: Sendable {
         defer { scratch.deallocate() }
 
         while true {
-            if start > 0 {
-                input.removeFirst(start)
-                start = 0
-            }
             // The request's clock starts with its first byte: before that the connection is
             // merely idle between requests, and only the keep-alive timeout applies.
             var deadline: ContinuousClock.Instant?
@@ -70,6 +68,14 @@ struct HTTPConnection: Sendable {
             } catch {
                 return await refuse(error.status, error.reason)
             }
+            // What this request's body holds of the budget, given back however the request ends.
+            var reserved = 0
+            defer { budget.release(reserved) }
+            if case .length(let length) = framing {
+                // Before a byte of the body is kept, and before `100 Continue` invites it.
+                guard budget.reserve(length) else { return await refuseOverBudget() }
+                reserved = length
+            }
             if framing != .none, head.expectsContinue, input.count == start {
                 guard await write(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
             }
@@ -79,22 +85,37 @@ struct HTTPConnection: Sendable {
             case .none:
                 body = nil
             case .length(let length):
-                while input.count - start < length {
+                // Straight into a body of its final size, the input never holding more than
+                // one read: the body's bytes are kept once, as the budget counts them.
+                var received = Data(capacity: length)
+                while true {
+                    let taken = min(length - received.count, input.count - start)
+                    received.append(contentsOf: input[start..<(start + taken)])
+                    start += taken
+                    if received.count == length { break }
+                    input.removeAll(keepingCapacity: true)
+                    start = 0
                     switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
                     case .more: continue
                     case .timedOut: return await refuse(408, "the request body did not arrive in time")
                     case .closed: return
                     }
                 }
-                body = Data(input[start..<(start + length)])
-                start += length
+                body = received
             case .chunked:
                 var decoder = ChunkedDecoder(maxBodyBytes: limits.maxBodyBytes, maxLineBytes: limits.maxHeaderBytes)
                 decoding: while true {
-                    switch decoder.decode(input, from: &start) {
+                    let progress = decoder.decode(input, from: &start)
+                    // Checked as the body grows, so it overshoots by at most one read.
+                    guard budget.reserve(decoder.body.count - reserved) else { return await refuseOverBudget() }
+                    reserved = decoder.body.count
+                    switch progress {
                     case .done:
                         break decoding
                     case .needMore:
+                        // Decoded bytes live in the decoder; the input keeps only what is not.
+                        input.removeFirst(start)
+                        start = 0
                         switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
                         case .more: continue
                         case .timedOut: return await refuse(408, "the request body did not arrive in time")
@@ -104,24 +125,70 @@ struct HTTPConnection: Sendable {
                     case .tooLarge: return await refuse(413, "body larger than \(limits.maxBodyBytes) bytes")
                     }
                 }
-                body = Data(decoder.body)
+                body = decoder.body
             }
+            // A fresh buffer for what follows: the old one keeps the capacity a large body
+            // gave it for as long as the connection lives, outside any budget.
+            input = Array(input[start...])
+            start = 0
 
             guard let request = makeRequest(head, body: body) else {
                 return await refuse(400, "the request target is not a path on this origin")
             }
-            let response: HTTPResponse
+            let answer: (response: HTTPResponse, delivery: ResponseDelivery)
             do {
-                response = try await handler(request)
+                answer = try await handler(request)
             } catch {
                 // The handler said "no answer" (a simulated dropped connection, a lost
                 // response): the client must see exactly that, a connection closed unanswered.
                 return
             }
             let keepAlive = head.wantsKeepAlive
-            let bytes = ResponseHead.serialize(
-                response, isHead: head.method == "HEAD", keepAlive: keepAlive, date: ResponseHead.httpDate())
-            guard await write(bytes), keepAlive else { return }
+            let (responseHead, responseBody) = ResponseHead.parts(
+                answer.response, isHead: head.method == "HEAD", keepAlive: keepAlive, date: ResponseHead.httpDate())
+            guard await deliver(responseHead, responseBody, answer.delivery), keepAlive else { return }
+        }
+    }
+
+    /// Writes an answer's head and body as `delivery` says; `false` when the connection must
+    /// end (the client went away, or the body was cut or stalled on purpose).
+    private func deliver(_ head: Data, _ body: Data, _ delivery: ResponseDelivery) async -> Bool {
+        switch delivery {
+        case .whole:
+            return await write(head + body)
+        case .truncated(let sent):
+            _ = await write(head + body.prefix(sent))
+            return false
+        case .stalled(let sent, let stall):
+            guard await write(head + body.prefix(sent)) else { return false }
+            await holdSilently(for: stall)
+            return false
+        case .trickled(let size, let interval):
+            guard await write(head) else { return false }
+            var offset = body.startIndex
+            while offset < body.endIndex {
+                // A stopping server shuts the socket down, so the next write fails: a pause
+                // delays stopping by one interval at most.
+                try? await Task.sleep(for: interval)
+                let end = min(offset + max(1, size), body.endIndex)
+                guard await write(body[offset..<end]) else { return false }
+                offset = end
+            }
+            return true
+        }
+    }
+
+    /// Sends nothing for `duration`, ending sooner when the client closes or the server stops
+    /// (either makes the socket readable at its end). What the client sends meanwhile is
+    /// dropped: the connection closes after the stall anyway.
+    private func holdSilently(for duration: Duration) async {
+        let deadline = ContinuousClock.now + duration
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
+        defer { scratch.deallocate() }
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero, await socket.waitUntilReady(timeout: remaining, queue: queue) else { return }
+            if socket.read(into: scratch) == .closed { return }
         }
     }
 
@@ -193,12 +260,21 @@ struct HTTPConnection: Sendable {
         return true
     }
 
+    /// Refuses a body the server cannot hold now: 503 with `Retry-After`, since the bodies of
+    /// other requests will soon be answered and given back.
+    private func refuseOverBudget() async {
+        await refuse(
+            503, "the server holds \(budget.limit) bytes of request bodies at most; try again shortly",
+            headers: ["Retry-After": "1"])
+    }
+
     /// Answers `status` and closes. The close lingers: the write side shuts first and what
     /// the client still sends (the rest of a refused body) is drained for a moment, because
     /// closing with unread bytes makes the kernel send a reset that can destroy the answer
-    /// before the client reads it.
-    private func refuse(_ status: Int, _ reason: String) async {
-        guard await write(ResponseHead.serverError(status, reason, date: ResponseHead.httpDate())) else { return }
+    /// before the client reads it. Drained bytes are dropped, never kept.
+    private func refuse(_ status: Int, _ reason: String, headers: HTTPHeaders = [:]) async {
+        let answer = ResponseHead.serverError(status, reason, headers: headers, date: ResponseHead.httpDate())
+        guard await write(answer) else { return }
         socket.shutdownWrite()
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
         defer { scratch.deallocate() }

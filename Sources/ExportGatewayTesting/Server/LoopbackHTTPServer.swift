@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// It speaks the HTTP/1.1 a client needs from a test server — keep-alive and pipelining,
 /// `Content-Length` and chunked request bodies, `Expect: 100-continue`, `HEAD` — and holds
-/// every client to ``LoopbackServerLimits`` (431, 413, 408, 400, never a crash). It runs on
+/// every client to ``LoopbackServerLimits`` (431, 413, 408, 400, 503, never a crash). It runs on
 /// non-blocking Glibc sockets whose readiness DispatchSources report, so no thread ever waits
 /// in a syscall and Swift's cooperative pool stays free for the handler.
 ///
@@ -26,6 +26,10 @@ import Synchronization
 public final class LoopbackHTTPServer: Sendable {
     /// Answers one request; throws to close the connection unanswered.
     public typealias Handler = @Sendable (HTTPRequest) async throws -> HTTPResponse
+    /// Answers one request and says how its body goes on the wire (whole, or cut, stalled
+    /// or trickled for a simulated body fault); throws to close the connection unanswered.
+    typealias DeliveringHandler =
+        @Sendable (HTTPRequest) async throws -> (response: HTTPResponse, delivery: ResponseDelivery)
 
     /// The port it listens on (the one the system chose, when created with port 0).
     public let port: Int
@@ -34,6 +38,8 @@ public final class LoopbackHTTPServer: Sendable {
     /// The bounds every connection is held to.
     public let limits: LoopbackServerLimits
 
+    /// The request-body bytes all connections hold together, within ``limits``.
+    let bodyBudget: BodyBudget
     private let listener: Socket
     private let queue: DispatchQueue
     private let state = Mutex(State())
@@ -53,6 +59,7 @@ public final class LoopbackHTTPServer: Sendable {
         self.port = listener.localPort
         origin = URL(string: "http://127.0.0.1:\(self.port)")!
         self.limits = limits
+        bodyBudget = BodyBudget(limit: limits.maxTotalBodyBytes)
         queue = DispatchQueue(label: "ExportGatewayTesting.LoopbackHTTPServer.\(self.port)")
     }
 
@@ -64,6 +71,12 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// Starts accepting connections and answering them with `handler`. Call once.
     public func start(handler: @escaping Handler) {
+        startDelivering(handler: { request in (try await handler(request), .whole) })
+    }
+
+    /// Starts accepting connections and answering them with `handler`, each body delivered
+    /// as it says. Call once (this or ``start(handler:)``).
+    func startDelivering(handler: @escaping DeliveringHandler) {
         state.withLock { state in
             precondition(state.acceptLoop == nil, "LoopbackHTTPServer.start(handler:) called twice")
             guard !state.stopping else { return }
@@ -96,7 +109,7 @@ public final class LoopbackHTTPServer: Sendable {
     /// How many client connections are open now.
     public var openConnectionCount: Int { state.withLock { $0.connections.count } }
 
-    private func acceptConnections(_ handler: @escaping Handler) async {
+    private func acceptConnections(_ handler: @escaping DeliveringHandler) async {
         // A discarding group: each connection is a child task, and leaving the group waits
         // for every one of them, which is what lets stop() return only when all are closed.
         await withDiscardingTaskGroup { group in
@@ -122,7 +135,8 @@ public final class LoopbackHTTPServer: Sendable {
                     return
                 }
                 let connection = HTTPConnection(
-                    socket: client, origin: origin, limits: limits, queue: queue, handler: handler)
+                    socket: client, origin: origin, limits: limits, budget: bodyBudget, queue: queue,
+                    handler: handler)
                 group.addTask {
                     await connection.serve()
                     self.state.withLock { state in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the body of a request is delimited, read from its head (RFC 9112 §6).
 enum BodyFraming: Equatable {
     /// No body.
@@ -65,7 +67,7 @@ struct ChunkedDecoder {
     }
 
     /// The decoded body so far.
-    private(set) var body: [UInt8] = []
+    private(set) var body = Data()
     private let maxBodyBytes: Int
     private let maxLineBytes: Int
     private var state = State.size

@@ -17,6 +17,16 @@ import Darwin
 enum ResponseHead {
     /// The bytes of `response`'s head and, unless `isHead`, its body.
     static func serialize(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, date: String) -> Data {
+        let (head, body) = parts(response, isHead: isHead, keepAlive: keepAlive, date: date)
+        return head + body
+    }
+
+    /// The bytes of `response`'s head, and the body bytes that follow it on the wire (none
+    /// for `HEAD` or a status without a body), apart: a body fault delivers only the body
+    /// differently.
+    static func parts(
+        _ response: HTTPResponse, isHead: Bool, keepAlive: Bool, date: String
+    ) -> (head: Data, body: Data) {
         var text = "HTTP/1.1 \(response.status) \(reasonPhrase(response.status))\r\n"
         let framing: Set<String> = ["content-length", "connection", "transfer-encoding", "keep-alive"]
         for field in response.headers where !framing.contains(field.name.lowercased()) {
@@ -33,17 +43,15 @@ enum ResponseHead {
             text += "Content-Length: \(length)\r\n"
         }
         text += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
-        var bytes = Data(text.utf8)
-        if !isHead && !bodyless { bytes.append(response.body) }
-        return bytes
+        return (Data(text.utf8), isHead || bodyless ? Data() : response.body)
     }
 
-    /// A short plain-text error the server itself sends (400, 408, 413, 431...), always
-    /// followed by closing the connection.
-    static func serverError(_ status: Int, _ reason: String, date: String) -> Data {
-        serialize(
-            .text(status, "\(status) \(reasonPhrase(status)): \(reason)\n"), isHead: false, keepAlive: false, date: date
-        )
+    /// A short plain-text error the server itself sends (400, 408, 413, 431, 503...) with any
+    /// extra `headers` (a `Retry-After`), always followed by closing the connection.
+    static func serverError(_ status: Int, _ reason: String, headers: HTTPHeaders = [:], date: String) -> Data {
+        var response = HTTPResponse.text(status, "\(status) \(reasonPhrase(status)): \(reason)\n")
+        for field in headers { response.headers[field.name] = field.value }
+        return serialize(response, isHead: false, keepAlive: false, date: date)
     }
 
     /// A header value with CR and LF replaced: a handler's text must never split the head.

@@ -11,9 +11,10 @@ import Foundation
 ///
 /// The server binds both ports first, then builds the simulator with those origins, so the
 /// simulator signs storage URLs that point back at the storage listener. Each request's URL
-/// is the listener's origin plus the request target exactly as sent; injected faults that
-/// throw (``SimulatedFault/dropConnection``, ``SimulatedFault/loseResponse``) close the
-/// connection without an answer.
+/// is the listener's origin plus the request target exactly as sent. Injected faults go on
+/// the wire as they are: ``SimulatedFault/dropConnection`` and ``SimulatedFault/loseResponse``
+/// close the connection without an answer, and the body faults cut, stall or trickle the body
+/// itself (where the in-process transport can only throw or return it whole).
 ///
 /// ```swift
 /// let server = try SimulatorServer.start { apiOrigin, storageOrigin in
@@ -66,8 +67,8 @@ public final class SimulatorServer<Simulator: VendorSimulator>: Sendable {
                     + "it was given: build it with apiBaseURL and storageBaseURL from those origins.")
         }
         let transport = simulator.transport
-        api.start { request in try await transport.send(request) }
-        storage.start { request in try await transport.send(request) }
+        api.startDelivering(handler: { request in try transport.answer(request) })
+        storage.startDelivering(handler: { request in try transport.answer(request) })
         return SimulatorServer(simulator: simulator, api: api, storage: storage)
     }
 

@@ -54,7 +54,7 @@ public final class AvalaSimulator: VendorSimulator {
         self.pollsToComplete = max(1, pollsToComplete)
         host = SimulatorHost(
             apiBaseURL: apiBaseURL, storageBaseURL: storageBaseURL, secrets: [apiKey, restrictedAPIKey],
-            apiFaultResponse: AvalaSimulator.faultResponse)
+            faultShapes: Self.faultShapes(apiPath: apiBaseURL.path))
     }
 
     public var transport: SimulatorTransport {
@@ -150,13 +150,5 @@ public final class AvalaSimulator: VendorSimulator {
         let lowered = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         let collapsed = String(lowered).split(separator: "-").joined(separator: "-")
         return collapsed.isEmpty ? "dataset" : String(collapsed.prefix(100))
-    }
-
-    /// Avala's error bodies for injected faults (DRF wording); `now` is the real clock.
-    static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        guard let retry = fault.retryAfter(now: now) else { return .json(500, ["detail": "A server error occurred."]) }
-        return .json(
-            429, ["detail": .string("Request was throttled. Expected available in \(retry.seconds) seconds.")],
-            headers: ["Retry-After": retry.header])
     }
 }

@@ -313,15 +313,21 @@ extension LabelboxSimulator {
         let name: String
         let scope: Int?
         if isProject {
-            guard let projectID = input["filters"]?["projectId"]?.stringValue,
-                let project = source(projectID), project.kind == .project
-            else { throw GraphQLError(code: "RESOURCE_NOT_FOUND", message: "Project not found.") }
+            let projectID = input["filters"]?["projectId"]
+            guard let project = projectID?.stringValue.flatMap(source), project.kind == .project else {
+                throw Self.notFound("Project", projectID)
+            }
             sources = [project]
             name = input["taskName"]?.stringValue ?? "Export v2: project - \(project.name)"
             scope = project.number
         } else {
             let datasetIDs = filters.filter { $0["type"] == "dataset" }.flatMap { $0["ids"]?.arrayValue ?? [] }
             let all = state.withLock { $0.sources.filter { $0.kind == .dataset } }
+            // An unknown dataset is an error, as an unknown project is: only the row filters
+            // (data row ids, global keys, batches) select nothing quietly.
+            if let unknown = datasetIDs.first(where: { id in !all.contains { .string($0.id) == id } }) {
+                throw Self.notFound("Dataset", unknown)
+            }
             sources = datasetIDs.isEmpty ? all : all.filter { datasetIDs.contains(.string($0.id)) }
             let named = datasetIDs.count == 1 ? sources.first : nil
             name =
@@ -347,6 +353,17 @@ extension LabelboxSimulator {
             )
         }
         return try project(["taskId": .string(task.id), "isStreamable": true], field.selections, type: "ExportTask")
+    }
+
+    /// `RESOURCE_NOT_FOUND` naming the id an export asked for (`kind` is `Project` or
+    /// `Dataset`), or saying that none was given.
+    private static func notFound(_ kind: String, _ id: JSONValue?) -> GraphQLError {
+        guard let id else {
+            return GraphQLError(code: "RESOURCE_NOT_FOUND", message: "\(kind) not found: no id given.")
+        }
+        let text = id.stringValue ?? String(decoding: id.serialized(), as: UTF8.self)
+        return GraphQLError(
+            code: "RESOURCE_NOT_FOUND", message: "\(kind) not found: no \(kind.lowercased()) has id \"\(text)\".")
     }
 
     /// The `include*` params (absent or non-Boolean means `false`).

@@ -118,7 +118,7 @@ public final class LabelboxSimulator: VendorSimulator {
         self.users = Dictionary(uniqueKeysWithValues: users.map { ($0.key, $0) })
         host = SimulatorHost(
             apiBaseURL: apiBaseURL, storageBaseURL: storageBaseURL, secrets: users.map(\.key),
-            apiFaultResponse: { fault, now in LabelboxSimulator.faultResponse(fault, now: now) })
+            faultShapes: Self.faultShapes)
     }
 
     /// The in-process transport: GraphQL to the simulator's operations, chunk files to its
@@ -216,18 +216,6 @@ public final class LabelboxSimulator: VendorSimulator {
         var tasks: [TaskRecord] = []
         var scripts: [ExportScript] = []
         var errorCounts: [Int] = []
-    }
-
-    /// Labelbox's shapes for injected faults: the SDK recognizes a rate limit only by a
-    /// top-level `message` starting "You have exceeded"; a 500 carries a GraphQL error.
-    static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        guard let retry = fault.retryAfter(now: now) else {
-            return GraphQLError(code: "INTERNAL_SERVER_ERROR", message: "Internal server error").response(status: 500)
-        }
-        var response = HTTPResponse.json(
-            429, ["message": "You have exceeded the rate limit of 5000 requests per minute."])
-        response.headers["Retry-After"] = retry.header
-        return response
     }
 }
 

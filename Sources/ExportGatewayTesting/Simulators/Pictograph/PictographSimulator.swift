@@ -90,11 +90,7 @@ public final class PictographSimulator: VendorSimulator {
         self.requestIDs = requestIDs
         host = SimulatorHost(
             apiBaseURL: apiBaseURL, storageBaseURL: storageBaseURL, secrets: callers.map(\.key),
-            apiFaultResponse: { fault, now in
-                var response = PictographSimulator.faultResponse(fault, now: now)
-                response.headers["X-Request-Id"] = requestIDs.next()
-                return response
-            })
+            faultShapes: Self.faultShapes(requestIDs: requestIDs))
     }
 
     public var transport: SimulatorTransport {
@@ -208,19 +204,6 @@ public final class PictographSimulator: VendorSimulator {
         SimulatedID.uuid(namespace: Namespace.organization, index: organization == .a ? 1 : 2)
     }
 
-    /// Pictograph's error envelope for injected faults; `now` is the real clock, against
-    /// which an HTTP-date `Retry-After` is read.
-    static func faultResponse(_ fault: SimulatedFault, now: Date) -> HTTPResponse {
-        guard let retry = fault.retryAfter(now: now) else {
-            return error(500, "internal_error", "Internal server error")
-        }
-        var response = error(
-            429, "rate_limited", "Rate limit exceeded. Retry after \(retry.seconds) seconds.",
-            details: ["retry_after": .int(Int64(retry.seconds))])
-        response.headers["Retry-After"] = retry.header
-        return response
-    }
-
     /// `{"error": {"code", "message", "details"}, "detail": message}` with JSON content type.
     static func error(
         _ status: Int, _ code: String, _ message: String, details: [String: JSONValue] = [:]
@@ -233,10 +216,11 @@ public final class PictographSimulator: VendorSimulator {
             ])
     }
 
-    /// A FastAPI validation failure: 422, `details.errors` and `detail` both the field list.
-    static func validation(_ errors: [JSONValue]) -> HTTPResponse {
+    /// A FastAPI validation failure: 422 (or `status`), `details.errors` and `detail` both
+    /// the field list.
+    static func validation(_ errors: [JSONValue], status: Int = 422) -> HTTPResponse {
         .json(
-            422,
+            status,
             [
                 "error": [
                     "code": "validation_error", "message": "Request validation failed",

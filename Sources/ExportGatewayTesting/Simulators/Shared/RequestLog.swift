@@ -14,13 +14,18 @@ public final class RequestLog: Sendable {
         /// The headers, with every known key's value replaced by `[redacted]`.
         public var headers: HTTPHeaders
         /// The body as sent (empty when none), with every known key replaced by `[redacted]`:
-        /// what a GraphQL vendor's operation is named in.
+        /// what a GraphQL vendor's operation is named in. Of a body over
+        /// ``RequestLog/maxKeptBodyBytes`` only the start is kept: the log lives as long as
+        /// the simulator, and a simulator serving large uploads must not keep them all.
         public var body: Data
         /// Whether any header, the URL or the body carried one of the simulator's API keys.
         public var carriedCredential: Bool
         /// The status the simulator answered, or `nil` when it dropped the connection.
         public var status: Int?
     }
+
+    /// The most bytes of one request's body an entry keeps.
+    public static let maxKeptBodyBytes = 64 * 1024
 
     private let entries = Mutex<[Entry]>([])
     private let secrets: [String]
@@ -42,16 +47,21 @@ public final class RequestLog: Sendable {
     public func removeAll() { entries.withLock { $0.removeAll() } }
 
     func record(_ request: HTTPRequest, status: Int?) {
-        let bodyText = request.body.flatMap { String(data: $0, encoding: .utf8) }
+        let sent = request.body ?? Data()
         let carried = secrets.contains { secret in
             request.url.absoluteString.contains(secret) || request.headers.contains { $0.value.contains(secret) }
-                || bodyText?.contains(secret) == true
+                || sent.range(of: Data(secret.utf8)) != nil
         }
         let body: Data
-        if let bodyText, secrets.contains(where: bodyText.contains) {
-            body = Data(Redaction.redact(bodyText, secrets: secrets).utf8)
+        if sent.count > Self.maxKeptBodyBytes {
+            // Redacted before the last characters go, so no part of a key cut at the end stays.
+            let start = Redaction.redact(
+                String(decoding: sent.prefix(Self.maxKeptBodyBytes), as: UTF8.self), secrets: secrets)
+            body = Data(start.dropLast(secrets.map(\.count).max() ?? 0).utf8)
+        } else if let text = String(data: sent, encoding: .utf8), secrets.contains(where: text.contains) {
+            body = Data(Redaction.redact(text, secrets: secrets).utf8)
         } else {
-            body = request.body ?? Data()
+            body = sent
         }
         var headers = HTTPHeaders()
         for field in request.headers {

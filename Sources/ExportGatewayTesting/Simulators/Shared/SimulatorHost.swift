@@ -12,22 +12,20 @@ public final class SimulatorHost: Sendable {
     public let log: RequestLog
     /// The storage origin that serves result files.
     public let storage: StorageOrigin
+    /// How the vendor words its faults: its error bodies and the fields faults edit.
+    let faultShapes: VendorFaultShapes
     let faults = RequestSchedule<SimulatedFault>()
     let answers = RequestSchedule<HTTPResponse>()
-    private let apiFaultResponse: @Sendable (SimulatedFault, Date) -> HTTPResponse
 
     /// Creates the machinery. `secrets` are the simulator's API keys (redacted in the log,
-    /// refused by storage); `apiFaultResponse` renders a fault in the vendor's error shape.
-    public init(
-        apiBaseURL: URL, storageBaseURL: URL, secrets: [String],
-        apiFaultResponse: @escaping @Sendable (SimulatedFault, Date) -> HTTPResponse
-    ) {
+    /// refused by storage); `faultShapes` words faults in the vendor's own shapes.
+    public init(apiBaseURL: URL, storageBaseURL: URL, secrets: [String], faultShapes: VendorFaultShapes) {
         self.apiBaseURL = apiBaseURL
         let time = SimulatedTime()
         self.time = time
         log = RequestLog(secrets: secrets)
         storage = StorageOrigin(baseURL: storageBaseURL, time: time, credentials: secrets)
-        self.apiFaultResponse = apiFaultResponse
+        self.faultShapes = faultShapes
     }
 
     /// A transport that sends API requests to `routes` and storage requests to ``storage``.
@@ -35,11 +33,14 @@ public final class SimulatorHost: Sendable {
         SimulatorTransport(host: self, api: routes)
     }
 
-    /// Schedules `fault` for `count` matching requests, after letting `passes` through.
+    /// Schedules `fault` for `count` matching requests, after letting `passes` through (a
+    /// fault on the vendor's answer counts only answers it can alter).
+    /// - Precondition: `fault` applies to `origin` (see ``SimulatedFault/origins``).
     public func injectFault(
         _ fault: SimulatedFault, on origin: SimulatedOrigin, method: HTTPMethod?, pathPrefix: String?, count: Int,
         after passes: Int = 0
     ) {
+        precondition(fault.origins.contains(origin), "\(fault) cannot be injected on the \(origin) origin")
         faults.add(fault, origin: origin, method: method, pathPrefix: pathPrefix, count: count, after: passes)
     }
 
@@ -54,24 +55,6 @@ public final class SimulatorHost: Sendable {
         _ response: HTTPResponse, method: HTTPMethod?, pathPrefix: String?, count: Int = 1, after passes: Int = 0
     ) {
         answers.add(response, origin: .api, method: method, pathPrefix: pathPrefix, count: count, after: passes)
-    }
-
-    /// The response standing for `fault`, or `nil` when the fault is a dropped connection.
-    func response(for fault: SimulatedFault, origin: SimulatedOrigin) -> HTTPResponse? {
-        switch (fault, origin) {
-        case (.dropConnection, _), (.loseResponse, _): return nil
-        case (.badGateway, _):
-            return .text(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", contentType: "text/html")
-        case (.serviceUnavailable, _):
-            return .text(503, "Service Temporarily Unavailable")
-        case (_, .api): return apiFaultResponse(fault, Date())
-        case (.rateLimited, .storage), (.rateLimitedUntilDate, .storage):
-            var response = StorageOrigin.error(503, "SlowDown", "Please reduce your request rate.")
-            response.headers["Retry-After"] = fault.retryAfter(now: Date())?.header
-            return response
-        case (.serverError, .storage):
-            return StorageOrigin.error(500, "InternalError", "We encountered an internal error. Please try again.")
-        }
     }
 
     /// `date` as an IMF-fixdate (`Wed, 15 Jan 2025 09:30:07 GMT`), as `Retry-After` carries it.

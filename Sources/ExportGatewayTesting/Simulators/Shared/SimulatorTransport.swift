@@ -5,12 +5,52 @@ import Foundation
 /// waiting. Hand it to ``Gateway`` in place of `URLSessionTransport`.
 ///
 /// It routes by origin (the vendor's API host or its storage host), fires injected faults,
-/// and records every request in the simulator's ``RequestLog``.
+/// and records every request in the simulator's ``RequestLog``. An answer whose body a fault
+/// cuts or stalls on the wire throws what URLSession throws for it, and a fault that makes a
+/// body take time moves the simulator's clock instead of waiting (see ``SimulatedFault``).
 public struct SimulatorTransport: HTTPTransport {
     let host: SimulatorHost
     let api: @Sendable (SimulatedRequest) -> HTTPResponse
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let (response, delivery) = try answer(request)
+        // Nothing waits in-process: the simulator's clock takes the time the wire would.
+        host.time.advance(by: delivery.duration(bodyBytes: response.body.count).timeInterval)
+        switch delivery {
+        case .whole, .trickled: return response
+        case .truncated(let sent): throw Self.truncation(remaining: response.body.count - sent)
+        case .stalled: throw URLError(.timedOut)
+        }
+    }
+
+    /// What URLSession reports for a body that ends before its `Content-Length`: on Linux,
+    /// FoundationNetworking passes libcurl's words on under `NSURLErrorUnknown`; on Darwin, a
+    /// lost connection.
+    static func truncation(remaining: Int) -> URLError {
+        #if canImport(FoundationNetworking)
+        URLError(
+            .unknown, userInfo: [NSLocalizedDescriptionKey: "transfer closed with \(remaining) bytes remaining to read"]
+        )
+        #else
+        URLError(.networkConnectionLost)
+        #endif
+    }
+
+    /// What URLSession reports for a connection closed with no answer at all: on Linux,
+    /// libcurl's "Empty reply from server" as a bad server response; on Darwin, a lost
+    /// connection.
+    static var noAnswer: URLError {
+        #if canImport(FoundationNetworking)
+        URLError(.badServerResponse, userInfo: [NSLocalizedDescriptionKey: "Empty reply from server"])
+        #else
+        URLError(.networkConnectionLost)
+        #endif
+    }
+
+    /// The answer to `request` and how its body goes on the wire: what ``send(_:)`` makes of
+    /// it in-process, and what ``SimulatorServer`` writes to the socket. Throws when no answer
+    /// is given at all (an unknown host, a dropped connection, a lost answer).
+    func answer(_ request: HTTPRequest) throws -> (response: HTTPResponse, delivery: ResponseDelivery) {
         try Task.checkCancellation()
         let origin: SimulatedOrigin
         if Self.sameOrigin(request.url, host.apiBaseURL) {
@@ -23,31 +63,36 @@ public struct SimulatorTransport: HTTPTransport {
         }
         if let injected = host.answers.take(for: request, origin: origin) {
             host.log.record(request, status: injected.status)
-            return injected
+            return (injected, .whole)
         }
-        let response: HTTPResponse
-        let fault = host.faults.take(for: request, origin: origin)
-        if fault == .loseResponse {
-            let handled = route(request, origin: origin)
-            host.log.record(request, status: handled.status)
-            throw URLError(.networkConnectionLost)
-        }
-        if let fault {
-            guard let faulted = host.response(for: fault, origin: origin) else {
-                host.log.record(request, status: nil)
-                throw URLError(.networkConnectionLost)
-            }
-            response = faulted
-        } else {
-            response = route(request, origin: origin)
-        }
-        host.log.record(request, status: response.status)
-        return response
-    }
-
-    private func route(_ request: HTTPRequest, origin: SimulatedOrigin) -> HTTPResponse {
         let simulated = SimulatedRequest(request)
-        return origin == .api ? api(simulated) : host.storage.handle(simulated)
+        func action(_ fault: SimulatedFault) -> SimulatedFault.Action {
+            fault.action(on: host, request: simulated, origin: origin)
+        }
+        let replacement = host.faults.take(for: request, origin: origin) { fault -> (() -> HTTPResponse?)? in
+            if case .replace(let answer) = action(fault) { answer } else { nil }
+        }
+        if let replacement {
+            guard let response = replacement() else {
+                host.log.record(request, status: nil)
+                throw Self.noAnswer
+            }
+            host.log.record(request, status: response.status)
+            return (response, .whole)
+        }
+        let handled = origin == .api ? api(simulated) : host.storage.handle(simulated)
+        let alteration = host.faults.take(for: request, origin: origin) { fault -> SimulatedFault.Alteration? in
+            if case .alter(let alter) = action(fault) { alter(handled) } else { nil }
+        }
+        host.log.record(request, status: handled.status)
+        switch alteration {
+        case nil:
+            return (handled, .whole)
+        case .lost:
+            throw Self.noAnswer
+        case .delivered(let response, let delivery):
+            return (response, delivery)
+        }
     }
 
     static func sameOrigin(_ a: URL, _ b: URL) -> Bool {

@@ -47,7 +47,9 @@ extension VendorSimulator {
 
     /// Schedules `fault` for `count` requests to `origin` that match `method` and
     /// `pathPrefix` (`nil` matches any), after letting the first `passes` matches through
-    /// (so a download can fail half-way).
+    /// (so a download can fail half-way). A fault on the vendor's answer counts only answers
+    /// it can alter (see ``SimulatedFault``); ``SimulatedFault/catalog`` lists every fault.
+    /// - Precondition: `fault` applies to `origin` (see ``SimulatedFault/origins``).
     public func injectFault(
         _ fault: SimulatedFault, on origin: SimulatedOrigin = .api, method: HTTPMethod? = nil,
         pathPrefix: String? = nil, count: Int = 1, after passes: Int = 0

@@ -8,27 +8,41 @@ import Foundation
 /// {"faults": [
 ///   {"vendor": "avala", "fault": "rateLimited", "retryAfter": 7, "origin": "api", "method": "GET",
 ///    "pathPrefix": "/api/v1/exports/", "count": 2, "after": 1},
-///   {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage", "count": 1}
+///   {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage", "count": 1},
+///   {"vendor": "labelbox", "fault": "stalledBody", "milliseconds": 90000, "origin": "storage"}
 /// ]}
 /// ```
-/// A bare array of entries is accepted too. Only `vendor` and `fault` are required.
+/// A bare array of entries is accepted too. Only `vendor` and `fault` are required. `fault`
+/// is a name from ``SimulatedFault/catalog``; these optional values replace the catalog's:
+/// `retryAfter` (seconds, for the rate limits), `milliseconds` (how long `stalledBody`
+/// stalls, or the pause between `slowBody`'s pieces), `bytes` (`slowBody`'s piece size) and
+/// `word` (what `unknownStatusWord` reports).
 struct FaultPlan: Sendable {
     /// One rule: which simulator, which fault, on which requests.
     struct Entry: Sendable, Decodable {
         var vendor: String
         var fault: String
         var retryAfter: Int?
+        var milliseconds: Int?
+        var bytes: Int?
+        var word: String?
         var origin: String?
         var method: String?
         var pathPrefix: String?
         var count: Int?
         var after: Int?
+
+        /// The fault it names, with its values; `nil` for a name the catalog lacks.
+        var simulatedFault: SimulatedFault? {
+            SimulatedFault.named(fault)?.with(
+                SimulatedFault.Parameters(retryAfter: retryAfter, milliseconds: milliseconds, bytes: bytes, word: word))
+        }
+
+        var simulatedOrigin: SimulatedOrigin { origin == "storage" ? .storage : .api }
     }
 
     /// The fault names the file may use, as help lists them.
-    static let faultNames = [
-        "rateLimited", "serverError", "badGateway", "serviceUnavailable", "dropConnection", "loseResponse",
-    ]
+    static let faultNames = SimulatedFault.catalog.map(\.name)
 
     /// The rules, in file order.
     var entries: [Entry]
@@ -59,7 +73,7 @@ struct FaultPlan: Sendable {
                     "names vendor \"\(entry.vendor)\" in \(what); simulated here: \(vendors.map(\.rawValue).joined(separator: ", "))."
                 )
             }
-            guard Self.faultNames.contains(entry.fault) else {
+            guard let fault = entry.simulatedFault else {
                 throw refuse(
                     "names fault \"\(entry.fault)\" in \(what); known faults: \(Self.faultNames.joined(separator: ", "))."
                 )
@@ -67,8 +81,17 @@ struct FaultPlan: Sendable {
             guard entry.origin == nil || entry.origin == "api" || entry.origin == "storage" else {
                 throw refuse("has origin \"\(entry.origin ?? "")\" in \(what); use \"api\" or \"storage\".")
             }
-            guard (entry.count ?? 1) > 0, (entry.after ?? 0) >= 0, (entry.retryAfter ?? 1) >= 0 else {
-                throw refuse("has a negative or zero count, or a negative after or retryAfter, in \(what).")
+            guard fault.origins.contains(entry.simulatedOrigin) else {
+                throw refuse(
+                    "puts fault \"\(entry.fault)\" on the \(entry.origin ?? "api") origin in \(what); it applies to the "
+                        + "\(fault.origins.contains(.api) ? "api" : "storage") origin only.")
+            }
+            guard (entry.count ?? 1) > 0, (entry.after ?? 0) >= 0, (entry.retryAfter ?? 1) >= 0,
+                (entry.milliseconds ?? 1) >= 0, (entry.bytes ?? 1) > 0
+            else {
+                throw refuse(
+                    "has a negative or zero count or bytes, or a negative after, retryAfter or milliseconds, in \(what)."
+                )
             }
         }
     }
@@ -76,18 +99,9 @@ struct FaultPlan: Sendable {
     /// Injects every rule meant for `vendor` into `simulator`.
     func inject(into simulator: any VendorSimulator, vendor: SimulatedVendor) {
         for entry in entries where entry.vendor == vendor.rawValue {
-            let fault: SimulatedFault
-            switch entry.fault {
-            case "rateLimited": fault = .rateLimited(retryAfterSeconds: entry.retryAfter ?? 1)
-            case "serverError": fault = .serverError
-            case "badGateway": fault = .badGateway
-            case "serviceUnavailable": fault = .serviceUnavailable
-            case "dropConnection": fault = .dropConnection
-            default: fault = .loseResponse
-            }
+            guard let fault = entry.simulatedFault else { continue }
             simulator.injectFault(
-                fault, on: entry.origin == "storage" ? .storage : .api,
-                method: entry.method.map(HTTPMethod.init(rawValue:)),
+                fault, on: entry.simulatedOrigin, method: entry.method.map(HTTPMethod.init(rawValue:)),
                 pathPrefix: entry.pathPrefix, count: entry.count ?? 1, after: entry.after ?? 0)
         }
     }
