@@ -347,7 +347,7 @@ extension AvalaProviderTests {
             arguments: [
                 (SimulatedFault.serverError, GatewayError.Kind.server, 500 as Int?, "A server error occurred."),
                 (.badGateway, .server, 502, "HTTP 502"),
-                (.dropConnection, .transport, nil, "connection to api.avala.sim dropped"),
+                (.dropConnection, .transport, nil, "connection to api.avala.sim closed without an answer"),
             ])
         func serverFault(fault: SimulatedFault, kind: GatewayError.Kind, status: Int?, text: String) async throws {
             let avala = Avala()

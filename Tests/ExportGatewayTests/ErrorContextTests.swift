@@ -168,3 +168,21 @@ import Testing
         #expect((error.fieldErrors["name"]?.first?.count ?? .max) < GatewayError.maxVendorTextLength + 10)
     }
 }
+
+/// A storage host that keeps refusing a signed link is reported as the link's problem, not a
+/// key's: no key is ever sent to storage.
+@Suite struct StorageRefusalTests {
+    @Test func aSignedLinkRefusedEvenWhenFreshSaysItExpiredOrWasRevoked() async throws {
+        let avala = SimulatedAvala()
+        let ready = try await avala.gateway().wait(for: avala.export(.completes(afterPolls: 0)), timeout: .seconds(60))
+        avala.simulator.injectFault(.expiredSignedURL, on: .storage, count: 10)
+        do {
+            _ = try await avala.gateway().download(ready, to: SimulatedAvala.temporaryFile())
+            Issue.record("a refused link gave a file")
+        } catch let error as GatewayError {
+            #expect(error.kind == .permissionDenied && error.httpStatus == 403)
+            #expect(error.message.contains("expired or was revoked"), "\(error)")
+            #expect(!error.message.contains("key"), "no key was involved: \(error)")
+        }
+    }
+}

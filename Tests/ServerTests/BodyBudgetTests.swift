@@ -11,8 +11,8 @@ import Testing
 struct BodyBudgetTests {
     /// 1,000 bytes a body, 1,500 for all bodies at once: two large bodies cannot be held together.
     static let limits = LoopbackServerLimits(
-        maxHeaderBytes: 1024, maxBodyBytes: 1000, maxTotalBodyBytes: 1500, idleTimeout: .seconds(10),
-        keepAliveTimeout: .seconds(10), requestTimeout: .seconds(20))
+        maxHeaderBytes: 1024, maxBodyBytes: 1000, maxTotalBodyBytes: 1500, idleTimeout: .seconds(120),
+        keepAliveTimeout: .seconds(120), requestTimeout: .seconds(240))
 
     static func post(_ path: String, length: Int, expectContinue: Bool = false) -> String {
         "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n"

@@ -154,6 +154,8 @@ struct HTTPClient: Sendable {
                 "Could not connect to \(host) (URLError \(urlError.code.rawValue)). Check the base URL and the network."
             case .networkConnectionLost:
                 "The connection to \(host) dropped before the answer was complete. Try again."
+            case .badServerResponse:
+                "The connection to \(host) closed without an answer (an empty reply). Try again."
             case .unsupportedURL, .badURL:
                 "The URL for \(host) cannot be requested (URLError \(urlError.code.rawValue)). Check the base URL's form."
             default:
