@@ -20,6 +20,10 @@ import FoundationNetworking
 /// - No byte for ``idleTimeout`` seconds fails the request (`URLError.timedOut`).
 /// - With a ``LowSpeedLimit`` (off by default, like curl's `--speed-limit`/`--speed-time`), a
 ///   body that keeps trickling in below the limit fails too, instead of never ending.
+///
+/// On Linux, an `http` URL whose host is an IPv6 literal (`http://[::1]:8080/`), which
+/// FoundationNetworking cannot request, goes over a plain socket instead (one request per
+/// connection, the answer read whole).
 public final class URLSessionTransport: HTTPTransport {
     /// A shared transport with default settings.
     public static let shared = URLSessionTransport()
@@ -63,7 +67,12 @@ public final class URLSessionTransport: HTTPTransport {
     deinit { session.finishTasksAndInvalidate() }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        var urlRequest = URLRequest(url: try Self.reachable(request.url))
+        #if canImport(FoundationNetworking) && canImport(Glibc)
+        if IPv6LiteralHTTP.handles(request.url) {
+            return try await IPv6LiteralHTTP.send(request, idleTimeout: idleTimeout)
+        }
+        #endif
+        var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method.rawValue
         urlRequest.httpBody = request.body
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
@@ -83,24 +92,6 @@ public final class URLSessionTransport: HTTPTransport {
             headers.add(name: name, value: value)
         }
         return HTTPResponse(status: http.statusCode, headers: headers, body: data)
-    }
-
-    /// `url`, when URLSession can request it. FoundationNetworking (swift-corelibs-foundation
-    /// before its fix for issue 5496) fails every IPv6 literal host as a bad URL, because its
-    /// host check compares `[::1]` with libcurl's `::1`; that is refused up front, once, with
-    /// what to do, instead of failing the same way on every attempt.
-    static func reachable(_ url: URL) throws -> URL {
-        #if canImport(FoundationNetworking)
-        if let host = url.host, host.contains(":") {
-            throw GatewayError(
-                .configuration,
-                message:
-                    "URLSession on Linux cannot request an IPv6 address such as \(host) (a FoundationNetworking bug, "
-                    + "fixed in newer toolchains). Use an IPv4 address (127.0.0.1 for loopback) or a host name instead."
-            )
-        }
-        #endif
-        return url
     }
 
     private static func configuration(idleTimeout: TimeInterval) -> URLSessionConfiguration {
