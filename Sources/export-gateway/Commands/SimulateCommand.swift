@@ -13,12 +13,15 @@ extension Commands {
             it (or with 0) any free ports are used.
 
             --faults FILE injects faults from a JSON file: {"faults": [ENTRY, ...]} or a bare list. \
-            Each ENTRY has "vendor" (\(SimulatedVendor.allCases.map(\.rawValue).joined(separator: " or "))) and "fault" \
-            (\(FaultPlan.faultNames.joined(separator: ", "))), and optionally "retryAfter" (seconds, for rateLimited), \
-            "origin" ("api", the default, or "storage"), "method" ("GET"...), "pathPrefix", "count" \
-            (default 1) and "after" (matching requests let through first, default 0). For example:
+            Each ENTRY has "vendor" (\(SimulatedVendor.allCases.map(\.rawValue).joined(separator: " or "))) \
+            and "fault", any name of SimulatedFault.catalog (\(FaultPlan.faultNames.joined(separator: ", "))), \
+            and optionally "origin" ("api", the default, or "storage"; some faults apply to one origin only), \
+            "method" ("GET"...), "pathPrefix", "count" (default 1) and "after" (matching requests let through \
+            first, default 0). Optional values in place of the catalog's: "retryAfter" (seconds, for the rate \
+            limits), "milliseconds" (how long stalledBody stalls, or the pause between slowBody's pieces), "bytes" \
+            (slowBody's piece size) and "word" (the status unknownStatusWord reports). For example:
 
-            {"faults": [{"vendor": "avala", "fault": "rateLimited", "retryAfter": 7, "method": "GET", "pathPrefix": "/api/v1/exports/", "count": 2}, {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage"}]}
+            {"faults": [{"vendor": "avala", "fault": "rateLimited", "retryAfter": 7, "method": "GET", "pathPrefix": "/api/v1/exports/", "count": 2}, {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage"}, {"vendor": "labelbox", "fault": "stalledBody", "milliseconds": 90000, "origin": "storage"}]}
             """,
         examples: [
             "export-gateway simulate --port 8800 --items 50",
