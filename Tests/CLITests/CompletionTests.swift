@@ -49,7 +49,7 @@ struct CompletionTests {
             }
             \(calls.joined(separator: "\n"))
             """
-        let outcome = try Self.bash.run(["-c", driver], in: folder)
+        let outcome = try await Self.bash.run(["-c", driver], in: folder)
         try #require(outcome.status == 0, "bash failed: \(outcome.errors)")
         try #require(outcome.lines.count == lines.count, "bash printed \(outcome.output)")
         return outcome.lines.map { $0.split(separator: " ").map(String.init) }
@@ -118,7 +118,7 @@ struct CompletionTests {
     @Test func bashScriptPassesBashSyntaxCheck() async throws {
         let file = try saved(try await script("bash"), as: "completion.bash")
         defer { try? FileManager.default.removeItem(at: file) }
-        let outcome = try Self.bash.run(["-n", file.path])
+        let outcome = try await Self.bash.run(["-n", file.path])
         #expect(outcome.status == 0, "bash -n: \(outcome.errors)")
     }
 
@@ -177,7 +177,7 @@ struct CompletionTests {
     func zshScriptPassesZshSyntaxCheck() async throws {
         let file = try saved(try await script("zsh"), as: "_export-gateway")
         defer { try? FileManager.default.removeItem(at: file) }
-        let outcome = try Self.zsh.run(["-n", file.path])
+        let outcome = try await Self.zsh.run(["-n", file.path])
         #expect(outcome.status == 0, "zsh -n: \(outcome.errors)")
     }
 

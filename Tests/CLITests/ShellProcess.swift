@@ -24,8 +24,9 @@ struct ShellProcess {
     }
 
     /// Runs the shell with `arguments` in `folder` (the temporary folder by default) and
-    /// waits for it to end.
-    func run(_ arguments: [String], in folder: URL = FileManager.default.temporaryDirectory) throws -> Outcome {
+    /// waits for it to end, checking every few milliseconds: `waitUntilExit` would hold one of
+    /// the few threads every other test's tasks (and the loopback servers) run on.
+    func run(_ arguments: [String], in folder: URL = FileManager.default.temporaryDirectory) async throws -> Outcome {
         // Files rather than pipes: a full stderr pipe cannot stall the child while stdout is read.
         let output = CLIHarness.temporaryFile("\(name).out"), errors = CLIHarness.temporaryFile("\(name).err")
         defer { for file in [output, errors] { try? FileManager.default.removeItem(at: file) } }
@@ -38,7 +39,7 @@ struct ShellProcess {
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(2)) }
         return Outcome(
             status: process.terminationStatus, output: try String(contentsOf: output, encoding: .utf8),
             errors: try String(contentsOf: errors, encoding: .utf8))

@@ -56,7 +56,7 @@ struct FaultsOverLoopbackTests {
         #expect(head.header("Content-Length") == "1000")
         #expect(try await client.readToEnd() == Array(content.prefix(500)))
         let waited = ContinuousClock.now - started
-        #expect(waited >= .milliseconds(300) && waited < .seconds(20), "closed after \(waited)")
+        #expect(waited >= .milliseconds(300) && waited < .seconds(120), "closed after \(waited)")
         client.close()
         await server.stop()
     }
@@ -81,7 +81,7 @@ struct FaultsOverLoopbackTests {
         let waited = ContinuousClock.now - started
         #expect(response.status == 200 && response.body == Array(content))
         // Four pieces, each 60 ms after the one before.
-        #expect(waited >= .milliseconds(240) && waited < .seconds(20), "arrived after \(waited)")
+        #expect(waited >= .milliseconds(240) && waited < .seconds(120), "arrived after \(waited)")
         client.close()
         #expect(try await URLSessionTransport().send(HTTPRequest(url: url)).body == content)
         await server.stop()

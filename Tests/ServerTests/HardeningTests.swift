@@ -77,7 +77,7 @@ struct HardeningTests {
         #expect(try await slowloris.isClosedByServer())
         let waited = ContinuousClock.now - started
         // Not before the idle timeout; the upper bound only catches "never" (the suite is busy).
-        #expect(waited >= .milliseconds(100) && waited < .seconds(20), "closed after \(waited)")
+        #expect(waited >= .milliseconds(100) && waited < .seconds(120), "closed after \(waited)")
         slowloris.close()
         try await expectServing(server)
         await server.stop()
