@@ -1,3 +1,4 @@
+import ExportGatewayTesting
 import Testing
 
 @testable import export_gateway
@@ -6,28 +7,6 @@ import Testing
 /// answer each with a command to run, a help to show, or a ``UsageError``, and never trap.
 @Suite("export-gateway argument fuzzing")
 struct ArgumentFuzzTests {
-    /// SplitMix64: a fixed seed gives the same command lines on every run, so a failure
-    /// found once is found again.
-    struct SplitMix64 {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// A number in `0..<count` (`count` > 0).
-        mutating func below(_ count: Int) -> Int { Int(next() % UInt64(count)) }
-
-        /// One of `choices` (not empty).
-        mutating func pick<Element>(_ choices: [Element]) -> Element { choices[below(choices.count)] }
-    }
-
     /// The words a command line is made of: the tree's own, near misses, and values meant
     /// to break a parser.
     struct Vocabulary {
@@ -115,4 +94,12 @@ struct ArgumentFuzzTests {
         // The generator reaches all three outcomes, or it tests less than it seems to.
         #expect(outcomes.runs > 50 && outcomes.helps > 50 && outcomes.refusals > 50, "\(outcomes)")
     }
+}
+
+extension SplitMix64 {
+    /// A number in `0..<count` (`count` > 0).
+    fileprivate mutating func below(_ count: Int) -> Int { Int(next() % UInt64(count)) }
+
+    /// One of `choices` (not empty).
+    fileprivate mutating func pick<Element>(_ choices: [Element]) -> Element { choices[below(choices.count)] }
 }

@@ -44,6 +44,21 @@ import Testing
         #expect(exports.filter { $0.name == "once" }.count == 1)
     }
 
+    @Test func aCreateThatCouldNotConnectSaysNothingWasCreated() async throws {
+        // Port 1 on loopback: nothing listens there, so the connection is refused.
+        let gateway = Gateway(
+            provider: AvalaProvider(), apiKey: APIKey("k"), baseURL: URL(string: "http://127.0.0.1:1/api/v1"),
+            transport: URLSessionTransport(idleTimeout: 5), options: GatewayOptions(clock: VirtualClock()))
+        do {
+            _ = try await gateway.createExport(ExportRequest(source: .project("p1")))
+            Issue.record("a create to a closed port returned")
+        } catch let error as GatewayError {
+            #expect(error.kind == .transport)
+            #expect(!error.mayHaveTakenEffect, "no connection was made: \(error)")
+            #expect(!"\(error)".contains("may have been created"))
+        }
+    }
+
     private func expectOneCreate<Simulator: VendorSimulator>(
         server: SimulatorServer<Simulator>, createPath: String, createMarker: String? = nil
     ) async throws {

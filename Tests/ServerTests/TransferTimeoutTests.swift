@@ -10,7 +10,7 @@ import Testing
 @Suite struct TransferTimeoutTests {
     @Test func aStalledDownloadFailsAtTheIdleTimeoutNamingTheHost() async throws {
         let error = try await downloadError(
-            fault: .stalledBody(for: .seconds(4)), transport: URLSessionTransport(idleTimeout: 1))
+            fault: .stalledBody(for: .seconds(4)), transport: URLSessionTransport(idleTimeout: 0.5))
         #expect(error.kind == .transport)
         #expect(error.message.contains("No byte arrived from 127.0.0.1"), "\(error)")
         #expect(error.operation == .download && error.provider == .avala)

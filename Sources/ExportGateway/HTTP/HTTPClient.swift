@@ -60,7 +60,7 @@ struct HTTPClient: Sendable {
                 if attempt >= retryPolicy.maxAttempts || !repeatable {
                     var failure = Self.transportError(error, to: request.url)
                     failure.requestLine = failure.requestLine ?? request.line
-                    if !repeatable && failure.kind == .transport {
+                    if !repeatable && failure.kind == .transport && !Self.neverReachedTheServer(error) {
                         failure.mayHaveTakenEffect = true
                         failure.message +=
                             " The request was sent once and not repeated, because sending it again is not"
@@ -112,6 +112,13 @@ struct HTTPClient: Sendable {
                 + "redirects loop or go on too long. Report it to the vendor.")
         error.requestLine = original.line
         throw RedirectRefused(error: error)
+    }
+
+    /// Whether `error` shows the request never left: no connection was made, so the vendor
+    /// cannot have acted on it.
+    static func neverReachedTheServer(_ error: any Error) -> Bool {
+        guard let code = (error as? URLError)?.code else { return false }
+        return [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .badURL, .unsupportedURL].contains(code)
     }
 
     /// A redirect the core will not follow; final, because asking again would be redirected
