@@ -183,6 +183,8 @@ struct SimulateCommandTests {
         (#"{"faults": [{"vendor": "scale", "fault": "serverError"}]}"#, "vendor \"scale\""),
         (#"{"faults": [{"vendor": "avala", "fault": "serverError", "origin": "moon"}]}"#, "\"api\" or \"storage\""),
         ("not json", "not a JSON list of faults"),
+        (#"[{"vendor": "avala", "fault": "stalledBody", "miliseconds": 900}]"#, "Did you mean \"milliseconds\"?"),
+        (#"{"faults": [{"vendor": "avala", "fault": "serverError", "times": 2}]}"#, "unknown key \"times\""),
     ])
     func badFaultsFileIsAUsageErrorSayingWhy(contents: String, says: String) async throws {
         let captured = CapturedConsole()

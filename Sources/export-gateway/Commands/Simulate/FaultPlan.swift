@@ -39,6 +39,13 @@ struct FaultPlan: Sendable {
         }
 
         var simulatedOrigin: SimulatedOrigin { origin == "storage" ? .storage : .api }
+
+        /// Every key an entry may have: a key outside them is a typo that would otherwise be
+        /// ignored and leave the fault with its default values.
+        static let keys = [
+            "vendor", "fault", "retryAfter", "milliseconds", "bytes", "word", "origin", "method", "pathPrefix", "count",
+            "after",
+        ]
     }
 
     /// The fault names the file may use, as help lists them.
@@ -65,6 +72,13 @@ struct FaultPlan: Sendable {
             entries = bare
         } else {
             throw refuse("is not a JSON list of faults: each needs at least \"vendor\" and \"fault\" (see --help).")
+        }
+        let objects = (try? JSONValue(parsing: data)).flatMap { $0["faults"]?.arrayValue ?? $0.arrayValue } ?? []
+        for (index, object) in objects.enumerated() {
+            for key in (object.objectValue?.keys.sorted() ?? []) where !Entry.keys.contains(key) {
+                let suggestion = Suggestion.closest(to: key, among: Entry.keys).map { " Did you mean \"\($0)\"?" } ?? ""
+                throw refuse("has an unknown key \"\(key)\" in entry \(index + 1).\(suggestion)")
+            }
         }
         for (index, entry) in entries.enumerated() {
             let what = "entry \(index + 1)"
