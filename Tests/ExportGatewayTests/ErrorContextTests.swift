@@ -186,3 +186,15 @@ import Testing
         }
     }
 }
+
+/// A key that a cut vendor message split in two does not survive in part.
+@Suite struct CutMessageRedactionTests {
+    @Test func theStartOfAKeyLeftByTheCutIsRedacted() {
+        let key = "sk_live_0123456789abcdef"
+        let message = String(repeating: "x", count: GatewayError.maxVendorTextLength - 15) + " bad key " + key
+        let error = GatewayError.standard(for: HTTPResponse(status: 401), message: message).redacting([key])
+        #expect(error.message.contains("(cut)"))
+        #expect(!error.message.contains("sk_liv"), "\(error.message.suffix(80))")
+        #expect(error.message.contains("[redacted]"))
+    }
+}

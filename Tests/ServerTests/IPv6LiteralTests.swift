@@ -37,6 +37,45 @@ import Glibc
         _ = await request.value()
     }
 
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nx",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7FFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+        "HTTP/9 OK\r\n\r\n",
+    ])
+    func aMalformedAnswerIsATransportFailureNotACrash(answer: String) async throws {
+        let listener = try IPv6Listener()
+        let request = listener.answerOnceOnAThread(with: answer)
+        let url = try #require(URL(string: "http://[::1]:\(listener.port)/x"))
+        await #expect(throws: URLError.self) {
+            try await URLSessionTransport(idleTimeout: 10).send(HTTPRequest(method: .get, url: url))
+        }
+        _ = await request.value()
+    }
+
+    @Test func anAnswerCompleteByItsLengthEndsWithoutWaitingForTheServerToClose() async throws {
+        let listener = try IPv6Listener()
+        let request = listener.answerOnceOnAThread(
+            with: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", holdOpen: true)
+        let url = try #require(URL(string: "http://[::1]:\(listener.port)/x"))
+        let response = try await URLSessionTransport(idleTimeout: 30).send(HTTPRequest(method: .get, url: url))
+        #expect(String(decoding: response.body, as: UTF8.self) == "ok")
+        _ = await request.value()
+    }
+
+    @Test func aCancelledRequestEndsAtOnce() async throws {
+        let listener = try IPv6Listener()
+        let request = listener.answerOnceOnAThread(with: "", holdOpen: true)
+        let url = try #require(URL(string: "http://[::1]:\(listener.port)/x"))
+        let sending = Task { try await URLSessionTransport(idleTimeout: 60).send(HTTPRequest(method: .get, url: url)) }
+        try await Task.sleep(for: .milliseconds(50))
+        sending.cancel()
+        await #expect(throws: CancellationError.self) { try await sending.value }
+        _ = await request.value()
+    }
+
     @Test func anHTTPSIPv6LiteralIsRefusedWithWhatToDo() async throws {
         let url = try #require(URL(string: "https://[2001:db8::1]:8443/api/v1/"))
         await #expect {
@@ -79,15 +118,15 @@ final class IPv6Listener: @unchecked Sendable {  // the descriptor is used by on
 
     /// ``answerOnce(with:)`` on a thread started now (not from a task, which would have to
     /// wait for one of the few threads Swift concurrency has), with what it read.
-    func answerOnceOnAThread(with answer: String) -> ThreadResult {
+    func answerOnceOnAThread(with answer: String, holdOpen: Bool = false) -> ThreadResult {
         let result = ThreadResult()
-        Thread { result.set(self.answerOnce(with: answer)) }.start()
+        Thread { result.set(self.answerOnce(with: answer, holdOpen: holdOpen)) }.start()
         return result
     }
 
-    /// Reads one request (head and `Content-Length` body), writes `answer`, closes; returns
-    /// what was read.
-    func answerOnce(with answer: String) -> String {
+    /// Reads one request (head and `Content-Length` body), writes `answer`, and closes (with
+    /// `holdOpen`, only once the client has closed); returns what was read.
+    func answerOnce(with answer: String, holdOpen: Bool = false) -> String {
         let connection = accept(descriptor, nil, nil)
         guard connection >= 0 else { return "" }
         defer { close(connection) }
@@ -99,6 +138,7 @@ final class IPv6Listener: @unchecked Sendable {  // the descriptor is used by on
             received.append(contentsOf: buffer[0..<count])
         }
         _ = answer.withCString { write(connection, $0, strlen($0)) }
+        while holdOpen, read(connection, &buffer, buffer.count) > 0 {}
         return String(decoding: received, as: UTF8.self)
     }
 

@@ -59,7 +59,7 @@ extension GatewayError {
     public static let maxVendorTextLength = 500
 
     private static func cut(_ text: String) -> String {
-        text.count > maxVendorTextLength ? text.prefix(maxVendorTextLength) + "… (cut)" : text
+        text.count > maxVendorTextLength ? text.prefix(maxVendorTextLength) + Redaction.cutMarker : text
     }
 }
 

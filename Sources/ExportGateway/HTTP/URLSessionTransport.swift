@@ -23,7 +23,8 @@ import FoundationNetworking
 ///
 /// On Linux, an `http` URL whose host is an IPv6 literal (`http://[::1]:8080/`), which
 /// FoundationNetworking cannot request, goes over a plain socket instead (one request per
-/// connection, the answer read whole).
+/// connection, the answer read whole, cancellation honored); there the idle timeout applies to
+/// each read and the low-speed limit does not.
 public final class URLSessionTransport: HTTPTransport {
     /// A shared transport with default settings.
     public static let shared = URLSessionTransport()
