@@ -57,7 +57,7 @@ public enum ConformanceSuite {
                 Set(created).isSubset(of: Set(listed)),
                 "the listing missed created exports \(Set(created).subtracting(listed))")
         },
-        ConformanceCheck("unknownStatusWordIsKeptNotFatal") { env in
+        ConformanceCheck("unknownStatusWordIsKeptNotFatal", requires: .exportsDatasets) { env in
             let simulator = try env.requireSimulator("report a status word the adapter does not know")
             let dataset = try env.dataset(named: "conformance-unknown", itemCount: 2)
             simulator.scriptNextExport(.hangs(rawStatus: "quarantined"))
@@ -131,7 +131,7 @@ public enum ConformanceSuite {
     ]
 
     static let waitChecks: [ConformanceCheck] = [
-        ConformanceCheck("waitThrowsTimeoutWithLastSeenStatus") { env in
+        ConformanceCheck("waitThrowsTimeoutWithLastSeenStatus", requires: .exportsDatasets) { env in
             let simulator = try env.requireSimulator("keep an export running forever")
             let dataset = try env.dataset(named: "conformance-timeout", itemCount: 2)
             simulator.scriptNextExport(.hangs(rawStatus: nil))
@@ -147,7 +147,7 @@ public enum ConformanceSuite {
             }
             try Expect.that(!last.isTerminal, "timeout carried terminal status \(last)")
         },
-        ConformanceCheck("waitThrowsExportFailedWithVendorReason") { env in
+        ConformanceCheck("waitThrowsExportFailedWithVendorReason", requires: .exportsDatasets) { env in
             let simulator = try env.requireSimulator("make an export fail")
             let dataset = try env.dataset(named: "conformance-fail", itemCount: 2)
             simulator.scriptNextExport(.fails(afterPolls: 1, reason: "disk full"))
@@ -173,7 +173,7 @@ public enum ConformanceSuite {
             let final = try await env.gateway.export(created.id)
             try Expect.that(final.status == .canceled, "a canceled export reads as \(final.status)")
         },
-        ConformanceCheck("waitStopsWhenTaskIsCanceled") { env in
+        ConformanceCheck("waitStopsWhenTaskIsCanceled", requires: .exportsDatasets) { env in
             let simulator = try env.requireSimulator("keep an export running forever")
             let dataset = try env.dataset(named: "conformance-task-cancel", itemCount: 2)
             simulator.scriptNextExport(.hangs(rawStatus: nil))
@@ -193,7 +193,7 @@ public enum ConformanceSuite {
                 throw ConformanceFailure("a canceled wait returned \(value.status)")
             } catch is CancellationError {}
         },
-        ConformanceCheck("rateLimitedReadIsRetriedAfterRetryAfter") { env in
+        ConformanceCheck("rateLimitedReadIsRetriedAfterRetryAfter", requires: .exportsDatasets) { env in
             let simulator = try env.requireSimulator("inject a 429")
             guard let clock = env.clock as? VirtualClock else { throw ConformanceSkip("needs the virtual clock") }
             let dataset = try env.dataset(named: "conformance-429", itemCount: 2)
@@ -345,7 +345,7 @@ public enum ConformanceSuite {
                     "the error does not name the item: \(error)")
             }
         },
-        ConformanceCheck("wrongKeyIsAuthenticationAndNeverEchoed") { env in
+        ConformanceCheck("wrongKeyIsAuthenticationAndNeverEchoed", requires: .listsExports) { env in
             let error = try await Expect.gatewayError(
                 "authentication",
                 {
