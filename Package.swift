@@ -42,18 +42,21 @@ let package = Package(
             name: "export-gateway-benchmarks",
             dependencies: ["ExportGateway", "ExportGatewayTesting"]),
         .target(name: "ClashingHTTPTypes", path: "Tests/Support/ClashingHTTPTypes"),
+        .target(
+            name: "DecoderRobustness", dependencies: ["ExportGateway", "ExportGatewayTesting"],
+            path: "Tests/Support/DecoderRobustness"),
         .testTarget(
             name: "ExportGatewayTests",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting", "ClashingHTTPTypes"]),
         .testTarget(
             name: "AvalaTests",
-            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting", "DecoderRobustness"]),
         .testTarget(
             name: "PictographTests",
-            dependencies: ["ExportGateway", "ExportGatewayPictograph", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayPictograph", "ExportGatewayTesting", "DecoderRobustness"]),
         .testTarget(
             name: "LabelboxTests",
-            dependencies: ["ExportGateway", "ExportGatewayLabelbox", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayLabelbox", "ExportGatewayTesting", "DecoderRobustness"]),
         .testTarget(
             name: "ServerTests",
             dependencies: ["ExportGateway", "ExportGatewayTesting"]),

@@ -1,3 +1,4 @@
+import DecoderRobustness
 import ExportGateway
 import ExportGatewayPictograph
 import ExportGatewayTesting

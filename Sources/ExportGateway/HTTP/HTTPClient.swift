@@ -33,10 +33,8 @@ struct HTTPClient: Sendable {
                 outcome = .success(try await followingRedirects(request, attempt: attempt))
             } catch let error where Self.isCancellation(error) {
                 throw CancellationError()
-            } catch let refused as RedirectRefused {
-                throw refused.error
             } catch let error as GatewayError where error.kind != .transport {
-                // The transport refused the request itself (a URL it cannot send): asking again cannot help.
+                // A refused redirect, or a request the transport cannot send: asking again cannot help.
                 throw error
             } catch {
                 outcome = .failure(error)
@@ -96,7 +94,7 @@ struct HTTPClient: Sendable {
                         "The answer redirected to a \(next.scheme.map { "\($0):" } ?? "scheme-less") location, which the "
                         + "gateway never follows (only http and https). Report it to the vendor.")
                 error.requestLine = request.line
-                throw RedirectRefused(error: error)
+                throw error
             }
             let leavesOrigin = !Self.sameOrigin(request.url, next)
             if leavesOrigin {
@@ -111,7 +109,7 @@ struct HTTPClient: Sendable {
             message: "Gave up after \(Self.maxRedirects) redirects from \(original.url.host ?? "the server"): the "
                 + "redirects loop or go on too long. Report it to the vendor.")
         error.requestLine = original.line
-        throw RedirectRefused(error: error)
+        throw error
     }
 
     /// Whether `error` shows the request never left: no connection was made, so the vendor
@@ -119,12 +117,6 @@ struct HTTPClient: Sendable {
     static func neverReachedTheServer(_ error: any Error) -> Bool {
         guard let code = (error as? URLError)?.code else { return false }
         return [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .badURL, .unsupportedURL].contains(code)
-    }
-
-    /// A redirect the core will not follow; final, because asking again would be redirected
-    /// the same way.
-    private struct RedirectRefused: Error {
-        var error: GatewayError
     }
 
     static func sameOrigin(_ a: URL, _ b: URL) -> Bool {

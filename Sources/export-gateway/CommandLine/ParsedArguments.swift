@@ -23,21 +23,26 @@ struct ParsedArguments: Sendable {
 
     /// The value of `option`: its default (or `nil`, or `false`) when it was not typed.
     subscript<Value>(option: Option<Value>) -> Value {
-        guard let entry = options[option.spec.name], entry.spec == option.spec else {
+        // Unreachable from input: the parser made every declared value before the command ran,
+        // with this very declaration (its spec matches), so it is there and has its type. Only a
+        // command reading an option it does not declare gets here, a bug its first run shows.
+        guard let entry = options[option.spec.name], entry.spec == option.spec, let value = entry.value as? Value else {
             preconditionFailure(
                 "'\(commandPath.joined(separator: " "))' reads --\(option.spec.name), which it does not declare.")
         }
-        // The value was made by this very declaration (its spec matches), so it has its type.
-        return entry.value as! Value
+        return value
     }
 
     /// The value of `argument`: `nil` or empty when it was left out.
     subscript<Value>(argument: Argument<Value>) -> Value {
-        guard let entry = arguments[argument.spec.name], entry.spec == argument.spec else {
+        // Unreachable from input, as for options above.
+        guard let entry = arguments[argument.spec.name], entry.spec == argument.spec,
+            let value = entry.value as? Value
+        else {
             preconditionFailure(
                 "'\(commandPath.joined(separator: " "))' reads <\(argument.spec.name)>, which it does not declare.")
         }
-        return entry.value as! Value
+        return value
     }
 
     /// Records the value `declaration` made.

@@ -4,7 +4,7 @@ import Testing
 
 /// ``WireMutants/feed(_:allowed:inject:operation:)``, with every problem recorded as an issue.
 @discardableResult
-func expectRobust(
+public func expectRobust(
     _ mutants: [WireMutant], allowed: Set<GatewayError.Kind> = [.decoding], inject: (HTTPResponse) -> Void,
     operation: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
 ) async -> MutantTally {
