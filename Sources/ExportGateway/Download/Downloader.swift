@@ -6,18 +6,22 @@ import Glibc
 import Darwin
 #endif
 
-/// Fetches a result file from a storage host into a local file.
+/// Fetches a result file into a local file.
 ///
 /// - Memory stays bounded: the file is asked for in ranges of `chunkSize` bytes and each
 ///   range goes to disk before the next is requested (URLSession on Linux has no
-///   backpressure, so one long streamed response could pile up in memory).
+///   backpressure, so one long streamed response could pile up in memory). A location whose
+///   bytes may change between requests (``DownloadLocation/isByteStable`` `false`) is fetched
+///   in one plain GET instead, and fetched again from byte 0 when that fails.
 /// - Nothing is half-written: bytes go to `<destination>.part`, which is flushed to disk
 ///   and renamed onto the destination only when complete and the size checks out.
-/// - No credential: storage requests carry no vendor header at all; the signed URL is the
-///   authorization. Redirects are followed by ``HTTPClient``.
+/// - A credential only where it belongs: a location on the vendor API's own origin is
+///   fetched with it, any other (a storage host's signed URL) with none
+///   (``VendorAPI/fetchResult(_:)``). Redirects are followed by ``HTTPClient``, which drops
+///   the credential when one leaves the origin.
 /// - An expired signature (403) gets one fresh location from `refreshLocation`.
 struct Downloader: Sendable {
-    var client: HTTPClient
+    var api: VendorAPI
     var chunkSize: Int
 
     func download(
@@ -103,15 +107,22 @@ struct Downloader: Sendable {
         var total: Int64?
         while total.map({ offset < $0 }) ?? true {
             try Task.checkCancellation()
-            let request = RangedRead.request(location.url, from: offset, through: offset + Int64(chunkSize) - 1)
-            let response = try await client.send(request, repeatable: true)
+            // Bytes that may change between requests are never joined from ranges.
+            let request =
+                location.isByteStable
+                ? RangedRead.request(location.url, from: offset, through: offset + Int64(chunkSize) - 1)
+                : RangedRead.whole(location.url)
+            let response = try await api.fetchResult(request)
             switch response.status {
             case 206:
-                guard let range = RangedRead.checkedRange(of: response, startingAt: offset) else {
+                // The total comes from Content-Range: the answer may carry no Content-Length at all.
+                guard let range = RangedRead.checkedRange(of: response, startingAt: offset),
+                    location.isByteStable || range.size == Int64(response.body.count)
+                else {
                     throw GatewayError(
                         .integrity, httpStatus: 206,
                         message:
-                            "The storage host answered range \(offset)- with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to write a corrupt file."
+                            "The host answered range \(offset)- with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to write a corrupt file."
                     )
                 }
                 if let known = total, let size = range.size, known != size {
@@ -122,15 +133,23 @@ struct Downloader: Sendable {
                 total = range.size
                 try file.write(response.body)
                 offset += Int64(response.body.count)
-            case 200 where offset == 0:
-                // The host ignores ranges: the whole file came in one body.
-                try file.write(response.body)
-                offset = Int64(response.body.count)
-                total = offset
+            case 200:
+                // The whole file from byte 0: a plain GET, or a host that ignores (or, past the
+                // first request, stops honoring) ranges. Only bytes not yet written are kept.
+                let size = Int64(response.body.count)
+                guard size >= offset, total.map({ $0 == size }) ?? true else {
+                    throw GatewayError(
+                        .integrity,
+                        message:
+                            "The file's size changed during the download (\(total ?? offset) then \(size) bytes).")
+                }
+                try file.write(response.body.dropFirst(Int(offset)))
+                offset = size
+                total = size
             case 416:
                 guard let size = ContentRange(response.headers["Content-Range"])?.size, size == offset else {
                     throw GatewayError(
-                        .integrity, httpStatus: 416, message: "The storage host refused range \(offset)- of the file.")
+                        .integrity, httpStatus: 416, message: "The host refused range \(offset)- of the file.")
                 }
                 total = size
             case 403 where !refreshedForCurrentOffset:
@@ -139,7 +158,7 @@ struct Downloader: Sendable {
                 refreshedForCurrentOffset = true
                 continue
             default:
-                throw GatewayError.storage(for: response, refreshed: refreshedForCurrentOffset, host: location.url.host)
+                throw api.resultError(for: response, url: location.url, refreshed: refreshedForCurrentOffset)
             }
             refreshedForCurrentOffset = false
             progress?(DownloadProgress(bytesWritten: offset, totalBytes: total))

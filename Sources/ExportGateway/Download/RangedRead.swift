@@ -1,14 +1,21 @@
 import Foundation
 
-/// One ranged read from a storage host: the request the file downloader and the record
-/// stream reader both send, and the check of a 206 answer, so the two agree byte for byte.
+/// One ranged read of result bytes: the request the file downloader and the record stream
+/// reader both send, and the check of a 206 answer, so the two agree byte for byte.
 enum RangedRead {
-    /// A GET of bytes `first...last` of `url`, with no vendor credential (the signed URL is
-    /// the authorization) and `Accept-Encoding: identity`, because ranges must count stored
-    /// bytes, not gzip output.
+    /// A GET of bytes `first...last` of `url`, with `Accept-Encoding: identity`, because
+    /// ranges must count stored bytes, not gzip output. It carries no credential:
+    /// ``VendorAPI/fetchResult(_:)`` adds one only when `url` is on the API's own origin.
     static func request(_ url: URL, from first: Int64, through last: Int64) -> HTTPRequest {
-        var request = HTTPRequest(method: .get, url: url)
+        var request = whole(url)
         request.headers["Range"] = "bytes=\(first)-\(last)"
+        return request
+    }
+
+    /// A GET of all of `url` in one answer, for bytes that may differ between requests
+    /// (``DownloadLocation/isByteStable``), where joining ranges could splice two files.
+    static func whole(_ url: URL) -> HTTPRequest {
+        var request = HTTPRequest(method: .get, url: url)
         request.headers["Accept-Encoding"] = "identity"
         request.headers["User-Agent"] = UserAgent.value
         return request

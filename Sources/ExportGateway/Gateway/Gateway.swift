@@ -199,8 +199,10 @@ public struct Gateway: Sendable {
     /// Downloads a completed export's result to `destination`.
     ///
     /// The file appears at `destination` only when complete (it grows as `<destination>.part`);
-    /// memory stays bounded by ``GatewayOptions/downloadChunkSize``; the storage host never
-    /// receives the vendor API key. An existing file at `destination` is replaced.
+    /// memory stays bounded by ``GatewayOptions/downloadChunkSize`` (except for a location
+    /// whose bytes are not stable between requests, fetched in one piece); a storage host never
+    /// receives the vendor's credential, which goes only to a location on the API's own origin.
+    /// An existing file at `destination` is replaced.
     /// - Parameter progress: called after each chunk is written.
     /// - Throws: ``GatewayError/Kind/notReady`` for an export that has not completed,
     ///   ``GatewayError/Kind/localFile`` when `destination` cannot be written.
@@ -213,7 +215,7 @@ public struct Gateway: Sendable {
             handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
             progress?(value)
         }
-        let downloader = Downloader(client: api.client, chunkSize: options.downloadChunkSize)
+        let downloader = Downloader(api: api, chunkSize: options.downloadChunkSize)
         do {
             if export.downloadLocation == nil, adapter.capabilities.streamsRecords {
                 // A streaming vendor's result is its results stream, written as one NDJSON file.
@@ -246,7 +248,7 @@ public struct Gateway: Sendable {
         return try await source.info().map { info in
             StreamByteReader(
                 stream: .results, totalBytes: info.totalBytes, startingAt: 0, pieceSize: options.downloadChunkSize,
-                client: api.client, locate: source.locate)
+                api: api, locate: source.locate)
         }
     }
 
@@ -304,7 +306,7 @@ public struct Gateway: Sendable {
     private func recordSource(of export: Export, stream: RecordStream, startingAt offset: Int64) -> RecordSource {
         let adapter = self.adapter, api = self.api
         return RecordSource(
-            stream: stream, startOffset: offset, pieceSize: options.downloadChunkSize, client: api.client,
+            stream: stream, startOffset: offset, pieceSize: options.downloadChunkSize, api: api,
             info: {
                 try await api.perform(RecordStreamInfoRequest(export: export, stream: stream)) { request in
                     guard adapter.capabilities.streamsRecords else { throw adapter.unsupported("streaming records") }

@@ -28,7 +28,23 @@ public protocol ExportProvider: Sendable {
 
     /// Adds the vendor's credential to a request bound for its API host. The core marks
     /// every header this adds as a credential: never logged, never sent off-host.
+    /// Used when ``exchangeKey(_:api:)`` returns `nil`: the key is sent as it is.
     func authenticate(_ request: inout HTTPRequest, key: APIKey)
+
+    /// Exchanges the user's key for a short-lived access token, or returns `nil` to send the
+    /// key itself (the default).
+    ///
+    /// The core calls it when a request first needs a credential, again before the token
+    /// expires (on the gateway's clock) and once after a request with it is refused with
+    /// 401; concurrent requests share one exchange. Send the exchange with
+    /// ``VendorAPI/send(_:retry:authenticated:)`` and `authenticated: false`: its body carries
+    /// the key, which is why no request body is ever logged. A key that cannot work (expired
+    /// on its face) is an ``GatewayError/Kind/authentication`` error thrown before any request.
+    func exchangeKey(_ request: KeyExchangeRequest, api: VendorAPI) async throws -> AccessToken?
+
+    /// Adds an access token from ``exchangeKey(_:api:)`` to a request bound for the API host;
+    /// its headers are credentials too. The default sets `Authorization: Bearer <token>`.
+    func authenticate(_ request: inout HTTPRequest, token: AccessToken)
 
     /// The error a response stands for, or `nil` for a success. Called for every response,
     /// so a vendor that reports errors inside a 200 can say so.
@@ -64,6 +80,12 @@ public protocol ExportProvider: Sendable {
 extension ExportProvider {
     /// The provider's id.
     public static var id: ProviderID { descriptor.id }
+
+    public func exchangeKey(_ request: KeyExchangeRequest, api: VendorAPI) async throws -> AccessToken? { nil }
+
+    public func authenticate(_ request: inout HTTPRequest, token: AccessToken) {
+        request.headers["Authorization"] = "Bearer \(token.secret)"
+    }
 
     public func exportNamed(_ request: ExportNameRequest, api: VendorAPI) async throws -> Export {
         throw unsupported("reading an export by name")

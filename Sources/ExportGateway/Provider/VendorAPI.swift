@@ -3,11 +3,12 @@ import Foundation
 /// The core's executor for one vendor, handed to an adapter on every call.
 ///
 /// An adapter builds requests with ``path(_:endsWithSlash:)`` and ``request(_:_:query:json:)``, sends them with
-/// ``send(_:retry:)`` and reads bodies with ``decode(_:from:)``. The executor adds the
-/// vendor's credentials (through the adapter's `authenticate`), retries what is safe to
-/// retry, follows redirects without leaking credentials, maps failures through the
-/// adapter's `error(from:)`, and removes the key from every error message.
-/// Adapters never see the transport or the key.
+/// ``send(_:retry:authenticated:)`` and reads bodies with ``decode(_:from:)``. The executor adds the
+/// vendor's credentials (through the adapter's `authenticate`, with the key or the access
+/// token it exchanged the key for), retries what is safe to retry, follows redirects without
+/// leaking credentials, maps failures through the adapter's `error(from:)`, and removes the
+/// key and every recent token from every error message.
+/// Adapters never see the transport, nor the key outside `exchangeKey` and `authenticate`.
 public struct VendorAPI: Sendable {
     /// The provider this executor talks to.
     public let provider: ProviderID
@@ -17,6 +18,8 @@ public struct VendorAPI: Sendable {
     private let key: APIKey
     private let adapter: any ExportProvider
     private let memo = SessionMemo()
+    /// The key's access token, shared by the gateway's copies: one gateway, one key, one token.
+    let credentials = CredentialCache()
     let client: HTTPClient
 
     init(provider: ProviderID, baseURL: URL, key: APIKey, adapter: any ExportProvider, client: HTTPClient) {
@@ -120,19 +123,23 @@ public struct VendorAPI: Sendable {
     }
 
     /// `error` named with this provider, `operation` and `resource` where it was not yet,
-    /// and without the key.
+    /// and without the key or a recent token.
     func stamped(_ error: GatewayError, operation: GatewayOperation?, resource: GatewayResource?) -> GatewayError {
-        error.stamped(provider: provider, operation: operation, resource: resource).redacting([key.secret])
+        error.stamped(provider: provider, operation: operation, resource: resource).redacting(secrets)
     }
 
+    /// What no error text may contain: the key and the latest access tokens.
+    var secrets: [String] { [key.secret] + credentials.tokenSecrets }
+
     /// Authenticates and sends `request`; returns the successful response or throws the
-    /// ``GatewayError`` the adapter maps the failure to (key removed from its text).
-    public func send(_ request: HTTPRequest, retry: Retry = .automatic) async throws -> HTTPResponse {
-        var request = request
-        RequestTrace.current?.record(request.line)
-        let before = request.headers
-        adapter.authenticate(&request, key: key)
-        request.credentialHeaderNames.formUnion(Self.changedHeaderNames(from: before, to: request.headers))
+    /// ``GatewayError`` the adapter maps the failure to (key and tokens removed from its text).
+    ///
+    /// - Parameter authenticated: `false` sends the request with no credential at all: for the
+    ///   key exchange itself (``ExportProvider/exchangeKey(_:api:)``), whose body carries the
+    ///   key. A refused exchange is then an error like any other, never exchanged again.
+    public func send(
+        _ request: HTTPRequest, retry: Retry = .automatic, authenticated: Bool = true
+    ) async throws -> HTTPResponse {
         let repeatable =
             switch retry {
             case .automatic: request.method.isIdempotent
@@ -141,7 +148,8 @@ public struct VendorAPI: Sendable {
             }
         do {
             let adapter = self.adapter
-            let response = try await client.send(request, repeatable: repeatable) { response in
+            let response = try await sendWithCredential(request, authenticated: authenticated, repeatable: repeatable) {
+                response in
                 // Only a success can hide a passing failure; other statuses speak for themselves.
                 guard response.isSuccess, let error = adapter.error(from: response) else { return false }
                 return error.isTransient
@@ -151,8 +159,79 @@ public struct VendorAPI: Sendable {
             return response
         } catch var error as GatewayError {
             error.requestLine = error.requestLine ?? request.line
-            throw error.redacting([key.secret])
+            throw error.redacting(secrets)
         }
+    }
+
+    /// Sends `request` with this gateway's credential and returns the final response,
+    /// whatever its status.
+    ///
+    /// With an exchanged token, a 401 forgets that token, exchanges once more and sends the
+    /// request once more: the vendor refused it before acting on it, so even a request that
+    /// is not repeatable may go again. A second 401 is returned as it is.
+    private func sendWithCredential(
+        _ original: HTTPRequest, authenticated: Bool, repeatable: Bool,
+        isTransient: (@Sendable (HTTPResponse) -> Bool)? = nil
+    ) async throws -> HTTPResponse {
+        var renewedAfterRefusal = false
+        while true {
+            var request = original
+            var exchange: Int?
+            if authenticated {
+                let before = request.headers
+                switch try await credential() {
+                case .key:
+                    adapter.authenticate(&request, key: key)
+                case .token(let token, let number):
+                    adapter.authenticate(&request, token: token)
+                    exchange = number
+                }
+                request.credentialHeaderNames.formUnion(Self.changedHeaderNames(from: before, to: request.headers))
+            }
+            // Recorded after any exchange, so an error decided from this answer names this request.
+            RequestTrace.current?.record(request.line)
+            let response = try await client.send(request, repeatable: repeatable, isTransient: isTransient)
+            guard response.status == 401, let exchange, !renewedAfterRefusal else { return response }
+            credentials.invalidate(exchange: exchange)
+            renewedAfterRefusal = true
+        }
+    }
+
+    /// The credential to send now: the key, or a fresh exchanged token (see ``CredentialCache``).
+    private func credential() async throws -> CredentialCache.Credential {
+        let adapter = self.adapter, key = self.key
+        return try await credentials.credential(clock: client.clock) { [self] in
+            try await adapter.exchangeKey(KeyExchangeRequest(key: key), api: self)
+        }
+    }
+
+    // MARK: Result bytes
+
+    /// Whether `url` is on the API's own origin (scheme, host and port of ``baseURL``): the
+    /// one rule for whether result bytes (a download location, a record chunk) are fetched
+    /// with the credential. Anywhere else, such as a storage host's signed URL, gets none.
+    func isOnAPIOrigin(_ url: URL) -> Bool {
+        HTTPClient.sameOrigin(baseURL, url)
+    }
+
+    /// Fetches result bytes: on the API's origin with the credential (and a token renewed on
+    /// 401), anywhere else with none; always repeatable. A redirect that leaves the API's
+    /// origin drops the credential (``HTTPClient``). Returns the response whatever its status.
+    func fetchResult(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard isOnAPIOrigin(request.url) else { return try await client.send(request, repeatable: true) }
+        do {
+            return try await sendWithCredential(request, authenticated: true, repeatable: true)
+        } catch let error as GatewayError {
+            throw error.redacting(secrets)
+        }
+    }
+
+    /// The error a refused fetch of result bytes stands for: on the API's origin what the
+    /// adapter makes of the answer (the credential was sent, so a 401 is about the key);
+    /// anywhere else a storage host's refusal of its signed link.
+    func resultError(for response: HTTPResponse, url: URL, refreshed: Bool) -> GatewayError {
+        guard isOnAPIOrigin(url) else { return .storage(for: response, refreshed: refreshed, host: url.host) }
+        return (adapter.error(from: response) ?? .standard(for: response, message: nil)).redacting(secrets)
     }
 
     /// Decodes `T` from a response body; a mismatch throws ``GatewayError/Kind/decoding``

@@ -1,14 +1,16 @@
 import Foundation
 
-/// One stored piece of a record stream: a signed URL whose body is exactly the stream's
-/// bytes `byteRange`.
+/// One stored piece of a record stream: a URL whose body is exactly the stream's bytes
+/// `byteRange`.
 ///
-/// Adapters return the chunk that contains a requested offset; the core fetches it without
-/// credentials (the URL is its own authorization) in bounded ranges, joins bytes across
-/// chunks before decoding, and splits lines. A chunk may start or end inside a line, or even
-/// inside a multi-byte UTF-8 character.
+/// Adapters return the chunk that contains a requested offset; the core fetches it in
+/// bounded ranges, joins bytes across chunks before decoding, and splits lines. A chunk may
+/// start or end inside a line, or even inside a multi-byte UTF-8 character. Like a
+/// ``DownloadLocation``, a signed URL on a storage host is fetched without credentials (the
+/// URL is its own authorization), a URL on the vendor API's own origin with the gateway's.
 public struct RecordChunk: Sendable, Hashable {
-    /// Where the chunk's bytes are: a signed URL on the vendor's storage host.
+    /// Where the chunk's bytes are: a signed URL on the vendor's storage host, or a URL on
+    /// the API's own origin.
     public var url: URL
     /// The stream bytes the chunk holds, both ends included.
     public var byteRange: ClosedRange<Int64>

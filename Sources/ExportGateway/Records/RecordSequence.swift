@@ -79,7 +79,7 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                     ? source.startOffset - 1 : source.startOffset
                 reader = StreamByteReader(
                     stream: source.stream, totalBytes: info.totalBytes, startingAt: readFrom,
-                    pieceSize: source.pieceSize, client: source.client, locate: source.locate)
+                    pieceSize: source.pieceSize, api: source.api, locate: source.locate)
             }
             guard var current = reader else {
                 finished = true
@@ -123,7 +123,7 @@ struct RecordSource: Sendable {
     var stream: RecordStream
     var startOffset: Int64
     var pieceSize: Int
-    var client: HTTPClient
+    var api: VendorAPI
     var info: @Sendable () async throws -> RecordStreamInfo?
     var locate: @Sendable (Int64) async throws -> RecordChunk
     /// Names the iterator's own errors (a bad line, a bad offset, a storage failure) with the

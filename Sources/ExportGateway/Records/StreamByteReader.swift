@@ -2,8 +2,9 @@ import Foundation
 
 /// Reads a record stream's bytes in order from any offset, one bounded piece at a time.
 ///
-/// The vendor says which chunk holds an offset (`locate`); the chunk's signed URL is fetched
-/// in `Range` pieces of at most `pieceSize` bytes with no credential, so memory never holds
+/// The vendor says which chunk holds an offset (`locate`); the chunk's URL is fetched in
+/// `Range` pieces of at most `pieceSize` bytes (with the credential only when it is on the
+/// API's own origin, see ``VendorAPI/fetchResult(_:)``), so memory never holds
 /// more than one piece whatever the stream's size. A piece that cannot be fetched (an expired
 /// signature, a connection that stays down after the client's retries) is asked for again
 /// once, from the same offset, with a freshly located chunk: an interrupted stream resumes
@@ -12,21 +13,21 @@ struct StreamByteReader: Sendable {
     let stream: RecordStream
     let totalBytes: Int64
     let pieceSize: Int
-    let client: HTTPClient
+    let api: VendorAPI
     let locate: @Sendable (Int64) async throws -> RecordChunk
     /// The next byte to read.
     private(set) var offset: Int64
     private var chunk: RecordChunk?
 
     init(
-        stream: RecordStream, totalBytes: Int64, startingAt offset: Int64, pieceSize: Int, client: HTTPClient,
+        stream: RecordStream, totalBytes: Int64, startingAt offset: Int64, pieceSize: Int, api: VendorAPI,
         locate: @escaping @Sendable (Int64) async throws -> RecordChunk
     ) {
         self.stream = stream
         self.totalBytes = totalBytes
         self.offset = offset
         self.pieceSize = max(1, pieceSize)
-        self.client = client
+        self.api = api
         self.locate = locate
     }
 
@@ -66,8 +67,7 @@ struct StreamByteReader: Sendable {
     private func fetch(from chunk: RecordChunk) async throws -> Data {
         let first = offset - chunk.byteRange.lowerBound
         let last = min(chunk.byteRange.upperBound, offset + Int64(pieceSize) - 1) - chunk.byteRange.lowerBound
-        let response = try await client.send(
-            RangedRead.request(chunk.url, from: first, through: last), repeatable: true)
+        let response = try await api.fetchResult(RangedRead.request(chunk.url, from: first, through: last))
         switch response.status {
         case 206:
             guard let range = RangedRead.checkedRange(of: response, startingAt: first),
@@ -91,7 +91,7 @@ struct StreamByteReader: Sendable {
             }
             return response.body.subdata(in: (response.body.startIndex + Int(first))..<response.body.endIndex)
         default:
-            throw GatewayError.storage(for: response, refreshed: false, host: chunk.url.host)
+            throw api.resultError(for: response, url: chunk.url, refreshed: false)
         }
     }
 
