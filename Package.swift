@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ExportGatewayAvala", targets: ["ExportGatewayAvala"]),
         .library(name: "ExportGatewayPictograph", targets: ["ExportGatewayPictograph"]),
         .library(name: "ExportGatewayLabelbox", targets: ["ExportGatewayLabelbox"]),
+        .library(name: "ExportGatewayLabelStudio", targets: ["ExportGatewayLabelStudio"]),
         .library(name: "ExportGatewayProviders", targets: ["ExportGatewayProviders"]),
         .library(name: "ExportGatewayTesting", targets: ["ExportGatewayTesting"]),
         .executable(name: "export-gateway", targets: ["export-gateway"]),
@@ -30,11 +31,21 @@ let package = Package(
             dependencies: ["ExportGateway"],
             path: "Sources/Providers/Labelbox"),
         .target(
+            name: "ExportGatewayLabelStudio",
+            dependencies: ["ExportGateway"],
+            path: "Sources/Providers/LabelStudio"),
+        .target(
             name: "ExportGatewayProviders",
-            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox"]),
+            dependencies: [
+                "ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox",
+                "ExportGatewayLabelStudio",
+            ]),
         .target(
             name: "ExportGatewayTesting",
-            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox"]),
+            dependencies: [
+                "ExportGateway", "ExportGatewayAvala", "ExportGatewayPictograph", "ExportGatewayLabelbox",
+                "ExportGatewayLabelStudio",
+            ]),
         .executableTarget(
             name: "export-gateway",
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
@@ -57,6 +68,9 @@ let package = Package(
         .testTarget(
             name: "LabelboxTests",
             dependencies: ["ExportGateway", "ExportGatewayLabelbox", "ExportGatewayTesting", "DecoderRobustness"]),
+        .testTarget(
+            name: "LabelStudioTests",
+            dependencies: ["ExportGateway", "ExportGatewayLabelStudio", "ExportGatewayTesting", "DecoderRobustness"]),
         .testTarget(
             name: "ServerTests",
             dependencies: ["ExportGateway", "ExportGatewayTesting"]),
