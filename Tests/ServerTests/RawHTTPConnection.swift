@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 @testable import ExportGatewayTesting
@@ -27,7 +26,6 @@ struct RawHTTPConnection: Sendable {
     }
 
     private let socket: Socket
-    private let queue = DispatchQueue(label: "RawHTTPConnection")
     private let buffer = ByteBuffer()
     /// How long any one wait may last before the test gives up (a hang is a failure, not a
     /// stall). Generous, because the whole suite shares two cooperative threads: under that
@@ -52,7 +50,7 @@ struct RawHTTPConnection: Sendable {
         if result != 0 {
             let code = errno
             guard code == EINPROGRESS,
-                await connection.socket.waitUntilReady(writing: true, timeout: .seconds(30), queue: connection.queue)
+                await connection.socket.waitUntilReady(writing: true, timeout: .seconds(30))
             else {
                 connection.close()
                 throw RawError("connect failed: errno \(code)")
@@ -78,7 +76,7 @@ struct RawHTTPConnection: Sendable {
             switch bytes.withUnsafeBytes({ socket.write(UnsafeRawBufferPointer(rebasing: $0[offset...])) }) {
             case .bytes(let count): offset += count
             case .wouldBlock:
-                guard await socket.waitUntilReady(writing: true, timeout: patience, queue: queue) else {
+                guard await socket.waitUntilReady(writing: true, timeout: patience) else {
                     throw RawError("send stalled")
                 }
             case .closed: throw RawError("the server closed the connection while we were sending")
@@ -159,7 +157,7 @@ struct RawHTTPConnection: Sendable {
                 return true
             case .closed: return false
             case .wouldBlock:
-                guard await socket.waitUntilReady(timeout: patience, queue: queue) else {
+                guard await socket.waitUntilReady(timeout: patience) else {
                     throw RawError("the server sent nothing for \(patience)")
                 }
             }

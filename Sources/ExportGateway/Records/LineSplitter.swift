@@ -6,13 +6,6 @@ import Foundation
 /// split across pieces comes out whole. Only the unfinished tail of the last piece is kept
 /// between pieces. Blank lines (and a `\r` before `\n`) carry no record and are skipped.
 struct LineSplitter: Sendable {
-    /// One complete line: its bytes (no newline) and where it lies in the stream.
-    struct Line: Sendable {
-        var bytes: Data
-        var offset: Int64
-        var nextOffset: Int64
-    }
-
     /// The longest line accepted; a longer one means the stream is not NDJSON.
     static let maxLineBytes = 64 << 20
 
@@ -20,8 +13,8 @@ struct LineSplitter: Sendable {
     private var pendingOffset: Int64 = 0
 
     /// The lines `piece` (which starts at stream offset `offset`) completes.
-    mutating func lines(in piece: Data, at offset: Int64) throws -> [Line] {
-        var lines: [Line] = []
+    mutating func lines(in piece: Data, at offset: Int64) throws -> [RecordSlice] {
+        var lines: [RecordSlice] = []
         var lineStart = piece.startIndex
         var lineOffset = pending.isEmpty ? offset : pendingOffset
         piece.withUnsafeBytes { raw in
@@ -39,7 +32,7 @@ struct LineSplitter: Sendable {
                     pending = Data()
                 }
                 let next = offset + Int64(newline) + 1
-                lines.append(Line(bytes: bytes, offset: lineOffset, nextOffset: next))
+                lines.append(RecordSlice(bytes: bytes, offset: lineOffset, nextOffset: next))
                 lineOffset = next
                 lineStart = end + 1
                 position = newline + 1
@@ -60,10 +53,10 @@ struct LineSplitter: Sendable {
     }
 
     /// The last line, when the stream does not end with a newline.
-    mutating func finish(at endOffset: Int64) -> Line? {
+    mutating func finish(at endOffset: Int64) -> RecordSlice? {
         defer { pending = Data() }
         guard !pending.isEmpty, !Self.isBlank(pending) else { return nil }
-        return Line(bytes: pending, offset: pendingOffset, nextOffset: endOffset)
+        return RecordSlice(bytes: pending, offset: pendingOffset, nextOffset: endOffset)
     }
 
     private static func isBlank(_ bytes: Data) -> Bool {

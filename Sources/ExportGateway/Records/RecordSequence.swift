@@ -25,9 +25,10 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
         let source: RecordSource
         let transform: @Sendable (RecordLine) throws -> Element
         var reader: StreamByteReader?
-        var splitter = LineSplitter()
-        var lines: [LineSplitter.Line] = []
+        var splitter: RecordSplitter?
+        var lines: [RecordSlice] = []
         var lineIndex = 0
+        var separators: Set<UInt8> = []
         var started = false
         var finished = false
 
@@ -53,7 +54,7 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                 throw GatewayError(
                     .decoding,
                     message:
-                        "The line at byte \(line.offset) of the \(source.stream.rawValue) stream is not JSON (\(error)).",
+                        "The record at byte \(line.offset) of the \(source.stream.rawValue) stream is not JSON (\(error)).",
                     underlying: error)
             }
             return try transform(RecordLine(value: value, offset: line.offset, nextOffset: line.nextOffset))
@@ -73,7 +74,14 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                         "Offset \(source.startOffset) lies outside the \(source.stream.rawValue) stream of \(info.totalBytes) bytes.",
                         fieldErrors: ["offset": ["must be between 0 and \(info.totalBytes)"]])
                 }
-                // A resumed stream starts one byte early, to see that the byte before is a newline.
+                // A resumed stream starts one byte early, to see that the byte before is a separator.
+                var splitter = RecordSplitter(info.framing, resuming: source.startOffset > 0)
+                // Resuming at the very end: nothing is read, and nothing more may be expected.
+                if source.startOffset > 0 && source.startOffset == info.totalBytes {
+                    splitter.resume(after: UInt8(ascii: "]"))
+                }
+                self.splitter = splitter
+                separators = RecordSplitter.separatorsBeforeResume(info.framing)
                 let readFrom =
                     source.startOffset > 0 && source.startOffset < info.totalBytes
                     ? source.startOffset - 1 : source.startOffset
@@ -81,25 +89,27 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                     stream: source.stream, totalBytes: info.totalBytes, startingAt: readFrom,
                     pieceSize: source.pieceSize, api: source.api, locate: source.locate)
             }
-            guard var current = reader else {
+            guard var current = reader, var splitter else {
                 finished = true
                 return
             }
             if var piece = try await current.next() {
                 if piece.offset == source.startOffset - 1 {
-                    guard piece.bytes.first == 0x0A else {
+                    guard let first = piece.bytes.first, separators.contains(first) else {
                         throw GatewayError.invalidRequest(
-                            "Offset \(source.startOffset) of the \(source.stream.rawValue) stream is inside a line; resume from a RecordLine's nextOffset.",
-                            fieldErrors: ["offset": ["must be where a line starts: 0 or a line's nextOffset"]])
+                            "Offset \(source.startOffset) of the \(source.stream.rawValue) stream is inside a record; resume from a RecordLine's nextOffset.",
+                            fieldErrors: ["offset": ["must be where a record starts: 0 or a RecordLine's nextOffset"]])
                     }
+                    splitter.resume(after: first)
                     piece = (piece.offset + 1, piece.bytes.dropFirst())
                 }
-                lines = try splitter.lines(in: piece.bytes, at: piece.offset)
+                lines = try splitter.records(in: piece.bytes, at: piece.offset)
             } else {
-                if let last = splitter.finish(at: current.offset) { lines = [last] }
+                if let last = try splitter.finish(at: current.offset) { lines = [last] }
                 finished = true
             }
             reader = current
+            self.splitter = splitter
         }
     }
 

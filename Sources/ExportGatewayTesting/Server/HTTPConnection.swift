@@ -1,4 +1,3 @@
-import Dispatch
 import ExportGateway
 import Foundation
 
@@ -6,7 +5,7 @@ import Foundation
 /// bytes kept for the next request), answers each through the handler, and closes on the
 /// client's word, on a protocol error, on a timeout, or when the server stops.
 ///
-/// Every wait is a DispatchSource readiness wait, bounded by the idle timeout, so a
+/// Every wait is a ``ReadinessPoller`` wait, bounded by the idle timeout, so a
 /// connection costs no thread while it waits, and a silent client costs nothing for long.
 struct HTTPConnection: Sendable {
     let socket: Socket
@@ -14,7 +13,6 @@ struct HTTPConnection: Sendable {
     let limits: LoopbackServerLimits
     /// The body bytes every connection of the server holds together.
     let budget: BodyBudget
-    let queue: DispatchQueue
     let handler: LoopbackHTTPServer.DeliveringHandler
 
     /// Hop-by-hop and framing fields: they describe this connection, not the request, and an
@@ -187,7 +185,7 @@ struct HTTPConnection: Sendable {
         defer { scratch.deallocate() }
         while true {
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero, await socket.waitUntilReady(timeout: remaining, queue: queue) else { return }
+            guard remaining > .zero, await socket.waitUntilReady(timeout: remaining) else { return }
             if socket.read(into: scratch) == .closed { return }
         }
     }
@@ -233,7 +231,7 @@ struct HTTPConnection: Sendable {
             case .wouldBlock:
                 let remaining = deadline.map { $0 - ContinuousClock.now } ?? idle
                 guard remaining > .zero else { return .timedOut }
-                guard await socket.waitUntilReady(timeout: min(idle, remaining), queue: queue) else {
+                guard await socket.waitUntilReady(timeout: min(idle, remaining)) else {
                     return .timedOut
                 }
             }
@@ -252,7 +250,7 @@ struct HTTPConnection: Sendable {
                 // A reader pausing between chunks is normal (a client writing to disk): hold it
                 // to the longer of the two idle bounds.
                 let patience = max(limits.idleTimeout, limits.keepAliveTimeout)
-                guard await socket.waitUntilReady(writing: true, timeout: patience, queue: queue) else { return false }
+                guard await socket.waitUntilReady(writing: true, timeout: patience) else { return false }
             case .closed:
                 return false
             }
@@ -288,7 +286,7 @@ struct HTTPConnection: Sendable {
                 return
             case .wouldBlock:
                 let remaining = deadline - ContinuousClock.now
-                guard remaining > .zero, await socket.waitUntilReady(timeout: remaining, queue: queue) else { return }
+                guard remaining > .zero, await socket.waitUntilReady(timeout: remaining) else { return }
             }
         }
     }

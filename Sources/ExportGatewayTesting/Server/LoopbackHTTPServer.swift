@@ -1,4 +1,3 @@
-import Dispatch
 import ExportGateway
 import Foundation
 import Synchronization
@@ -10,8 +9,8 @@ import Synchronization
 /// It speaks the HTTP/1.1 a client needs from a test server — keep-alive and pipelining,
 /// `Content-Length` and chunked request bodies, `Expect: 100-continue`, `HEAD` — and holds
 /// every client to ``LoopbackServerLimits`` (431, 413, 408, 400, 503, never a crash). It runs on
-/// non-blocking Glibc sockets whose readiness DispatchSources report, so no thread ever waits
-/// in a syscall and Swift's cooperative pool stays free for the handler.
+/// non-blocking Glibc sockets whose readiness one ``ReadinessPoller`` thread reports, so no
+/// cooperative thread ever waits in a syscall and Swift's cooperative pool stays free for the handler.
 ///
 /// The server binds when created (so the port is known before anything is mounted) and
 /// answers once ``start(handler:)`` runs. A handler that throws means "no answer": the
@@ -41,7 +40,6 @@ public final class LoopbackHTTPServer: Sendable {
     /// The request-body bytes all connections hold together, within ``limits``.
     let bodyBudget: BodyBudget
     private let listener: Socket
-    private let queue: DispatchQueue
     private let state = Mutex(State())
 
     private struct State {
@@ -60,7 +58,6 @@ public final class LoopbackHTTPServer: Sendable {
         origin = URL(string: "http://127.0.0.1:\(self.port)")!
         self.limits = limits
         bodyBudget = BodyBudget(limit: limits.maxTotalBodyBytes)
-        queue = DispatchQueue(label: "ExportGatewayTesting.LoopbackHTTPServer.\(self.port)")
     }
 
     deinit {
@@ -118,7 +115,7 @@ public final class LoopbackHTTPServer: Sendable {
                 do {
                     guard let accepted = try listener.accept() else {
                         if state.withLock({ $0.stopping }) { return }
-                        _ = await listener.waitUntilReady(timeout: .seconds(1), queue: queue)
+                        _ = await listener.waitUntilReady(timeout: .seconds(1))
                         continue
                     }
                     client = accepted
@@ -135,7 +132,7 @@ public final class LoopbackHTTPServer: Sendable {
                     return
                 }
                 let connection = HTTPConnection(
-                    socket: client, origin: origin, limits: limits, budget: bodyBudget, queue: queue,
+                    socket: client, origin: origin, limits: limits, budget: bodyBudget,
                     handler: handler)
                 group.addTask {
                     await connection.serve()

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -12,7 +11,7 @@ import Darwin
 /// returning what happened instead of blocking.
 ///
 /// Nothing here ever blocks a thread: a call that would block answers `.wouldBlock`, and the
-/// caller awaits readiness with ``waitUntilReady(writing:timeout:queue:)``. Swift's
+/// caller awaits readiness with ``waitUntilReady(writing:timeout:)``. Swift's
 /// cooperative pool is as wide as the machine has cores (two here), so one blocking
 /// `accept` or `read` would stall half of every test and simulator in the process.
 struct Socket: Sendable {
@@ -139,88 +138,12 @@ struct Socket: Sendable {
     /// Waits until the socket is readable (or, with `writing`, writable), or `timeout` passes.
     /// Returns `false` on timeout.
     ///
-    /// A one-shot DispatchSource resumes the continuation, so no thread waits in a syscall;
-    /// the wait returns only from the source's cancel handler, once Dispatch has let go of the
-    /// descriptor: closing it earlier lets the system hand the same number to a new socket
-    /// (libcurl's, say) while Dispatch still watches the old registration, and that new
-    /// socket's events go missing. Because another part of the process (FoundationNetworking
-    /// watches libcurl's sockets the same way) can make that mistake with a number we then
-    /// reuse, a ticking timer also asks the kernel directly (`poll` with no wait), so a lost
-    /// event costs one tick instead of the whole timeout.
-    func waitUntilReady(writing: Bool = false, timeout: Duration?, queue: DispatchQueue) async -> Bool {
-        let descriptor = self.descriptor
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let source: any DispatchSourceProtocol =
-                writing
-                ? DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: queue)
-                : DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            // Both sources exist before either can fire, so the wait's state is only ever
-            // touched on `queue`.
-            let wait = ReadinessWait(source: source, timer: timer, continuation: continuation)
-            source.setEventHandler { wait.fire(ready: true) }
-            source.setCancelHandler { wait.finish() }
-            let deadline = timeout.map { DispatchTime.now() + $0.timeInterval }
-            let tick = max(.milliseconds(1), min(timeout ?? Self.readinessTick, Self.readinessTick))
-            timer.setEventHandler {
-                if Self.isReady(descriptor, writing: writing) {
-                    wait.fire(ready: true)
-                } else if let deadline, DispatchTime.now() >= deadline {
-                    wait.fire(ready: false)
-                }
-            }
-            timer.schedule(deadline: .now() + tick.timeInterval, repeating: tick.timeInterval)
-            timer.resume()
-            source.resume()
-        }
-    }
-
-    /// How often a readiness wait asks the kernel itself, in case an event went missing.
-    static let readinessTick: Duration = .milliseconds(50)
-
-    /// Whether the kernel reports the descriptor ready now (an error or hang-up counts:
-    /// the next read or write then says what happened).
-    private static func isReady(_ descriptor: Int32, writing: Bool) -> Bool {
-        var entry = pollfd(fd: descriptor, events: Int16(writing ? POLLOUT : POLLIN), revents: 0)
-        return Glibc.poll(&entry, 1, 0) > 0 && entry.revents != 0
-    }
-}
-
-/// The state of one ``Socket/waitUntilReady(writing:timeout:queue:)``: the first of the
-/// readiness source and the timer to fire decides the outcome and cancels both; the
-/// source's cancel handler then resumes the waiter.
-///
-/// Every access happens on the one serial queue the sources were created on, which is what
-/// makes the unchecked `Sendable` sound.
-private final class ReadinessWait: @unchecked Sendable {
-    private var source: (any DispatchSourceProtocol)?
-    private var timer: (any DispatchSourceTimer)?
-    private var continuation: CheckedContinuation<Bool, Never>?
-    private var ready = false
-
-    init(
-        source: any DispatchSourceProtocol, timer: any DispatchSourceTimer,
-        continuation: CheckedContinuation<Bool, Never>
-    ) {
-        self.source = source
-        self.timer = timer
-        self.continuation = continuation
-    }
-
-    /// The source or the timer fired: keep the first outcome, cancel both.
-    func fire(ready: Bool) {
-        guard let source else { return }
-        self.ready = ready
-        self.source = nil
-        timer?.cancel()
-        timer = nil
-        source.cancel()
-    }
-
-    /// The source is cancelled and Dispatch no longer watches the descriptor.
-    func finish() {
-        continuation?.resume(returning: ready)
-        continuation = nil
+    /// The wait is one entry in ``ReadinessPoller``'s `poll(2)` set, so no cooperative thread
+    /// waits in a syscall and the descriptor is never registered with Dispatch (whose epoll
+    /// registrations, shared with FoundationNetworking's, crashed the process when a closed
+    /// number was reused while still registered).
+    func waitUntilReady(writing: Bool = false, timeout: Duration?) async -> Bool {
+        await ReadinessPoller.shared.wait(for: descriptor, writing: writing, timeout: timeout)
     }
 }
 
