@@ -36,7 +36,7 @@ extension LabelStudioExportWire {
 
 extension LabelStudioTaskWire {
     /// The normalized item; `dataset` is the reference the caller used.
-    func item(dataset: DatasetRef) -> Item {
+    func item(dataset: DatasetRef?) -> Item {
         let key = LabelStudioMapping.key(in: data)
         let status = LabelStudioProvider.itemStatus(isLabeled: isLabeled)
         let mediaURL = key.flatMap(URL.init(string:)).flatMap { url in

@@ -29,7 +29,8 @@ extension ProviderSet {
 ///   ``ExportFormat/yolo``, ``ExportFormat/pascalVOC``, ``ExportFormat/csv`` and Label Studio's
 ///   own words (`JSON_MIN`, `TSV`, `YOLO_OBB`...) are converted when downloaded, where the
 ///   project offers them. The file comes from the API itself, with the gateway's credential;
-///   converted files, which differ on every request, in one piece.
+///   converted files, which differ on every request, in one piece. ``Gateway/records(of:)``
+///   streams the stored JSON's tasks one by one, in bounded memory.
 /// - ``ExportFilters/itemStatuses`` selects labeled (`.completed`) or unlabeled
 ///   (`.notStarted`) tasks. ``ExportRequest/providerOptions`` accepts `task_filter_options`,
 ///   `annotation_filter_options` and `serialization_options`, objects sent verbatim.
@@ -50,14 +51,14 @@ public struct LabelStudioProvider: ExportProvider {
     public init() {}
 
     /// What Label Studio can do: create, read, list and delete snapshots of projects (as
-    /// datasets or projects), download them in its JSON or converted, filter by labeled or
-    /// not, and list tasks. It cannot cancel a snapshot (it has no canceled state), read one
-    /// by name (titles are not unique) or stream records.
+    /// datasets or projects), download them in its JSON or converted, stream a snapshot's
+    /// tasks as records, filter by labeled or not, and list tasks. It cannot cancel a snapshot
+    /// (it has no canceled state) or read one by name (titles are not unique).
     public var capabilities: ProviderCapabilities {
         ProviderCapabilities(
             listsExports: true, deletesExports: true, exportsDatasets: true, exportsProjects: true,
             formats: [.native, .json, .coco, .yolo, .pascalVOC, .csv], filters: [.itemStatuses], itemKinds: [.item],
-            streamsRecords: false, rangedDownloads: true, idempotentCreate: false, readsExportsByName: false)
+            streamsRecords: true, rangedDownloads: true, idempotentCreate: false, readsExportsByName: false)
     }
 
     /// Adds `Authorization: Token <key>`: a legacy token, which is never exchanged. (A personal
@@ -205,7 +206,85 @@ public struct LabelStudioProvider: ExportProvider {
         return task.item(dataset: request.dataset)
     }
 
+    // MARK: Records
+
+    /// The results stream is the snapshot's stored JSON, one array of tasks on one line,
+    /// read element by element (``RecordFraming/jsonArray``) from the download route; its
+    /// size comes from a one-byte ranged read (Label Studio says it nowhere else), asked once
+    /// per snapshot and gateway, since a stored file never changes. The record count is the
+    /// snapshot's `counters.task_number`. Label Studio has no errors stream: it is empty.
+    public func recordStreamInfo(_ request: RecordStreamInfoRequest, api: VendorAPI) async throws -> RecordStreamInfo? {
+        guard request.stream == .results else { return nil }
+        let id = try Self.storedSnapshot(of: request.export)
+        let size = try await Self.size(of: id, api: api)
+        guard size > 0 else { return nil }
+        return RecordStreamInfo(totalBytes: size, totalLines: request.export.progress?.total, framing: .jsonArray)
+    }
+
+    /// The whole stored JSON, as one chunk on the download route (fetched with the gateway's
+    /// credential, in ranges).
+    public func recordChunk(_ request: RecordChunkRequest, api: VendorAPI) async throws -> RecordChunk {
+        let id = try Self.storedSnapshot(of: request.export)
+        let size = try await Self.size(of: id, api: api)
+        guard size > 0 else {
+            throw GatewayError(.notFound, message: "Snapshot \(id) of Label Studio has no stored bytes to read.")
+        }
+        return RecordChunk(url: try api.url(LabelStudioRoutes.download(id)), byteRange: 0...(size - 1))
+    }
+
+    /// One exported task, as the item ``item(_:api:)`` reads (annotations and predictions
+    /// inline, `is_labeled` when the export has it).
+    public func record(from row: RecordRow) throws -> Item {
+        let project = LabelStudioExportID(row.export.id).map { String($0.project) }
+        let dataset =
+            project.map(DatasetRef.init(rawValue:))
+            ?? row.export.source.flatMap { source in
+                if case .dataset(let ref) = source { ref } else { nil }
+            }
+        return try LabelStudioTaskWire(WireValue(answer: row.value)).item(dataset: dataset)
+    }
+
     // MARK: Helpers
+
+    /// The stored snapshot behind `export` (whatever format its id names), or `notFound` for
+    /// an id Label Studio cannot have given.
+    private static func storedSnapshot(of export: Export) throws -> LabelStudioExportID {
+        guard let id = LabelStudioExportID(export.id) else {
+            throw GatewayError(
+                .notFound,
+                message: "Label Studio has no export \"\(export.id)\": its export ids read \(LabelStudioExportID.form)."
+            )
+        }
+        return LabelStudioExportID(project: id.project, export: id.export, format: nil)
+    }
+
+    /// The stored file's size: `Content-Range` of `bytes=0-0` (or the whole body, from a
+    /// server that ignores ranges), remembered for the gateway.
+    private static func size(of id: LabelStudioExportID, api: VendorAPI) async throws -> Int64 {
+        let remembered = try await api.remembered("label-studio.size.\(id)") {
+            var request = try api.request(.get, LabelStudioRoutes.download(id))
+            request.headers["Range"] = "bytes=0-0"
+            request.headers["Accept-Encoding"] = "identity"
+            let response = try await api.send(request)
+            if response.status == 206 {
+                guard let size = Self.totalSize(inContentRange: response.headers["Content-Range"]) else {
+                    throw GatewayError(
+                        .decoding, httpStatus: 206,
+                        message:
+                            "Label Studio answered a ranged read of snapshot \(id) without a size in Content-Range.")
+                }
+                return .int(size)
+            }
+            return .int(Int64(response.body.count))
+        }
+        return remembered.intValue ?? 0
+    }
+
+    /// `N` of `bytes a-b/N`.
+    private static func totalSize(inContentRange header: String?) -> Int64? {
+        guard let header, let slash = header.lastIndex(of: "/") else { return nil }
+        return Int64(header[header.index(after: slash)...].trimmingCharacters(in: .whitespaces))
+    }
 
     /// The route of a snapshot: its own for a well-formed id; for any other id, which names
     /// no snapshot, the whole id as one segment under project 0 (Label Studio numbers projects

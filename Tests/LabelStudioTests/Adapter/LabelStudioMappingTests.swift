@@ -80,6 +80,19 @@ import Testing
         #expect(item.providerFields["total_annotations"]?.intValue == 1)
     }
 
+    @Test func anExportedTaskIsARecordOfItsProject() throws {
+        let export = Export(id: "3/9/COCO", provider: .labelStudio, status: .completed, rawStatus: "completed")
+        let row = RecordRow(
+            value: ["id": 5, "data": ["text": "hello"], "annotations": [["id": 1, "result": []]], "project": 3],
+            export: export, offset: 1)
+        let item = try LabelStudioProvider().record(from: row)
+        #expect(item.id == "5" && item.dataset == "3" && item.key == "hello" && item.status == nil)
+        #expect(item.annotations?[0]?["id"]?.intValue == 1)
+        #expect(throws: GatewayError.self) {
+            try LabelStudioProvider().record(from: RecordRow(value: ["data": [:]], export: export, offset: 1))
+        }
+    }
+
     @Test func aKeyIsTheUsualMediaMemberElseTheFirstStringByName() {
         #expect(LabelStudioMapping.key(in: ["text": "hello", "author": "x"]) == "hello")
         #expect(LabelStudioMapping.key(in: ["zeta": "z", "alpha": 1, "beta": "b"]) == "b")

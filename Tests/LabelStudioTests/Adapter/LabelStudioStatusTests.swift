@@ -32,7 +32,7 @@ import Testing
         #expect(descriptor.baseURLEnvironmentVariable == "LABEL_STUDIO_URL")
         let capabilities = LabelStudioProvider().capabilities
         #expect(capabilities.filters == [.itemStatuses] && capabilities.itemKinds == [.item])
-        #expect(!capabilities.streamsRecords && !capabilities.idempotentCreate && !capabilities.readsExportsByName)
+        #expect(capabilities.streamsRecords && !capabilities.idempotentCreate && !capabilities.readsExportsByName)
         #expect(capabilities.listsExports && capabilities.deletesExports)
     }
 }
