@@ -218,9 +218,10 @@ struct LabelStudioAuthTests {
     }
 
     @Test func requestLogRedactsKeysAndTheAccessTokensHandedOut() async throws {
-        _ = try await client.send(
+        let refreshed = try await client.send(
             .post, "/api/token/refresh/", credential: .none, json: ["refresh": .string(simulator.apiKey)])
-        _ = try await client.send(.get, "/api/projects/")
+        let access = try #require(try LabelStudioClient.json(refreshed)["access"]?.stringValue)
+        _ = try await client.send(.get, "/api/projects/", credential: .authorization("Bearer \(access)"))
         let entries = simulator.requestLog.requests
         #expect(entries.count == 2 && entries.allSatisfy(\.carriedCredential))
         #expect(String(decoding: entries[0].body, as: UTF8.self) == "{\"refresh\":\"[redacted]\"}")

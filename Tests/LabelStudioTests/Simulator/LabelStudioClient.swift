@@ -1,6 +1,7 @@
 import ExportGateway
 import ExportGatewayTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// Raw HTTP against a ``LabelStudioSimulator`` through its in-process transport (or any
@@ -22,11 +23,18 @@ struct LabelStudioClient {
     let simulator: LabelStudioSimulator
     var transport: any HTTPTransport
     var baseURL: URL
+    private let cache = AccessTokenCache()
 
     init(_ simulator: LabelStudioSimulator = LabelStudioSimulator()) {
         self.simulator = simulator
         transport = simulator.transport
         baseURL = simulator.apiBaseURL
+    }
+
+    /// The owner's access token, refreshed once it has expired on the simulator's clock, as
+    /// the official SDK keeps one (and so the request log's list of tokens stays short).
+    func accessToken() throws -> String {
+        try cache.token(now: simulator.host.time.now) { try #require(simulator.accessToken()) }
     }
 
     /// Sends `method path` (a path from the server root, query included).
@@ -38,8 +46,7 @@ struct LabelStudioClient {
         var request = HTTPRequest(method: method, url: url, headers: headers)
         switch credential {
         case .bearer:
-            let token = try #require(simulator.accessToken())
-            request.headers["Authorization"] = "Bearer \(token)"
+            request.headers["Authorization"] = "Bearer \(try accessToken())"
         case .none: break
         case .authorization(let value): request.headers["Authorization"] = value
         case .header(let name, let value): request.headers[name] = value
@@ -89,5 +96,24 @@ struct LabelStudioClient {
         #expect(body["exc_info"] == .null, sourceLocation: sourceLocation)
         let id = try #require(body["id"]?.stringValue, sourceLocation: sourceLocation)
         #expect(UUID(uuidString: id) != nil && id == id.lowercased(), sourceLocation: sourceLocation)
+    }
+}
+
+/// One cached access token and when it expires.
+final class AccessTokenCache: Sendable {
+    private let state = Mutex<(token: String, expires: Date)?>(nil)
+
+    func token(now: Date, mint: () throws -> String) throws -> String {
+        try state.withLock { cached in
+            if let cached, now < cached.expires { return cached.token }
+            let token = try mint()
+            // The payload's `exp`; a token that does not decode is used once.
+            let payload = token.split(separator: ".").dropFirst().first.map(String.init) ?? ""
+            var base64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while base64.count % 4 != 0 { base64 += "=" }
+            let exp = Data(base64Encoded: base64).flatMap { try? JSONValue(parsing: $0) }?["exp"]?.intValue
+            cached = (token, exp.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? now)
+            return token
+        }
     }
 }
