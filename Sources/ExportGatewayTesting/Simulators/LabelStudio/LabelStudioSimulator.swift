@@ -31,6 +31,7 @@ public final class LabelStudioSimulator: ServableSimulator {
     /// ``ExportScript/cancels(afterPolls:)`` makes an export fail.
     public static var canCancelExports: Bool { false }
 
+    /// The shared machinery: clock, request log, faults (and a storage origin Label Studio never uses).
     public let host: SimulatorHost
     /// A personal access token of the organization's owner: a refresh JWT
     /// (`{"token_type":"refresh","exp":…,"iat":…,"jti":…,"user_id":"1"}`), what a pipeline is

@@ -100,7 +100,8 @@ public struct SimulatorTransport: HTTPTransport {
     /// The answer to `request` as a server puts it on the wire: like ``answer(_:)``, but an
     /// answer the vendor holds back (``ResponseDelivery/held(for:)``) is waited for here, in
     /// real time, and then the simulator's clock moves on by as much, as the in-process
-    /// transport moves it; what the server then writes is whole.
+    /// transport moves it; what the server then writes is whole. A server stopping meanwhile
+    /// waits for the pause to end, so a loopback test keeps such pauses short.
     func served(_ request: HTTPRequest) async throws -> (response: HTTPResponse, delivery: ResponseDelivery) {
         let answer = try answer(request)
         guard case .held(let wait) = answer.delivery else { return answer }
