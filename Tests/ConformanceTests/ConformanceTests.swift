@@ -17,6 +17,9 @@ let conformanceTargets: [ConformanceTarget] = [
     .simulator { LabelboxSimulator() },
     .loopback { api, storage in LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage) },
     .live(LabelboxProvider.descriptor),
+    .simulator { LabelStudioSimulator() },
+    .loopback { api, storage in LabelStudioSimulator(apiBaseURL: api, storageBaseURL: storage) },
+    .live(LabelStudioProvider.descriptor),
 ]
 
 @Test(arguments: ConformanceCase.all(for: conformanceTargets))
@@ -39,12 +42,16 @@ func conformance(_ check: ConformanceCase) async throws {
             "itemPagingCoversDatasetExactlyOnce",
             "itemReadMatchesListing",
         ],
+        "label-studio": [
+            "createWithLostAnswerIsRetriedWithoutDuplicate", "exportIsReadableByName",
+            "canceledExportEndsWaitAsFailure",
+        ],
     ]
     let simulated = conformanceTargets.filter { $0.mode == .simulator || $0.mode == .loopback }
     #expect(
         Set(simulated.map(\.description)) == [
             "avala (simulator)", "avala (loopback)", "pictograph (simulator)", "pictograph (loopback)",
-            "labelbox (simulator)", "labelbox (loopback)",
+            "labelbox (simulator)", "labelbox (loopback)", "label-studio (simulator)", "label-studio (loopback)",
         ])
     for target in simulated {
         let skipped = ConformanceCase.all(for: [target]).filter { $0.unmetRequirement != nil }.map(\.check.name)

@@ -20,7 +20,9 @@ public enum FaultMatrix {
     public enum Place: String, Sendable, CaseIterable {
         /// The first API request (listing the exports, where the provider lists them).
         case api
-        /// The create: the flow's first `POST` (no listing before it).
+        /// The create: the flow's first `POST` (no listing before it), once the gateway holds
+        /// its credential: a gateway that exchanges its key for a token does so in a listing
+        /// before the fault, so the fault hits the create, not the exchange.
         case create
         /// The first request to the storage host (the download, or a record stream's piece).
         case storage
@@ -79,6 +81,11 @@ public enum FaultMatrix {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eg-faults-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let destination = folder.appendingPathComponent("result.bin")
+        if place == .create && gateway.capabilities.listsExports {
+            // Any key exchange happens here, unfaulted (a `POST` of its own); the fault waits
+            // for the create.
+            _ = try await gateway.exports().collect(upTo: 1_000)
+        }
         simulator.injectFault(entry.fault, on: place.origin, method: place == .create ? .post : nil, count: 1)
 
         let outcome: FaultOutcome

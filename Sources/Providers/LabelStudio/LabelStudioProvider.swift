@@ -92,12 +92,17 @@ public struct LabelStudioProvider: ExportProvider {
     /// Creates a snapshot with one `POST /api/projects/{pid}/exports/`, never retried (Label
     /// Studio has no idempotency key, and every call makes a snapshot).
     ///
-    /// Everything Label Studio cannot honor is refused first; a converted format is checked
-    /// against `GET /api/projects/{pid}/export/formats` (a format the project does not offer
-    /// is `unsupported`, naming it). The answer is usually already `completed`: Label Studio
-    /// writes the file during the request, unless it runs with a job queue.
+    /// Everything Label Studio cannot honor is refused first. Then `GET /api/projects/{pid}/`
+    /// checks that the key may read the project: Label Studio lets a user removed from the
+    /// organization create snapshots it then may not read (403 on the snapshot), so that is
+    /// refused before a useless snapshot is made; an unknown project is `notFound` here too.
+    /// A converted format is checked against `GET /api/projects/{pid}/export/formats` (a
+    /// format the project does not offer is `unsupported`, naming it). The answer is usually
+    /// already `completed`: Label Studio writes the file during the request, unless it runs
+    /// with a job queue.
     public func createExport(_ request: ExportRequest, api: VendorAPI) async throws -> Export {
         let plan = try LabelStudioCreatePlan(request)
+        _ = try await api.send(api.request(.get, LabelStudioRoutes.project(plan.project)))
         if let format = plan.format {
             let response = try await api.send(api.request(.get, LabelStudioRoutes.formats(project: plan.project)))
             let offered = try LabelStudioFormatsWire(WireValue(answer: api.json(from: response))).offered

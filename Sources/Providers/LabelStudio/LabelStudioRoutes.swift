@@ -11,6 +11,11 @@ enum LabelStudioRoutes {
     /// `/api/projects/`: the project list.
     static let projects = APIPath("api", "projects", endsWithSlash: true)
 
+    /// `/api/projects/{pid}/`: one project.
+    static func project(_ project: Int64) -> APIPath {
+        APIPath("api", "projects", String(project), endsWithSlash: true)
+    }
+
     /// `/api/projects/{pid}/exports/`: create and list a project's snapshots.
     static func exports(project: Int64) -> APIPath {
         APIPath("api", "projects", String(project), "exports", endsWithSlash: true)
