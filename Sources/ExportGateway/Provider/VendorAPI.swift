@@ -157,9 +157,21 @@ public struct VendorAPI: Sendable {
             if let error = adapter.error(from: response) { throw error }
             guard response.isSuccess else { throw GatewayError.standard(for: response, message: nil) }
             return response
+        } catch let failure as CredentialFailure {
+            throw failure.unwrapped(redacting: secrets)
         } catch var error as GatewayError {
             error.requestLine = error.requestLine ?? request.line
             throw error.redacting(secrets)
+        }
+    }
+
+    /// An error getting the credential: it names the exchange's request, or none (a key
+    /// refused before any request), never the request the credential was for.
+    private struct CredentialFailure: Error {
+        var error: any Error
+
+        func unwrapped(redacting secrets: [String]) -> any Error {
+            (error as? GatewayError)?.redacting(secrets) ?? error
         }
     }
 
@@ -179,7 +191,9 @@ public struct VendorAPI: Sendable {
             var exchange: Int?
             if authenticated {
                 let before = request.headers
-                switch try await credential() {
+                let credential: CredentialCache.Credential
+                do { credential = try await self.credential() } catch { throw CredentialFailure(error: error) }
+                switch credential {
                 case .key:
                     adapter.authenticate(&request, key: key)
                 case .token(let token, let number):
@@ -198,10 +212,20 @@ public struct VendorAPI: Sendable {
     }
 
     /// The credential to send now: the key, or a fresh exchanged token (see ``CredentialCache``).
+    /// An exchange's error names the exchange's last request (an error the adapter decides from
+    /// the exchange's answer has none of its own).
     private func credential() async throws -> CredentialCache.Credential {
         let adapter = self.adapter, key = self.key
         return try await credentials.credential(clock: client.clock) { [self] in
-            try await adapter.exchangeKey(KeyExchangeRequest(key: key), api: self)
+            let trace = RequestTrace()
+            do {
+                return try await RequestTrace.$current.withValue(trace) {
+                    try await adapter.exchangeKey(KeyExchangeRequest(key: key), api: self)
+                }
+            } catch var error as GatewayError {
+                error.requestLine = error.requestLine ?? trace.lastLine
+                throw error
+            }
         }
     }
 
@@ -221,6 +245,8 @@ public struct VendorAPI: Sendable {
         guard isOnAPIOrigin(request.url) else { return try await client.send(request, repeatable: true) }
         do {
             return try await sendWithCredential(request, authenticated: true, repeatable: true)
+        } catch let failure as CredentialFailure {
+            throw failure.unwrapped(redacting: secrets)
         } catch let error as GatewayError {
             throw error.redacting(secrets)
         }
