@@ -58,6 +58,9 @@ let package = Package(
             name: "LabelboxTests",
             dependencies: ["ExportGateway", "ExportGatewayLabelbox", "ExportGatewayTesting", "DecoderRobustness"]),
         .testTarget(
+            name: "LabelStudioTests",
+            dependencies: ["ExportGateway", "ExportGatewayTesting"]),
+        .testTarget(
             name: "ServerTests",
             dependencies: ["ExportGateway", "ExportGatewayTesting"]),
         .testTarget(

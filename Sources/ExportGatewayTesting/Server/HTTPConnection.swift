@@ -141,7 +141,9 @@ struct HTTPConnection: Sendable {
                 // response): the client must see exactly that, a connection closed unanswered.
                 return
             }
-            let keepAlive = head.wantsKeepAlive
+            // A handler's `Connection: close` ends the connection after this answer (its body,
+            // sent without a length, ends with it: see ResponseHead).
+            let keepAlive = head.wantsKeepAlive && !ResponseHead.isCloseDelimited(answer.response)
             let (responseHead, responseBody) = ResponseHead.parts(
                 answer.response, isHead: head.method == "HEAD", keepAlive: keepAlive, date: ResponseHead.httpDate())
             guard await deliver(responseHead, responseBody, answer.delivery), keepAlive else { return }
@@ -173,6 +175,10 @@ struct HTTPConnection: Sendable {
                 offset = end
             }
             return true
+        case .held(let wait):
+            // A stopping server shuts the socket down, so the write after the pause fails.
+            try? await Task.sleep(for: wait)
+            return await write(head + body)
         }
     }
 

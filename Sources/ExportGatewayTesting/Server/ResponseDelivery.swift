@@ -3,8 +3,9 @@
 /// (``SimulatedFault/truncatedBody``, ``SimulatedFault/stalledBody(for:)``,
 /// ``SimulatedFault/slowBody(bytesPerWrite:interval:)``) are answers delivered these ways.
 ///
-/// The head always goes out whole and declares the body's full `Content-Length`, so a client
-/// can tell a cut body from a short one.
+/// The head always goes out whole and declares the body's full `Content-Length` (unless the
+/// answer is close-delimited, see ``ResponseHead``), so a client can tell a cut body from a
+/// short one.
 enum ResponseDelivery: Sendable, Hashable {
     /// Head and body at once: every ordinary answer.
     case whole
@@ -18,6 +19,11 @@ enum ResponseDelivery: Sendable, Hashable {
     /// The head, then the body `bytesPerWrite` bytes at a time, each piece `interval` after
     /// the one before (the first `interval` after the head); the connection then serves on.
     case trickled(bytesPerWrite: Int, interval: Duration)
+    /// Nothing for `for`, then head and body at once: a server doing the work inside the
+    /// request (Label Studio's synchronous export create). A simulator's own answer, not a
+    /// fault: ``SimulatorServer`` waits, then moves the simulator's clock on by `for`, so
+    /// what others saw meanwhile and what they see after agree with the in-process transport.
+    case held(for: Duration)
 
     /// How long the body takes to arrive, or to stop arriving, when it is `bodyBytes` long:
     /// what the in-process transport moves the simulator's clock by, since it cannot wait.
@@ -26,6 +32,7 @@ enum ResponseDelivery: Sendable, Hashable {
         case .whole, .truncated: .zero
         case .stalled(_, let stall): stall
         case .trickled(let size, let interval): interval * ((bodyBytes + max(1, size) - 1) / max(1, size))
+        case .held(let wait): wait
         }
     }
 }

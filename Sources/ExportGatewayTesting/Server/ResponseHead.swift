@@ -14,7 +14,17 @@ import Darwin
 /// would contradict the bytes actually sent) and adds `Date` and a `Content-Type` when the
 /// handler set none. A `HEAD` answer keeps the length of the body it omits: the handler's
 /// `Content-Length` when it sent no body (as ``StorageOrigin`` does), else the body's size.
+///
+/// One handler field does count: `Connection: close` makes the answer close-delimited, as a
+/// WSGI server streaming a file sends it (RFC 9112, section 6.3): `Connection: close`, no
+/// `Content-Length` (not even for `HEAD`), the body, then the connection closes. A client
+/// learns the body's end only from the close.
 enum ResponseHead {
+    /// Whether the handler asked for `response`'s body to end with the connection.
+    static func isCloseDelimited(_ response: HTTPResponse) -> Bool {
+        response.headers["Connection"]?.trimmingCharacters(in: .whitespaces).lowercased() == "close"
+    }
+
     /// The bytes of `response`'s head and, unless `isHead`, its body.
     static func serialize(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, date: String) -> Data {
         let (head, body) = parts(response, isHead: isHead, keepAlive: keepAlive, date: date)
@@ -34,15 +44,16 @@ enum ResponseHead {
         }
         if !response.headers.contains("Date") { text += "Date: \(date)\r\n" }
         let bodyless = (100..<200).contains(response.status) || response.status == 204 || response.status == 304
+        let closeDelimited = isCloseDelimited(response)
         if !bodyless {
             if !response.headers.contains("Content-Type") && !response.body.isEmpty {
                 text += "Content-Type: application/octet-stream\r\n"
             }
             let declared = response.headers["Content-Length"].flatMap(Int.init)
             let length = isHead && response.body.isEmpty ? (declared ?? 0) : response.body.count
-            text += "Content-Length: \(length)\r\n"
+            if !closeDelimited { text += "Content-Length: \(length)\r\n" }
         }
-        text += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
+        text += keepAlive && !closeDelimited ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
         return (Data(text.utf8), isHead || bodyless ? Data() : response.body)
     }
 

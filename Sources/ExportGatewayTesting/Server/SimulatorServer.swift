@@ -25,7 +25,7 @@ import Foundation
 /// // ...
 /// await server.stop()
 /// ```
-public final class SimulatorServer<Simulator: VendorSimulator>: Sendable {
+public final class SimulatorServer<Simulator: ServableSimulator>: Sendable {
     /// The simulator answering both origins: seed, script and inspect it as in-process.
     public let simulator: Simulator
     /// The listener for the vendor's API origin.
@@ -58,17 +58,18 @@ public final class SimulatorServer<Simulator: VendorSimulator>: Sendable {
         let api = try LoopbackHTTPServer(port: apiPort, limits: limits)
         let storage = try LoopbackHTTPServer(port: storagePort, limits: limits)
         let simulator = try makeSimulator(api.origin, storage.origin)
-        guard SimulatorTransport.sameOrigin(simulator.apiBaseURL, api.origin),
-            SimulatorTransport.sameOrigin(simulator.storageBaseURL, storage.origin)
+        let apiBaseURL = simulator.host.apiBaseURL, storageBaseURL = simulator.host.storage.baseURL
+        guard SimulatorTransport.sameOrigin(apiBaseURL, api.origin),
+            SimulatorTransport.sameOrigin(storageBaseURL, storage.origin)
         else {
             throw LoopbackServerError(
-                "The simulator lives at \(simulator.apiBaseURL.absoluteString) and \(simulator.storageBaseURL.absoluteString), "
+                "The simulator lives at \(apiBaseURL.absoluteString) and \(storageBaseURL.absoluteString), "
                     + "not at the loopback origins \(api.origin.absoluteString) and \(storage.origin.absoluteString) "
                     + "it was given: build it with apiBaseURL and storageBaseURL from those origins.")
         }
         let transport = simulator.transport
-        api.startDelivering(handler: { request in try transport.answer(request) })
-        storage.startDelivering(handler: { request in try transport.answer(request) })
+        api.startDelivering(handler: { request in try await transport.served(request) })
+        storage.startDelivering(handler: { request in try await transport.served(request) })
         return SimulatorServer(simulator: simulator, api: api, storage: storage)
     }
 

@@ -28,11 +28,18 @@ public final class RequestLog: Sendable {
     public static let maxKeptBodyBytes = 64 * 1024
 
     private let entries = Mutex<[Entry]>([])
-    private let secrets: [String]
+    private let known: Mutex<[String]>
 
     /// Creates a log that recognizes `secrets` (the simulator's API keys) wherever they appear.
     public init(secrets: [String]) {
-        self.secrets = secrets.filter { !$0.isEmpty }
+        known = Mutex(secrets.filter { !$0.isEmpty })
+    }
+
+    /// Recognizes `secret` from now on too: a credential the simulator hands out while it
+    /// runs (a short-lived access token), redacted like its keys.
+    func recognize(_ secret: String) {
+        guard !secret.isEmpty else { return }
+        known.withLock { if !$0.contains(secret) { $0.append(secret) } }
     }
 
     /// Every request so far, oldest first.
@@ -47,6 +54,7 @@ public final class RequestLog: Sendable {
     public func removeAll() { entries.withLock { $0.removeAll() } }
 
     func record(_ request: HTTPRequest, status: Int?) {
+        let secrets = known.withLock { $0 }
         let sent = request.body ?? Data()
         let carried = secrets.contains { secret in
             request.url.absoluteString.contains(secret) || request.headers.contains { $0.value.contains(secret) }

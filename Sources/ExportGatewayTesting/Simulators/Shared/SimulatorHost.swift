@@ -30,6 +30,14 @@ public final class SimulatorHost: Sendable {
 
     /// A transport that sends API requests to `routes` and storage requests to ``storage``.
     public func transport(routes: @escaping @Sendable (SimulatedRequest) -> HTTPResponse) -> SimulatorTransport {
+        SimulatorTransport(host: self, api: { (routes($0), .whole) })
+    }
+
+    /// A transport whose routes also say how each answer goes on the wire: for a vendor that
+    /// holds an answer back while it works (``ResponseDelivery/held(for:)``).
+    func transport(
+        deliveringRoutes routes: @escaping @Sendable (SimulatedRequest) -> (HTTPResponse, ResponseDelivery)
+    ) -> SimulatorTransport {
         SimulatorTransport(host: self, api: routes)
     }
 

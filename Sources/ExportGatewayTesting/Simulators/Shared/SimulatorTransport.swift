@@ -10,14 +10,16 @@ import Foundation
 /// body take time moves the simulator's clock instead of waiting (see ``SimulatedFault``).
 public struct SimulatorTransport: HTTPTransport {
     let host: SimulatorHost
-    let api: @Sendable (SimulatedRequest) -> HTTPResponse
+    /// The vendor's routes: an answer and how it goes on the wire (``ResponseDelivery/whole``
+    /// but for an answer the vendor itself holds back, see ``ResponseDelivery/held(for:)``).
+    let api: @Sendable (SimulatedRequest) -> (HTTPResponse, ResponseDelivery)
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let (response, delivery) = try answer(request)
         // Nothing waits in-process: the simulator's clock takes the time the wire would.
         host.time.advance(by: delivery.duration(bodyBytes: response.body.count).timeInterval)
         switch delivery {
-        case .whole, .trickled: return response
+        case .whole, .trickled, .held: return response
         case .truncated(let sent): throw Self.truncation(remaining: response.body.count - sent)
         case .stalled: throw URLError(.timedOut)
         }
@@ -80,19 +82,32 @@ public struct SimulatorTransport: HTTPTransport {
             host.log.record(request, status: response.status)
             return (response, .whole)
         }
-        let handled = origin == .api ? api(simulated) : host.storage.handle(simulated)
+        let (handled, delivery) = origin == .api ? api(simulated) : (host.storage.handle(simulated), .whole)
         let alteration = host.faults.take(for: request, origin: origin) { fault -> SimulatedFault.Alteration? in
             if case .alter(let alter) = action(fault) { alter(handled) } else { nil }
         }
         host.log.record(request, status: handled.status)
         switch alteration {
         case nil:
-            return (handled, .whole)
+            return (handled, delivery)
         case .lost:
             throw Self.noAnswer
         case .delivered(let response, let delivery):
             return (response, delivery)
         }
+    }
+
+    /// The answer to `request` as a server puts it on the wire: like ``answer(_:)``, but an
+    /// answer the vendor holds back (``ResponseDelivery/held(for:)``) is waited for here, in
+    /// real time, and then the simulator's clock moves on by as much, as the in-process
+    /// transport moves it; what the server then writes is whole. A server stopping meanwhile
+    /// waits for the pause to end, so a loopback test keeps such pauses short.
+    func served(_ request: HTTPRequest) async throws -> (response: HTTPResponse, delivery: ResponseDelivery) {
+        let answer = try answer(request)
+        guard case .held(let wait) = answer.delivery else { return answer }
+        try? await Task.sleep(for: wait)
+        host.time.advance(by: wait.timeInterval)
+        return (answer.response, .whole)
     }
 
     static func sameOrigin(_ a: URL, _ b: URL) -> Bool {

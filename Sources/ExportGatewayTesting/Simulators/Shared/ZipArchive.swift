@@ -17,13 +17,22 @@ public enum ZipArchive {
         }
     }
 
-    /// The archive holding `entries`, in order.
-    public static func make(_ entries: [Entry]) -> Data {
+    /// The archive holding `entries`, in order, each stamped as modified at `modified` (UTC,
+    /// to MS-DOS's two seconds). Without a date every entry carries 2025-01-15 09:30:00, so
+    /// archives are reproducible; a vendor whose archives differ per request passes one.
+    public static func make(_ entries: [Entry], modified: Date? = nil) -> Data {
         var archive = Data()
         var central = Data()
-        // 2025-01-15 09:30:00 in MS-DOS format; fixed so archives are reproducible.
-        let dosTime: UInt16 = (9 << 11) | (30 << 5)
-        let dosDate: UInt16 = ((2025 - 1980) << 9) | (1 << 5) | 15
+        var dosTime: UInt16 = (9 << 11) | (30 << 5)
+        var dosDate: UInt16 = ((2025 - 1980) << 9) | (1 << 5) | 15
+        if let modified {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: modified)
+            let year = min(max((parts.year ?? 1980) - 1980, 0), 127)
+            dosDate = UInt16(year << 9 | (parts.month ?? 1) << 5 | (parts.day ?? 1))
+            dosTime = UInt16((parts.hour ?? 0) << 11 | (parts.minute ?? 0) << 5 | (parts.second ?? 0) / 2)
+        }
         for entry in entries {
             let name = Data(entry.path.utf8)
             let crc = CRC32.checksum(entry.contents)

@@ -1,0 +1,156 @@
+import ExportGateway
+import Foundation
+
+extension LabelStudioSimulator {
+    /// `GET /api/projects/{id}/exports/{eid}/download[?exportType=]` (§5.1–5.3): the stored
+    /// snapshot, or a conversion of it made on this request, from the API itself with the API
+    /// credential. A whole file goes out with `Connection: close` and no `Content-Length`: the
+    /// body ends when the connection closes. `Range` answers 206, except that an
+    /// unsatisfiable, multiple or malformed range gets the whole file with 200 (never 416).
+    /// Not completed, unknown or another project's: 404 (the HTML page).
+    func download(_ projectID: Int, _ exportID: Int, _ request: SimulatedRequest, user: User) -> HTTPResponse {
+        let now = host.time.now
+        let found: (record: ExportRecord, project: Project)? = state.withLock { state in
+            guard let project = state.project(projectID),
+                let record = state.exports.first(where: { $0.id == exportID && $0.projectID == projectID })
+            else { return nil }
+            return (record, project)
+        }
+        guard let (record, project) = found else { return Self.envelope(404, "Not found.") }
+        guard !user.removed else { return Self.envelope(403, Self.permissionDenied) }
+        guard !record.isHeld(at: now), record.status == "completed", let file = record.file,
+            let fileName = record.fileName
+        else {
+            return .text(404, "Export is not completed")
+        }
+        let stem = String(fileName.dropLast(".json".count))
+        var headers: HTTPHeaders = [:]
+        let body: Data
+        let name: String
+        if let format = Self.query(request, "exportType") {
+            switch convertedFile(file, to: format, project: project, stamp: zipStamp(record.createdAt)) {
+            case .file(let data, let type, let ext):
+                body = data
+                headers["Content-Type"] = type
+                name = format == "JSON" ? fileName : "\(stem).\(ext)"
+            case .noFile:
+                return .text(404, "Export is not completed")
+            case .unknown:
+                return Self.envelope(500, "")
+            }
+        } else {
+            body = file
+            headers["Content-Type"] = "application/json"
+            name = "export/\(projectID)/\(fileName)"
+        }
+        headers["Content-Disposition"] = "attachment; filename=\"\(name)\""
+        headers["filename"] = name
+        if let range = request.headers["Range"].flatMap({ Self.byteRange($0, size: body.count) }) {
+            headers["Content-Range"] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(body.count)"
+            headers["Content-Length"] = String(range.count)
+            headers["Accept-Ranges"] = "bytes"
+            return HTTPResponse(status: 206, headers: headers, body: body.subdata(in: range))
+        }
+        // A streamed file: no length, the connection's close ends it (see ResponseHead).
+        headers["Connection"] = "close"
+        return HTTPResponse(status: 200, headers: headers, body: body)
+    }
+
+    /// The bytes one `Range` header asks for in a file of `size` bytes, as Label Studio's
+    /// `RangedFileResponse` reads it: `bytes=a-b` (the end clipped to the file), `bytes=a-`,
+    /// `bytes=-n`; `nil` (the whole file, 200) for a start at or past the end, an end before
+    /// the start, several ranges, another unit, or anything malformed.
+    static func byteRange(_ header: String, size: Int) -> Range<Int>? {
+        guard header.hasPrefix("bytes="), !header.contains(","), size > 0 else { return nil }
+        let spec = header.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
+        let bounds = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard bounds.count == 2 else { return nil }
+        let digits = { (text: Substring) in text.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard digits(bounds[0]), digits(bounds[1]) else { return nil }
+        if bounds[0].isEmpty {
+            guard let suffix = Int(bounds[1]), suffix > 0 else { return nil }
+            return max(0, size - suffix)..<size
+        }
+        guard let start = Int(bounds[0]), start < size else { return nil }
+        guard !bounds[1].isEmpty else { return start..<size }
+        let end = Int(bounds[1]) ?? Int.max
+        guard end >= start else { return nil }
+        return start..<(min(end, size - 1) + 1)
+    }
+
+    /// When a converted zip says it was made: the snapshot's time, or with
+    /// ``zipsDifferPerRequest`` a later time on every request (two seconds apart, MS-DOS's
+    /// resolution), so no two zips are the same.
+    func zipStamp(_ created: Date) -> Date {
+        guard zipsDifferPerRequest else { return created }
+        let count = state.withLock { state in
+            state.zipsWritten += 1
+            return state.zipsWritten
+        }
+        return host.time.now.addingTimeInterval(2 * Double(count))
+    }
+
+    /// `GET /api/projects/{id}/export?exportType=` (§5.7), the simple synchronous export:
+    /// tasks with an annotation (skipped ones count) unless `download_all_tasks=true`, only
+    /// `ids[]` when given, as compact JSON (or converted); `Content-Type: application/.json`
+    /// (the dot is Label Studio's), a `Content-Length`, and `Range` ignored.
+    func synchronousExport(_ projectID: Int, _ request: SimulatedRequest, user: User) -> HTTPResponse {
+        guard let project = state.withLock({ $0.project(projectID) }) else { return Self.envelope(404, Self.noProject) }
+        guard !user.removed else { return Self.envelope(403, Self.permissionDenied) }
+        var errors: [OrderedJSON.Member] = []
+        var flags: [String: Bool] = [:]
+        for field in ["download_all_tasks", "download_resources"] {
+            guard let text = Self.query(request, field) else { continue }
+            if let flag = Self.boolean(.string(text)) {
+                flags[field] = flag
+            } else {
+                errors.append(.init(key: field, value: ["Must be a valid boolean."]))
+            }
+        }
+        var ids: Set<Int>?
+        let idTexts = Self.queryValues(request, "ids[]")
+        if !idTexts.isEmpty {
+            var wrong: [OrderedJSON.Member] = []
+            for (position, text) in idTexts.enumerated() where Int(text) == nil {
+                wrong.append(.init(key: String(position), value: ["A valid integer is required."]))
+            }
+            if wrong.isEmpty { ids = Set(idTexts.compactMap { Int($0) }) }
+            if !wrong.isEmpty { errors.append(.init(key: "ids", value: .object(wrong))) }
+        }
+        guard errors.isEmpty else { return Self.validation(.object(errors)) }
+        let all = flags["download_all_tasks"] ?? false
+        var tasks: [OrderedJSON] = []
+        for index in 0..<project.taskCount {
+            let task = LabelStudioFixtures.task(index, of: project)
+            guard all || !task.annotations.isEmpty, ids.map({ $0.contains(task.id) }) ?? true else { continue }
+            tasks.append(
+                LabelStudioFixtures.exportJSON(
+                    task, annotations: task.annotations, expandUser: false, expandPredictions: false))
+        }
+        let json = OrderedJSON.array(tasks).written(.compact)
+        let format = Self.query(request, "exportType") ?? Self.query(request, "export_type") ?? "JSON"
+        let body: Data
+        let type: String
+        let ext: String
+        switch format == "JSON"
+            ? .file(json, type: "application/json", ext: "json")
+            : convertedFile(json, to: format, project: project, stamp: zipStamp(host.time.now))
+        {
+        case .file(let data, let contentType, let extensionName):
+            body = data
+            // The simple export names the type after the extension, dot included.
+            type = contentType == "application/zip" ? contentType : "application/.\(extensionName)"
+            ext = extensionName
+        case .noFile: return Self.envelope(404, "Not found.")
+        case .unknown: return Self.envelope(500, "")
+        }
+        let name =
+            "project-\(project.id)-at-\(LabelStudioFixtures.minuteStamp(host.time.now))-\(MD5.hex(body).prefix(8)).\(ext)"
+        return HTTPResponse(
+            status: 200,
+            headers: [
+                "Content-Type": type, "Content-Disposition": "attachment; filename=\"\(name)\"", "filename": name,
+                "Content-Length": String(body.count),
+            ], body: body)
+    }
+}

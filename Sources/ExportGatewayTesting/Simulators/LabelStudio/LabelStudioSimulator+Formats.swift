@@ -1,0 +1,462 @@
+import ExportGateway
+import Foundation
+
+extension LabelStudioSimulator {
+    /// One export format of the converter's catalogue.
+    struct Format {
+        var name: String
+        var title: String
+        var description: String
+        var tags: [String]
+    }
+
+    /// Every format, in the converter's order (§5.5).
+    static let formatCatalogue: [Format] = [
+        Format(
+            name: "JSON", title: "JSON",
+            description: "List of items in raw JSON format stored in one JSON file. Use to export both the data "
+                + "and the annotations for a dataset. It's Label Studio Common Format", tags: []),
+        Format(
+            name: "JSON_MIN", title: "JSON-MIN",
+            description: "List of items where only \"from_name\", \"to_name\" values from the raw JSON format "
+                + "are exported. Use to export only the annotations for a dataset.", tags: []),
+        Format(
+            name: "CSV", title: "CSV",
+            description: "Results are stored as comma-separated values with the column names specified by the "
+                + "values of the \"from_name\" and \"to_name\" fields.", tags: []),
+        Format(
+            name: "TSV", title: "TSV",
+            description: "Results are stored in tab-separated tabular file with column names specified by "
+                + "\"from_name\" \"to_name\" values", tags: []),
+        Format(
+            name: "CONLL2003", title: "CONLL2003",
+            description: "Popular format used for the CoNLL-2003 named entity recognition challenge.",
+            tags: ["sequence labeling", "text tagging", "named entity recognition"]),
+        Format(
+            name: "COCO", title: "COCO",
+            description: "Popular machine learning format used by the COCO dataset for object detection and image "
+                + "segmentation tasks with polygons and rectangles.",
+            tags: ["image segmentation", "object detection", "keypoints"]),
+        Format(
+            name: "COCO_WITH_IMAGES", title: "COCO with Images",
+            description: "COCO format with images downloaded.", tags: ["image segmentation", "object detection"]),
+        Format(
+            name: "VOC", title: "Pascal VOC XML",
+            description: "Popular XML format used for object detection and polygon image segmentation tasks.",
+            tags: ["image segmentation", "object detection"]),
+        Format(
+            name: "BRUSH_TO_NUMPY", title: "Brush labels to NumPy",
+            description: "Export your brush labels as NumPy 2d arrays. Each label outputs as one image.",
+            tags: ["image segmentation"]),
+        Format(
+            name: "BRUSH_TO_PNG", title: "Brush labels to PNG",
+            description: "Export your brush labels as PNG images. Each label outputs as one image.",
+            tags: ["image segmentation"]),
+        Format(
+            name: "ASR_MANIFEST", title: "ASR Manifest",
+            description: "Export audio transcription labels for automatic speech recognition as the JSON manifest "
+                + "format expected by NVIDIA NeMo models.", tags: ["speech recognition"]),
+        Format(
+            name: "YOLO", title: "YOLO",
+            description: "Popular TXT format is created for each image file. Each txt file contains annotations for "
+                + "the corresponding image file, that is object class, object coordinates, height & width.",
+            tags: ["image segmentation", "object detection"]),
+        Format(
+            name: "YOLO_WITH_IMAGES", title: "YOLO with Images",
+            description: "YOLO format with images downloaded.", tags: ["image segmentation", "object detection"]),
+        Format(
+            name: "YOLO_OBB", title: "YOLOv8 OBB",
+            description: "Popular TXT format is created for each image file. Each txt file contains annotations for "
+                + "the corresponding image file. The YOLO OBB format designates bounding boxes by their four corner "
+                + "points with coordinates normalized between 0 and 1.", tags: ["object detection"]),
+        Format(
+            name: "YOLO_OBB_WITH_IMAGES", title: "YOLOv8 OBB with Images",
+            description: "YOLOv8 OBB format with images downloaded.", tags: ["object detection"]),
+        Format(
+            name: "BRUSH_TO_COCO", title: "Brush labels to COCO",
+            description: "Export your brush labels as COCO RLE format.", tags: ["image segmentation"]),
+        Format(
+            name: "DOCLANG", title: "DocLang",
+            description: "Export document annotations in DocLang format.", tags: ["document annotation"]),
+    ]
+
+    /// Formats a converter answers with no file at all: a download asking for one is the 404
+    /// page, a conversion to one answers 500 and never ends.
+    static let formatsWithoutFile: Set<String> = [
+        "BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "BRUSH_TO_COCO", "ASR_MANIFEST", "DOCLANG",
+    ]
+
+    /// The formats a project's label config enables; the UI shows the others disabled.
+    static func enabledFormats(of project: Project) -> Set<String> {
+        var enabled: Set<String> = ["JSON", "JSON_MIN", "CSV", "TSV"]
+        if case .imageBoxes = project.kind {
+            enabled.formUnion([
+                "COCO", "COCO_WITH_IMAGES", "VOC", "YOLO", "YOLO_WITH_IMAGES", "YOLO_OBB", "YOLO_OBB_WITH_IMAGES",
+            ])
+        }
+        return enabled
+    }
+
+    /// `GET /api/projects/{id}/export/formats`: every format, enabled ones first, the others
+    /// with `disabled: true`. Unknown project: 404 (the HTML page).
+    func formats(_ projectID: Int, user: User) -> HTTPResponse {
+        guard let project = state.withLock({ $0.project(projectID) }) else { return Self.envelope(404, Self.noProject) }
+        guard !user.removed else { return Self.envelope(403, Self.permissionDenied) }
+        let enabled = Self.enabledFormats(of: project)
+        let ordered =
+            Self.formatCatalogue.filter { enabled.contains($0.name) }
+            + Self.formatCatalogue.filter { !enabled.contains($0.name) }
+        return Self.drf(
+            200,
+            .array(
+                ordered.map { format in
+                    var json: OrderedJSON = [
+                        "title": .string(format.title), "description": .string(format.description),
+                        "link": .string("https://labelstud.io/guide/export.html#\(format.title)"),
+                    ]
+                    if !format.tags.isEmpty { json = json.setting("tags", .array(format.tags.map(OrderedJSON.string))) }
+                    if !enabled.contains(format.name) { json = json.setting("disabled", true) }
+                    return json.setting("name", .string(format.name))
+                }))
+    }
+
+    /// `POST /api/projects/{id}/exports/{eid}/convert` (§5.4): records a conversion. The
+    /// export is looked up by `eid` alone (another project's id in the path still works);
+    /// `?exportType=` downloads ignore what this makes (the feature flag is off in 1.23.2).
+    func convert(_ projectID: Int, _ exportID: Int, _ request: SimulatedRequest) -> HTTPResponse {
+        let now = host.time.now
+        guard state.withLock({ $0.exports.contains { $0.id == exportID } }) else {
+            return Self.envelope(404, "Not found.")
+        }
+        let body: [String: JSONValue]
+        switch requestObject(request) {
+        case .success(let object): body = object
+        case .failure(let refusal): return refusal.response
+        }
+        let format: String
+        switch body["export_type"] {
+        case nil: return Self.validation(["export_type": ["This field is required."]])
+        case .string(let name)? where Self.formatCatalogue.contains(where: { $0.name == name }): format = name
+        case let other?:
+            return Self.validation([
+                "export_type": [.string("\(Self.pythonString(other)) is not supported export format")]
+            ])
+        }
+        if let value = body["download_resources"], Self.boolean(value) == nil {
+            return Self.validation(["download_resources": ["Must be a valid boolean."]])
+        }
+        enum Outcome { case started(Int), repeated, crashed, gone }
+        let outcome: Outcome = state.withLock { state in
+            guard let index = state.exports.firstIndex(where: { $0.id == exportID }) else { return .gone }
+            let record = state.exports[index]
+            if record.conversions.contains(where: { $0.exportType == format && $0.status != "failed" }) {
+                return .repeated
+            }
+            let id = state.nextConversionID
+            state.nextConversionID += 1
+            let running = record.isHeld(at: now) || !record.isTerminal
+            let crashes =
+                !running
+                && (state.failNextConversion || record.status != "completed"
+                    || Self.formatsWithoutFile.contains(format))
+            if crashes { state.failNextConversion = false }
+            // Running snapshot: the entry is made and never started. A crash leaves it running forever.
+            let status = running ? "created" : crashes ? "in_progress" : "completed"
+            state.exports[index].conversions.append(Conversion(id: id, exportType: format, status: status))
+            return crashes ? .crashed : .started(id)
+        }
+        switch outcome {
+        case .gone: return Self.envelope(404, "Not found.")
+        case .repeated:
+            return Self.validation(["non_field_errors": [.string("Conversion to \(format) already started")]])
+        case .crashed:
+            return Self.envelope(
+                500, "set_convert_background_failure() missing 1 required positional argument: 'traceback_obj'")
+        case .started(let id):
+            return Self.drf(200, ["export_type": .string(format), "converted_format": .int(id)])
+        }
+    }
+
+    // MARK: Converters
+
+    /// What converting a snapshot to a format gives.
+    enum ConvertedFile {
+        /// A file, its content type and extension.
+        case file(Data, type: String, ext: String)
+        /// A known format that makes no file here.
+        case noFile
+        /// A name the converter does not know.
+        case unknown
+    }
+
+    /// `snapshot` (a JSON array of tasks) in `format`, made afresh, as the converters make
+    /// it on every download; zips are stamped `stamp`.
+    func convertedFile(_ snapshot: Data, to format: String, project: Project, stamp: Date) -> ConvertedFile {
+        guard Self.formatCatalogue.contains(where: { $0.name == format }) else { return .unknown }
+        if Self.formatsWithoutFile.contains(format) { return .noFile }
+        let tasks = (try? JSONValue(parsing: snapshot))?.arrayValue ?? []
+        switch format {
+        case "JSON":
+            return .file(snapshot, type: "application/json", ext: "json")
+        case "JSON_MIN":
+            return .file(
+                OrderedJSON.array(Self.minimalRecords(tasks)).written(.indented(2)), type: "application/json",
+                ext: "json")
+        case "CSV", "TSV":
+            return .file(
+                Self.table(Self.minimalRecords(tasks), separator: format == "CSV" ? "," : "\t"),
+                type: "application/csv",
+                ext: "csv")
+        case "COCO", "COCO_WITH_IMAGES":
+            return .file(Self.coco(tasks, project: project, stamp: stamp), type: "application/zip", ext: "zip")
+        case "VOC":
+            return .file(Self.voc(tasks, stamp: stamp), type: "application/zip", ext: "zip")
+        case "YOLO", "YOLO_WITH_IMAGES", "YOLO_OBB", "YOLO_OBB_WITH_IMAGES":
+            return .file(
+                Self.yolo(tasks, project: project, stamp: stamp, orientedBoxes: format.hasPrefix("YOLO_OBB")),
+                type: "application/zip", ext: "zip")
+        default:
+            // CONLL2003 and the like on a project they do not fit: a file of little meaning.
+            var text = ""
+            for task in tasks {
+                let words = (task["data"]?.objectValue?.values.compactMap(\.stringValue) ?? [])
+                    .flatMap { $0.split(separator: " ") }
+                text += "-DOCSTART- -X- O\n" + words.map { "\($0) -X- _ O\n" }.joined() + "\n"
+            }
+            return .file(Data(text.utf8), type: "application/conll", ext: "conll")
+        }
+    }
+
+    /// JSON-MIN records: each task's data and id, then per kept annotation its author,
+    /// ids, times and results by `from_name` (a task without annotations is its data alone;
+    /// one whose annotations were all skipped is left out).
+    static func minimalRecords(_ tasks: [JSONValue]) -> [OrderedJSON] {
+        var records: [OrderedJSON] = []
+        for task in tasks {
+            var base: [OrderedJSON.Member] = []
+            if let data = task["data"]?.objectValue {
+                base = data.keys.sorted().map { .init(key: $0, value: OrderedJSON(data[$0] ?? .null)) }
+            }
+            base.append(.init(key: "id", value: OrderedJSON(task["id"] ?? .null)))
+            let annotations = task["annotations"]?.arrayValue ?? []
+            if annotations.isEmpty {
+                records.append(.object(base))
+                continue
+            }
+            for annotation in annotations where annotation["was_cancelled"]?.boolValue != true {
+                var record = base
+                let author = annotation["completed_by"]
+                record += [
+                    .init(key: "annotator", value: OrderedJSON(author?["email"] ?? author ?? .null)),
+                    .init(key: "annotation_id", value: OrderedJSON(annotation["id"] ?? .null)),
+                    .init(key: "created_at", value: OrderedJSON(annotation["created_at"] ?? .null)),
+                    .init(key: "updated_at", value: OrderedJSON(annotation["updated_at"] ?? .null)),
+                    .init(key: "lead_time", value: OrderedJSON(annotation["lead_time"] ?? .null)),
+                ]
+                var outputs: [(String, [OrderedJSON])] = []
+                for result in annotation["result"]?.arrayValue ?? [] {
+                    guard let name = result["from_name"]?.stringValue, var value = result["value"]?.objectValue
+                    else { continue }
+                    if let width = result["original_width"] { value["original_width"] = width }
+                    if let height = result["original_height"] { value["original_height"] = height }
+                    let entry = OrderedJSON(.object(value))
+                    if let index = outputs.firstIndex(where: { $0.0 == name }) {
+                        outputs[index].1.append(entry)
+                    } else {
+                        outputs.append((name, [entry]))
+                    }
+                }
+                for (name, values) in outputs {
+                    // A single choice is written as the choice itself.
+                    if values.count == 1, let choices = values[0]["choices"]?.arrayValue, choices.count == 1 {
+                        record.append(.init(key: name, value: choices[0]))
+                    } else {
+                        record.append(.init(key: name, value: .array(values)))
+                    }
+                }
+                records.append(.object(record))
+            }
+        }
+        return records
+    }
+
+    /// CSV or TSV of `records`: columns in first-seen order, lists and objects as JSON,
+    /// CRLF line ends, fields quoted only when they must be.
+    static func table(_ records: [OrderedJSON], separator: String) -> Data {
+        var columns: [String] = []
+        for case .object(let members) in records {
+            for member in members where !columns.contains(member.key) { columns.append(member.key) }
+        }
+        func cell(_ value: OrderedJSON?) -> String {
+            let text: String
+            switch value {
+            case nil, .null?: text = ""
+            case .string(let string)?: text = string
+            case .array?, .object?: text = String(decoding: value?.written(.python) ?? Data(), as: UTF8.self)
+            case let other?: text = String(decoding: other.written(.python), as: UTF8.self)
+            }
+            guard text.contains(separator) || text.contains("\"") || text.contains("\n") || text.contains("\r") else {
+                return text
+            }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        var lines = [columns.map { cell(.string($0)) }.joined(separator: separator)]
+        for record in records {
+            lines.append(columns.map { cell(record[$0]) }.joined(separator: separator))
+        }
+        return Data((lines.joined(separator: "\r\n") + "\r\n").utf8)
+    }
+
+    /// One box of a task's kept annotations, in pixels.
+    private struct Box {
+        var label: String
+        var x: Double
+        var y: Double
+        var width: Double
+        var height: Double
+        var imageWidth: Int
+        var imageHeight: Int
+    }
+
+    /// The image tasks that have boxes: the image's file name and its boxes.
+    private static func boxes(_ tasks: [JSONValue]) -> [(task: Int, file: String, boxes: [Box])] {
+        tasks.compactMap { task in
+            guard let image = task["data"]?["image"]?.stringValue else { return nil }
+            var found: [Box] = []
+            for annotation in task["annotations"]?.arrayValue ?? [] where annotation["was_cancelled"]?.boolValue != true
+            {
+                for result in annotation["result"]?.arrayValue ?? [] where result["type"] == "rectanglelabels" {
+                    guard let value = result["value"], let width = result["original_width"]?.intValue,
+                        let height = result["original_height"]?.intValue
+                    else { continue }
+                    let number = { (key: String) in value[key]?.doubleValue ?? 0 }
+                    found.append(
+                        Box(
+                            label: value["rectanglelabels"]?[0]?.stringValue ?? "",
+                            x: number("x") * Double(width) / 100,
+                            y: number("y") * Double(height) / 100, width: number("width") * Double(width) / 100,
+                            height: number("height") * Double(height) / 100, imageWidth: Int(width),
+                            imageHeight: Int(height)))
+                }
+            }
+            guard !found.isEmpty else { return nil }
+            let file = image.split(separator: "/").last.map(String.init) ?? image
+            return (Int(task["id"]?.intValue ?? 0), file, found)
+        }
+    }
+
+    private static func categories(of project: Project) -> [String] {
+        if case .imageBoxes = project.kind { return LabelStudioFixtures.boxLabels }
+        return []
+    }
+
+    /// `stamp` as COCO's `date_created` (`2025-01-15 09:30:00.000000`).
+    private static func cocoDate(_ stamp: Date) -> String {
+        let text = LabelStudioFixtures.timestamp(stamp).dropLast().replacingOccurrences(of: "T", with: " ")
+        return text.contains(".") ? text : text + ".000000"
+    }
+
+    private static func coco(_ tasks: [JSONValue], project: Project, stamp: Date) -> Data {
+        let labels = categories(of: project)
+        var images: [OrderedJSON] = []
+        var annotations: [OrderedJSON] = []
+        for (imageID, image) in boxes(tasks).enumerated() {
+            images.append([
+                "width": .int(image.boxes[0].imageWidth), "height": .int(image.boxes[0].imageHeight),
+                "id": .int(imageID), "file_name": .string("images/\(image.file)"),
+            ])
+            for box in image.boxes {
+                annotations.append([
+                    "id": .int(annotations.count), "image_id": .int(imageID),
+                    "category_id": .int(labels.firstIndex(of: box.label) ?? 0), "segmentation": [],
+                    "bbox": [.double(box.x), .double(box.y), .double(box.width), .double(box.height)], "ignore": 0,
+                    "iscrowd": 0, "area": .double(box.width * box.height),
+                ])
+            }
+        }
+        let year = LabelStudioFixtures.utc.component(.year, from: stamp)
+        let result: OrderedJSON = [
+            "images": .array(images),
+            "categories": .array(labels.enumerated().map { ["id": .int($0.offset), "name": .string($0.element)] }),
+            "annotations": .array(annotations),
+            "info": [
+                "year": .int(year), "version": "1.0", "description": "", "contributor": "Label Studio", "url": "",
+                "date_created": .string(cocoDate(stamp)),
+            ],
+        ]
+        return ZipArchive.make(
+            [
+                .init(path: "images/", contents: Data()),
+                .init(path: "result.json", contents: result.written(.indented(2))),
+            ],
+            modified: stamp)
+    }
+
+    private static func voc(_ tasks: [JSONValue], stamp: Date) -> Data {
+        var entries: [ZipArchive.Entry] = [.init(path: "images/", contents: Data())]
+        for image in boxes(tasks) {
+            let stem = image.file.split(separator: ".").dropLast().joined(separator: ".")
+            var xml = """
+                <?xml version="1.0" encoding="utf-8"?>
+                <annotation>
+                <folder>images</folder>
+                <filename>\(image.file)</filename>
+                <source><database>MyDatabase</database><annotation>COCO2017</annotation><image>flickr</image>\
+                <flickrid>NULL</flickrid><annotator>1</annotator></source>
+                <owner><flickrid>NULL</flickrid><name>Label Studio</name></owner>
+                <size><width>\(image.boxes[0].imageWidth)</width><height>\(image.boxes[0].imageHeight)</height>\
+                <depth>3</depth></size>
+                <segmented>0</segmented>
+
+                """
+            for box in image.boxes {
+                xml += "<object><name>\(box.label)</name><pose>Unspecified</pose><truncated>0</truncated>"
+                xml += "<difficult>0</difficult><bndbox><xmin>\(Int(box.x.rounded()))</xmin>"
+                xml += "<ymin>\(Int(box.y.rounded()))</ymin><xmax>\(Int((box.x + box.width).rounded()))</xmax>"
+                xml += "<ymax>\(Int((box.y + box.height).rounded()))</ymax></bndbox></object>\n"
+            }
+            xml += "</annotation>\n"
+            entries.append(.init(path: "Annotations/\(stem.isEmpty ? image.file : stem).xml", contents: Data(xml.utf8)))
+        }
+        return ZipArchive.make(entries, modified: stamp)
+    }
+
+    private static func yolo(_ tasks: [JSONValue], project: Project, stamp: Date, orientedBoxes: Bool) -> Data {
+        let labels = categories(of: project)
+        let notes: OrderedJSON = [
+            "categories": .array(labels.enumerated().map { ["id": .int($0.offset), "name": .string($0.element)] }),
+            "info": [
+                "year": .int(LabelStudioFixtures.utc.component(.year, from: stamp)), "version": "1.0",
+                "contributor": "Label Studio",
+            ],
+        ]
+        var entries: [ZipArchive.Entry] = [
+            .init(path: "classes.txt", contents: Data(labels.map { $0 + "\n" }.joined().utf8)),
+            .init(path: "notes.json", contents: notes.written(.indented(2))),
+            .init(path: "images/", contents: Data()),
+        ]
+        func number(_ value: Double) -> String { String(format: "%.6f", value) }
+        for image in boxes(tasks) {
+            let stem = image.file.split(separator: ".").dropLast().joined(separator: ".")
+            let lines = image.boxes.map { box -> String in
+                let w = Double(box.imageWidth), h = Double(box.imageHeight)
+                let category = labels.firstIndex(of: box.label) ?? 0
+                if orientedBoxes {
+                    let corners = [
+                        (box.x, box.y), (box.x + box.width, box.y), (box.x + box.width, box.y + box.height),
+                        (box.x, box.y + box.height),
+                    ]
+                    return "\(category) "
+                        + corners.map { "\(number($0.0 / w)) \(number($0.1 / h))" }.joined(separator: " ")
+                }
+                return "\(category) \(number((box.x + box.width / 2) / w)) \(number((box.y + box.height / 2) / h)) "
+                    + "\(number(box.width / w)) \(number(box.height / h))"
+            }
+            entries.append(
+                .init(
+                    path: "labels/\(stem.isEmpty ? image.file : stem).txt",
+                    contents: Data(lines.map { $0 + "\n" }.joined().utf8)))
+        }
+        return ZipArchive.make(entries, modified: stamp)
+    }
+}
