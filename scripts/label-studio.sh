@@ -399,9 +399,13 @@ resolve_data_dir() {
 is_our_server() {
     local pid=$1 stat args
     [[ $pid =~ ^[0-9]+$ ]] || return 1
-    stat=$(ps -o stat= -p "$pid" 2>/dev/null) || return 1
-    [[ $stat != Z* ]] || return 1
-    args=$(ps -o args= -p "$pid" 2>/dev/null) || return 1
+    if [ -d /proc/self ]; then # Linux, also without procps; a zombie's cmdline is empty
+        args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    else
+        stat=$(ps -o stat= -p "$pid" 2>/dev/null) || return 1
+        [[ $stat != Z* ]] || return 1
+        args=$(ps -o args= -p "$pid" 2>/dev/null) || return 1
+    fi
     [[ $args == *label-studio*start* ]]
 }
 
