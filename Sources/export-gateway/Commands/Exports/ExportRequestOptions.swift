@@ -8,7 +8,7 @@ enum ExportRequestOptions {
     static let dataset: Argument<DatasetRef?> = .optional(
         "dataset",
         help:
-            "The dataset, as the vendor names it (Avala: owner/slug or a uid; Pictograph: its name; Labelbox: its id). Leave it out with --project.",
+            "The dataset, as the vendor names it (Avala: owner/slug or a uid; Pictograph: its name; Labelbox: its id; Label Studio: the project id). Leave it out with --project.",
         ValueParser.text.map(DatasetRef.init(rawValue:)))
 
     static let project: Option<String?> = .value(
