@@ -11,12 +11,13 @@ extension Commands {
             Runs the whole ExportGateway flow inside this process against a simulated vendor API \
             (Avala unless --vendor names another): seeds a dataset of \(Demo.datasetItemCount) items, creates \
             an export of it, waits for it while showing each poll, downloads the result file in \
-            ranged requests, lists and counts the dataset's items page by page, and checks in the \
-            simulator's request log where the API key went: for Avala, never to the storage host; \
-            for Label Studio, whose files come from its API, only to the token exchange (POST \
-            /api/token/refresh/), every other request carrying the access token it returned. The \
-            file keeps the vendor's type: a ZIP archive from Avala, Label Studio's JSON snapshot \
-            (an array of tasks) as .json. Nothing touches the network.
+            ranged requests, lists and counts the dataset's items page by page, and checks where \
+            the API key went, from the simulator's request log: for Avala, never to the storage host; for \
+            Label Studio, whose files come from its API, only to the token exchange (POST \
+            /api/token/refresh/, as the gateway's own requests show), every other request carrying \
+            the access token it returned. The file keeps the vendor's type: a ZIP archive from \
+            Avala, Label Studio's JSON snapshot (an array of tasks) as .json. Nothing touches the \
+            network.
             """,
         examples: [
             "export-gateway demo", "export-gateway demo --output /tmp/demo --items 10",
