@@ -48,6 +48,91 @@ struct SimulateCommandTests {
         #expect(
             try printed("storage URL", of: "pictograph", in: output)
                 != (try printed("base URL", of: "pictograph", in: output)))
+
+        let labelStudio = try gateway(.labelStudio)
+        let project = DatasetRef(rawValue: try printed("dataset", of: "label-studio", in: output))
+        #expect(try await labelStudio.items(in: project).collect(upTo: 100_000).count == 12)
+        await simulation.stop()
+    }
+
+    @Test func labelStudioPrintsItsKeyAsATokenToExchangeAndItsProject() async throws {
+        let simulation = try await Simulation.start(SimulationOptions(vendors: [.labelStudio], items: 7))
+        let captured = CapturedConsole()
+        simulation.describe(on: captured.console)
+        let output = captured.output
+        let running = try #require(simulation.vendors.first)
+        let base = try printed("base URL", of: "label-studio", in: output)
+        let key = try printed("API key", of: "label-studio", in: output)
+        // The API's origin itself, with no path: every route starts /api/.
+        #expect(base == running.apiBaseURL.absoluteString && URL(string: base)?.path == "")
+        #expect(key == running.apiKey)
+        #expect(try printed("dataset", of: "label-studio", in: output) == "1")
+        #expect(output.contains("Label Studio (label-studio)"))
+        #expect(output.contains(#"personal access token: POST it as {"refresh": KEY} to /api/token/refresh/"#))
+        #expect(output.contains("environment:  LABEL_STUDIO_API_KEY=\(key) LABEL_STUDIO_URL=\(base)"))
+        #expect(output.contains("completed by the create"))
+
+        // What curl does with the printed key: exchange it, then send the access token.
+        let transport = URLSessionTransport()
+        let exchanged = try await transport.send(
+            HTTPRequest(
+                method: .post, url: try #require(URL(string: base + "/api/token/refresh/")),
+                headers: ["Content-Type": "application/json"], body: Data(#"{"refresh": "\#(key)"}"#.utf8)))
+        #expect(exchanged.status == 200)
+        let access = try #require(try JSONValue(parsing: exchanged.body)["access"]?.stringValue)
+        let tasks = try #require(URL(string: base + "/api/tasks/?project=1&page_size=100"))
+        let listed = try await transport.send(HTTPRequest(url: tasks, headers: ["Authorization": "Bearer \(access)"]))
+        #expect(listed.status == 200)
+        #expect(try JSONValue(parsing: listed.body)["tasks"]?.arrayValue?.count == 7)
+        // The key itself is no Bearer token.
+        #expect(
+            try await transport.send(HTTPRequest(url: tasks, headers: ["Authorization": "Bearer \(key)"])).status == 401
+        )
+        await simulation.stop()
+    }
+
+    /// `exports create`, `get`, `wait`, `download` and `items list` against `simulate --vendors
+    /// label-studio`, over loopback, configured with the lines it printed; without
+    /// `--export-polls` the create completes the export, with it the export is queued.
+    @Test(arguments: [nil, 2] as [Int?])
+    func cliCreateWaitDownloadAndListItemsAgainstSimulatedLabelStudio(exportPolls: Int?) async throws {
+        let simulation = try await Simulation.start(
+            SimulationOptions(vendors: [.labelStudio], items: 9, exportPolls: exportPolls))
+        let captured = CapturedConsole()
+        simulation.describe(on: captured.console)
+        let output = captured.output
+        let cli = CLIHarness(
+            variables: [
+                "EXPORT_GATEWAY_PROVIDER": "label-studio",
+                "LABEL_STUDIO_API_KEY": try printed("API key", of: "label-studio", in: output),
+                "LABEL_STUDIO_URL": try printed("base URL", of: "label-studio", in: output),
+            ],
+            transport: URLSessionTransport())
+        let dataset = try printed("dataset", of: "label-studio", in: output)
+
+        let created = await cli.run(["exports", "create", dataset, "--quiet"])
+        #expect(created.status == .success, "stderr: \(created.errors)")
+        let id = try #require(created.lines.first)
+        let read = await cli.run(["exports", "get", id, "--json"])
+        #expect(try read.json()["status"] == .string(exportPolls == nil ? "completed" : "running"))
+        let waited = await cli.run(["exports", "wait", id, "--timeout", "5m", "--poll", "1s"])
+        #expect(waited.status == .success, "stderr: \(waited.errors)")
+
+        // Into a folder: Label Studio gives no file name, and its snapshot is JSON, not a ZIP.
+        let folder = CLIHarness.temporaryFile("label-studio")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let downloaded = await cli.run(["exports", "download", id, "--output", folder.path + "/"])
+        #expect(downloaded.status == .success, "stderr: \(downloaded.errors)")
+        let file = folder.appendingPathComponent("\(FileNames.safe(id)).json")
+        let tasks = try #require(try JSONValue(parsing: Data(contentsOf: file)).arrayValue)
+        #expect(tasks.count == 9)
+
+        let listed = await cli.run(["items", "list", dataset, "--json"])
+        #expect(listed.status == .success, "stderr: \(listed.errors)")
+        let items = try listed.lines.map { try JSONValue(parsing: Data($0.utf8)) }
+        #expect(items.compactMap { $0["id"]?.stringValue } == tasks.compactMap { $0["id"]?.intValue.map(String.init) })
+        #expect(items.count == 9)
         await simulation.stop()
     }
 
@@ -133,6 +218,32 @@ struct SimulateCommandTests {
         await simulation.stop()
     }
 
+    @Test func faultsFileInjectsFaultsIntoLabelStudio() async throws {
+        let faults = try await withFaultsFile(
+            #"{"faults": [{"vendor": "label-studio", "fault": "rateLimited", "retryAfter": 9, "method": "GET", "pathPrefix": "/api/projects/"}, {"vendor": "label-studio", "fault": "serverError", "method": "GET", "pathPrefix": "/api/projects/1/exports/", "count": 2}]}"#
+        ) { try FaultPlan(contentsOf: $0, vendors: [.labelStudio]) }
+        #expect(faults.entries.map(\.vendor) == ["label-studio", "label-studio"])
+        let simulation = try await Simulation.start(
+            SimulationOptions(vendors: [.labelStudio], items: 4, exportPolls: 1, faults: faults))
+        let vendor = try #require(simulation.vendors.first)
+        let labelStudio = try #require(vendor.simulator as? LabelStudioSimulator)
+        let request = HTTPRequest(
+            url: try #require(URL(string: vendor.apiBaseURL.absoluteString + "/api/projects/")),
+            headers: ["Authorization": "Bearer \(try #require(labelStudio.accessToken()))"])
+        let limited = try await URLSessionTransport().send(request)
+        #expect(limited.status == 429 && limited.headers["Retry-After"] == "9")
+        #expect(try await URLSessionTransport().send(request).status == 200)
+
+        // Through a gateway: the export's first read answers 500 twice, and is retried.
+        let gateway = vendor.simulator.gateway(transport: URLSessionTransport())
+        let created = try await gateway.createExport(
+            ExportRequest(source: .dataset(DatasetRef(rawValue: vendor.dataset))))
+        let ready = try await gateway.wait(for: created, timeout: .seconds(60))
+        #expect(ready.status == .completed)
+        #expect(labelStudio.requestLog.requests.filter { $0.status == 500 }.count == 2)
+        await simulation.stop()
+    }
+
     @Test func everyCatalogFaultIsNameableWithItsValues() async throws {
         let entries = SimulatedFault.catalog.map { entry in
             let origin = entry.fault.origins.contains(.api) ? "api" : "storage"
@@ -185,6 +296,10 @@ struct SimulateCommandTests {
         ("not json", "not a JSON list of faults"),
         (#"[{"vendor": "avala", "fault": "stalledBody", "miliseconds": 900}]"#, "Did you mean \"milliseconds\"?"),
         (#"{"faults": [{"vendor": "avala", "fault": "serverError", "times": 2}]}"#, "unknown key \"times\""),
+        (
+            #"[{"vendor": "label-studio", "fault": "dropConnection", "origin": "storage"}]"#,
+            "its files come from its API"
+        ),
     ])
     func badFaultsFileIsAUsageErrorSayingWhy(contents: String, says: String) async throws {
         let captured = CapturedConsole()
@@ -201,13 +316,19 @@ struct SimulateCommandTests {
             await Tool.run(["export-gateway", "simulate", "--vendors", "avala,labelbx"], console: captured.console)
                 == .usage)
         #expect(captured.errors.contains("Unknown vendor 'labelbx'"))
+        #expect(captured.errors.contains("avala, pictograph, labelbox, label-studio"))
     }
 
     @Test func helpDocumentsTheFaultsFormatWithAnExample() async {
         let captured = CapturedConsole()
         #expect(await Tool.run(["export-gateway", "simulate", "--help"], console: captured.console) == .success)
-        for text in ["--faults FILE", "\"vendor\"", "rateLimited", "Examples:", "curl"] {
-            #expect(captured.output.contains(text), "help lacks \(text)")
+        // The help is wrapped to the terminal's width: read it as one line.
+        let help = captured.output.replacingOccurrences(of: "\n", with: " ")
+        for text in ["--faults FILE", "\"vendor\"", "rateLimited", "Examples:", "curl", "POST /api/token/refresh/"] {
+            #expect(help.contains(text), "help lacks \(text)")
         }
+        // The vendors a fault may name, from SimulatedVendor.allCases.
+        #expect(help.contains("\"vendor\" (avala, pictograph, labelbox or label-studio)"))
+        for vendor in SimulatedVendor.allCases { #expect(help.contains(vendor.rawValue)) }
     }
 }

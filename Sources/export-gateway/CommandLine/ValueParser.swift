@@ -40,13 +40,15 @@ struct ValueParser<Value: Sendable>: Sendable {
         }
     }
 
-    /// One of `choices`, by name, case-insensitive and ignoring `-` and `_` (`needs-rework`
-    /// is `needsRework`); completions offer the names.
+    /// One of `choices`, by name, case-insensitive and ignoring `-` and `_` on both sides
+    /// (`needs-rework` is `needsRework`, `label_studio` is `label-studio`); completions offer
+    /// the names.
     static func choice(among choices: [(name: String, value: Value)]) -> Self {
         let names = choices.map(\.name)
+        let normalize: @Sendable (String) -> String = { $0.lowercased().filter { $0 != "-" && $0 != "_" } }
         return Self(completion: .choices(names)) { text, _ throws(ValueMismatch) in
-            let normalized = text.lowercased().filter { $0 != "-" && $0 != "_" }
-            if let match = choices.first(where: { $0.name.lowercased() == normalized }) { return match.value }
+            let normalized = normalize(text)
+            if let match = choices.first(where: { normalize($0.name) == normalized }) { return match.value }
             throw ValueMismatch(
                 text: text, expected: "one of \(names.joined(separator: ", "))",
                 suggestion: Suggestion.closest(to: text, among: names))

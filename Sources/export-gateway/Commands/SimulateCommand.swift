@@ -12,8 +12,16 @@ extension Commands {
             Ctrl-C. With --port N the API ports are N, N+1, ... and the storage ports follow; without \
             it (or with 0) any free ports are used.
 
+            Label Studio (label-studio) has no storage host: its storage port is bound but unused, \
+            as files come from its API (so its faults go on the api origin), and its key is a personal access token that a client \
+            exchanges at POST /api/token/refresh/ for a short-lived access token to send as \
+            Authorization: Bearer (the gateway does this by itself). Its dataset is an image \
+            project's id. Without --export-polls its exports complete inside the create, as on a \
+            server without Redis; with --export-polls K they are queued, as with Redis, and complete \
+            on read K.
+
             --faults FILE injects faults from a JSON file: {"faults": [ENTRY, ...]} or a bare list. \
-            Each ENTRY has "vendor" (\(SimulatedVendor.allCases.map(\.rawValue).joined(separator: " or "))) \
+            Each ENTRY has "vendor" (\(SimulatedVendor.names)) \
             and "fault", any name of SimulatedFault.catalog (\(FaultPlan.faultNames.joined(separator: ", "))), \
             and optionally "origin" ("api", the default, or "storage"; some faults apply to one origin only), \
             "method" ("GET"...), "pathPrefix", "count" (default 1) and "after" (matching requests let through \
@@ -21,12 +29,13 @@ extension Commands {
             limits), "milliseconds" (how long stalledBody stalls, or the pause between slowBody's pieces), "bytes" \
             (slowBody's piece size) and "word" (the status unknownStatusWord reports). For example:
 
-            {"faults": [{"vendor": "avala", "fault": "rateLimited", "retryAfter": 7, "method": "GET", "pathPrefix": "/api/v1/exports/", "count": 2}, {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage"}, {"vendor": "labelbox", "fault": "stalledBody", "milliseconds": 90000, "origin": "storage"}]}
+            {"faults": [{"vendor": "avala", "fault": "rateLimited", "retryAfter": 7, "method": "GET", "pathPrefix": "/api/v1/exports/", "count": 2}, {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage"}, {"vendor": "labelbox", "fault": "stalledBody", "milliseconds": 90000, "origin": "storage"}, {"vendor": "label-studio", "fault": "truncatedBody", "method": "GET", "pathPrefix": "/api/projects/1/exports/"}]}
             """,
         examples: [
             "export-gateway simulate --port 8800 --items 50",
             "curl -H 'X-Avala-Api-Key: avk_sim_fake_full_access' http://127.0.0.1:8800/api/v1/exports/",
             "export-gateway simulate --vendors labelbox --faults faults.json",
+            "export-gateway simulate --vendors label-studio --export-polls 2",
         ],
         options: [simulatePort, simulateVendors, simulateItems, simulateExportPolls, simulateFaults]
     ) { arguments, console in
@@ -53,8 +62,10 @@ extension Commands {
         // The simulators build each export's result in memory, item by item.
         .integer(in: 0...100_000))
     /// `simulate --export-polls K`.
-    static let simulateExportPolls: Option<Int> = .value(
-        "export-polls", placeholder: "K", default: 3, help: "Reads an export takes to complete (default: 3).",
+    static let simulateExportPolls: Option<Int?> = .value(
+        "export-polls", placeholder: "K",
+        help:
+            "Reads an export takes to complete (default: 3; Label Studio: 0, completed by the create, as without Redis; given, Label Studio queues exports as with Redis).",
         .integer(in: 1...1_000_000))
     /// `simulate --faults FILE`.
     static let simulateFaults: Option<String?> = .value(

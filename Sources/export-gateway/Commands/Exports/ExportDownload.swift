@@ -10,7 +10,7 @@ struct ExportDownload {
     static let output: Option<String?> = .value(
         "output", short: "o", placeholder: "FILE",
         help:
-            "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, here).",
+            "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, .json or .ndjson by format, here).",
         .path)
 
     func run(_ id: ExportID) async throws {
@@ -37,8 +37,8 @@ struct ExportDownload {
     /// `output` when it names a file; inside it when it is a folder (or ends in `/`); the
     /// current folder otherwise. The file name is the vendor's, made safe, else the id's.
     static func destination(for export: Export, output: String?) -> URL {
-        // A streamed result (Labelbox) is NDJSON; other vendors hand over an archive.
-        let fallback = "\(export.id.rawValue).\(export.format == .ndjson ? "ndjson" : "zip")"
+        // A streamed result (Labelbox) is NDJSON, Label Studio's snapshot JSON; others hand over an archive.
+        let fallback = "\(export.id.rawValue).\(FileNames.fileExtension(for: export))"
         let name = FileNames.safe(export.downloadLocation?.fileName ?? fallback)
         guard let output else { return URL(fileURLWithPath: name) }
         var isFolder: ObjCBool = false

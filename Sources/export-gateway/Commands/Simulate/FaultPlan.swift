@@ -9,10 +9,13 @@ import Foundation
 ///   {"vendor": "avala", "fault": "rateLimited", "retryAfter": 7, "origin": "api", "method": "GET",
 ///    "pathPrefix": "/api/v1/exports/", "count": 2, "after": 1},
 ///   {"vendor": "pictograph", "fault": "dropConnection", "origin": "storage", "count": 1},
-///   {"vendor": "labelbox", "fault": "stalledBody", "milliseconds": 90000, "origin": "storage"}
+///   {"vendor": "labelbox", "fault": "stalledBody", "milliseconds": 90000, "origin": "storage"},
+///   {"vendor": "label-studio", "fault": "truncatedBody", "method": "GET", "pathPrefix": "/api/projects/1/exports/"}
 /// ]}
 /// ```
-/// A bare array of entries is accepted too. Only `vendor` and `fault` are required. `fault`
+/// A bare array of entries is accepted too. Only `vendor` and `fault` are required. Label
+/// Studio's storage origin serves nothing (its files come from its API), so its faults go on
+/// the API origin. `fault`
 /// is a name from ``SimulatedFault/catalog``; these optional values replace the catalog's:
 /// `retryAfter` (seconds, for the rate limits), `milliseconds` (how long `stalledBody`
 /// stalls, or the pause between `slowBody`'s pieces), `bytes` (`slowBody`'s piece size) and
@@ -99,6 +102,13 @@ struct FaultPlan: Sendable {
                 throw refuse(
                     "puts fault \"\(entry.fault)\" on the \(entry.origin ?? "api") origin in \(what); it applies to the "
                         + "\(fault.origins.contains(.api) ? "api" : "storage") origin only.")
+            }
+            guard entry.simulatedOrigin == .api || SimulatedVendor(rawValue: entry.vendor)?.hasStorageHost != false
+            else {
+                throw refuse(
+                    "puts fault \"\(entry.fault)\" on the storage origin of \(entry.vendor) in \(what), which serves "
+                        + "nothing: its files come from its API. Use the api origin (\"pathPrefix\" can pick the downloads)."
+                )
             }
             guard (entry.count ?? 1) > 0, (entry.after ?? 0) >= 0, (entry.retryAfter ?? 1) >= 0,
                 (entry.milliseconds ?? 1) >= 0, (entry.bytes ?? 1) > 0

@@ -8,14 +8,32 @@ enum SimulatedVendor: String, Sendable, CaseIterable {
     case avala
     case pictograph
     case labelbox
+    case labelStudio = "label-studio"
 
-    /// How a client sends the key.
+    /// How a client sends the key, printed after it.
     var keyHeader: String {
         switch self {
-        case .avala: "X-Avala-Api-Key"
-        case .pictograph: "X-API-Key"
-        case .labelbox: "Authorization: Bearer"
+        case .avala: "header X-Avala-Api-Key"
+        case .pictograph: "header X-API-Key"
+        case .labelbox: "header Authorization: Bearer"
+        // Label Studio's key is a refresh JWT: sent as a Bearer token it is no credential at all.
+        case .labelStudio:
+            "a personal access token: POST it as {\"refresh\": KEY} to /api/token/refresh/, then send the "
+                + "access token it returns as Authorization: Bearer; the gateway does this by itself"
         }
+    }
+
+    /// Whether result files come from the storage origin; Label Studio serves them from its API.
+    var hasStorageHost: Bool { self != .labelStudio }
+
+    /// The reads an export takes to complete when `--export-polls` is not given: 3, except
+    /// Label Studio's 0, whose create completes the export as a server without Redis does.
+    var defaultExportPolls: Int { self == .labelStudio ? 0 : 3 }
+
+    /// The vendors as help lists them: `a, b or c`.
+    static var names: String {
+        let names = allCases.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + (names.count > 1 ? " or " : "") + (names.last ?? "")
     }
 
     /// The provider's descriptor: environment variable names for the printed hints.
@@ -24,6 +42,7 @@ enum SimulatedVendor: String, Sendable, CaseIterable {
         case .avala: AvalaProvider.descriptor
         case .pictograph: PictographProvider.descriptor
         case .labelbox: LabelboxProvider.descriptor
+        case .labelStudio: LabelStudioProvider.descriptor
         }
     }
 }
@@ -34,7 +53,8 @@ struct SimulationOptions: Sendable {
     var port: Int = 0
     var vendors: [SimulatedVendor] = SimulatedVendor.allCases
     var items: Int = 100
-    var exportPolls: Int = 3
+    /// Reads an export takes to complete; `nil`: each vendor's ``SimulatedVendor/defaultExportPolls``.
+    var exportPolls: Int?
     var faults = FaultPlan()
 }
 
@@ -81,6 +101,7 @@ struct Simulation: Sendable {
     private static func start(
         _ vendor: SimulatedVendor, apiPort: Int, storagePort: Int, options: SimulationOptions
     ) throws -> Vendor {
+        let polls = options.exportPolls ?? vendor.defaultExportPolls
         func running(_ simulator: any VendorSimulator, stop: @escaping @Sendable () async -> Void) -> Vendor {
             let dataset = simulator.seedDataset(named: "sim-dataset", itemCount: options.items)
             options.faults.inject(into: simulator, vendor: vendor)
@@ -93,17 +114,24 @@ struct Simulation: Sendable {
             let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
                 AvalaSimulator(
                     apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage,
-                    pollsToComplete: options.exportPolls)
+                    pollsToComplete: polls)
             }
             return running(server.simulator) { await server.stop() }
         case .pictograph:
             let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
-                PictographSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: options.exportPolls)
+                PictographSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
             }
             return running(server.simulator) { await server.stop() }
         case .labelbox:
             let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
-                LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: options.exportPolls)
+                LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
+            }
+            return running(server.simulator) { await server.stop() }
+        case .labelStudio:
+            // The API's origin is its base URL (every route starts /api/); nothing is ever
+            // stored on the storage origin, as Label Studio serves files from its API.
+            let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
+                LabelStudioSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
             }
             return running(server.simulator) { await server.stop() }
         }
@@ -115,9 +143,20 @@ struct Simulation: Sendable {
             let descriptor = vendor.vendor.descriptor
             console.line("\(descriptor.displayName) (\(vendor.vendor.rawValue))")
             console.line("  base URL:     \(vendor.apiBaseURL.absoluteString)")
-            console.line("  storage URL:  \(vendor.storageURL.absoluteString)")
-            console.line("  API key:      \(vendor.apiKey)   (header \(vendor.vendor.keyHeader))")
-            console.line("  dataset:      \(vendor.dataset)   (\(items) items)")
+            if let labelStudio = vendor.simulator as? LabelStudioSimulator {
+                console.line("  storage URL:  \(vendor.storageURL.absoluteString)   (unused: files come from the API)")
+                console.line("  API key:      \(vendor.apiKey)   (\(vendor.vendor.keyHeader))")
+                console.line("  dataset:      \(vendor.dataset)   (an image project's id, \(items) items)")
+                let polls = labelStudio.pollsToComplete
+                console.line(
+                    polls == 0
+                        ? "  exports:      completed by the create, as without Redis (--export-polls K queues them)"
+                        : "  exports:      queued, as with Redis: completed on read \(polls)")
+            } else {
+                console.line("  storage URL:  \(vendor.storageURL.absoluteString)")
+                console.line("  API key:      \(vendor.apiKey)   (\(vendor.vendor.keyHeader))")
+                console.line("  dataset:      \(vendor.dataset)   (\(items) items)")
+            }
             if let uid = vendor.datasetUID { console.line("  dataset uid:  \(uid)") }
             console.line(
                 "  environment:  \(descriptor.apiKeyEnvironmentVariable)=\(vendor.apiKey) \(descriptor.baseURLEnvironmentVariable)=\(vendor.apiBaseURL.absoluteString)"
