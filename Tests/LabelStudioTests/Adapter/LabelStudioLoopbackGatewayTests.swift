@@ -38,7 +38,12 @@ import Testing
 
         let log = simulator.requestLog.requests
         let exchanges = log.filter { SimulatedRequest.rawPath(of: $0.url) == "/api/token/refresh/" }
-        #expect(exchanges.count == 2)
+        // At least the first exchange and the one after expiry. Exactly two in-process
+        // (LabelStudioTokenTests); over real sockets on a loaded machine a transfer retry may
+        // move the gateway's virtual clock past the renewal point too, which renews once more.
+        // Every refusal is mended by one exchange, never more.
+        #expect(exchanges.count >= 2)
+        #expect(log.filter { $0.status == 401 }.count <= exchanges.count - 1)
         let downloads = log.filter { SimulatedRequest.rawPath(of: $0.url).hasSuffix("/download") }
         #expect(downloads.allSatisfy { $0.carriedCredential })
         #expect(downloads.contains { $0.headers["Range"] == nil && $0.status == 200 }, "the ZIP in one plain request")
