@@ -31,7 +31,7 @@ import Testing
             PictographSimulator(apiBaseURL: api, storageBaseURL: storage)
         }
         defer { Task { await server.stop() } }
-        let gateway = server.simulator.gateway(transport: URLSessionTransport(idleTimeout: 5))
+        let gateway = server.simulator.gateway(transport: URLSessionTransport(idleTimeout: 30))
         let dataset = DatasetRef(rawValue: server.simulator.seedDataset(named: "once", itemCount: 2))
         _ = try await gateway.exports().collect(upTo: 100)  // a kept-alive connection to reuse
         server.simulator.injectFault(.loseResponse, method: .post, count: 1)
@@ -63,7 +63,7 @@ import Testing
         server: SimulatorServer<Simulator>, createPath: String, createMarker: String? = nil
     ) async throws {
         defer { Task { await server.stop() } }
-        let gateway = server.simulator.gateway(transport: URLSessionTransport(idleTimeout: 5))
+        let gateway = server.simulator.gateway(transport: URLSessionTransport(idleTimeout: 30))
         let dataset = DatasetRef(rawValue: server.simulator.seedDataset(named: "once", itemCount: 2))
         _ = try? await gateway.exports().collect(upTo: 100)  // a kept-alive connection to reuse
         server.simulator.injectFault(.loseResponse, method: .post, pathPrefix: createPath, count: 1)

@@ -17,7 +17,7 @@ import Glibc
         let listener = try IPv6Listener()
         let request = listener.answerOnceOnAThread(with: answer)
         let url = try #require(URL(string: "http://[::1]:\(listener.port)/api/v1/exports/?cursor=a%2Bb"))
-        let response = try await URLSessionTransport(idleTimeout: 10).send(
+        let response = try await URLSessionTransport(idleTimeout: 60).send(
             HTTPRequest(method: .post, url: url, headers: ["Accept": "application/json"], body: Data("{}".utf8)))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == body)
@@ -32,7 +32,7 @@ import Glibc
         let request = listener.answerOnceOnAThread(with: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort")
         let url = try #require(URL(string: "http://[::1]:\(listener.port)/x"))
         await #expect(throws: URLError.self) {
-            try await URLSessionTransport(idleTimeout: 10).send(HTTPRequest(method: .get, url: url))
+            try await URLSessionTransport(idleTimeout: 60).send(HTTPRequest(method: .get, url: url))
         }
         _ = await request.value()
     }
@@ -50,7 +50,7 @@ import Glibc
         let request = listener.answerOnceOnAThread(with: answer)
         let url = try #require(URL(string: "http://[::1]:\(listener.port)/x"))
         await #expect(throws: URLError.self) {
-            try await URLSessionTransport(idleTimeout: 10).send(HTTPRequest(method: .get, url: url))
+            try await URLSessionTransport(idleTimeout: 60).send(HTTPRequest(method: .get, url: url))
         }
         _ = await request.value()
     }

@@ -28,9 +28,9 @@ struct RawHTTPConnection: Sendable {
     private let socket: Socket
     private let buffer = ByteBuffer()
     /// How long any one wait may last before the test gives up (a hang is a failure, not a
-    /// stall). Generous, because the whole suite shares two cooperative threads: under that
-    /// load a prompt answer can still wait seconds for its turn to run.
-    private let patience: Duration = .seconds(30)
+    /// stall). Generous, because the whole suite shares two cooperative threads: on a machine
+    /// also busy compiling, a prompt answer was seen to wait over 30 s for its turn to run.
+    private let patience: Duration = .seconds(120)
 
     /// Connects to 127.0.0.1:`port`.
     static func open(port: Int) async throws -> RawHTTPConnection {
@@ -50,7 +50,7 @@ struct RawHTTPConnection: Sendable {
         if result != 0 {
             let code = errno
             guard code == EINPROGRESS,
-                await connection.socket.waitUntilReady(writing: true, timeout: .seconds(30))
+                await connection.socket.waitUntilReady(writing: true, timeout: .seconds(120))
             else {
                 connection.close()
                 throw RawError("connect failed: errno \(code)")

@@ -14,7 +14,7 @@ import Testing
         }
         let simulator = server.simulator
         let gateway = simulator.gateway(
-            transport: URLSessionTransport(idleTimeout: 10),
+            transport: URLSessionTransport(idleTimeout: 60),
             options: GatewayOptions(pollInterval: .seconds(1), downloadChunkSize: 4096, clock: VirtualClock()))
         let project = DatasetRef(rawValue: simulator.seedDataset(named: "Loopback", itemCount: 120))
 
