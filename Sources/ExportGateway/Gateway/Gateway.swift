@@ -133,7 +133,7 @@ public struct Gateway: Sendable {
         try await api.perform(ExportReadRequest(id: id)) { try await adapter.export($0, api: api) }
     }
 
-    /// Every export, fetched lazily page by page.
+    /// Every export, fetched lazily page by page (one page ahead: ``GatewayOptions/prefetchesPages``).
     public func exports(pageSize: Int? = nil) -> PagedSequence<Export> {
         let adapter = self.adapter, api = self.api, size = pageSize ?? options.pageSize
         return PagedSequence(
@@ -141,7 +141,7 @@ public struct Gateway: Sendable {
                 try await api.perform(ExportsPageRequest(cursor: cursor, pageSize: size)) {
                     try await adapter.exportsPage($0, api: api)
                 }
-            },
+            }, prefetchesPages: options.prefetchesPages,
             stamp: { api.stamped($0, operation: .exportsPage, resource: nil) })
     }
 
@@ -324,7 +324,8 @@ public struct Gateway: Sendable {
 
     // MARK: Items
 
-    /// Every item (or sequence) of a dataset, fetched lazily page by page.
+    /// Every item (or sequence) of a dataset, fetched lazily page by page (one page ahead:
+    /// ``GatewayOptions/prefetchesPages``).
     public func items(in dataset: DatasetRef, kind: ItemKind = .item, pageSize: Int? = nil) -> PagedSequence<Item> {
         let adapter = self.adapter, api = self.api, size = pageSize ?? options.pageSize
         return PagedSequence(
@@ -332,7 +333,7 @@ public struct Gateway: Sendable {
                 try await api.perform(ItemsPageRequest(dataset: dataset, kind: kind, cursor: cursor, pageSize: size)) {
                     try await adapter.itemsPage($0, api: api)
                 }
-            },
+            }, prefetchesPages: options.prefetchesPages,
             stamp: { api.stamped($0, operation: .itemsPage, resource: .dataset(dataset)) })
     }
 

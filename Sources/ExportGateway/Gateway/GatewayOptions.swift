@@ -2,6 +2,10 @@
 public struct GatewayOptions: Sendable {
     /// Elements requested per list page.
     public var pageSize: Int
+    /// Whether a list fetches its next page while the elements of the current one are
+    /// handled (one page in flight ahead at most, see ``PagedSequence``); `false` fetches a
+    /// page only when the previous one is used up.
+    public var prefetchesPages: Bool
     /// The first pause between polls of a running export; it grows to ``maxPollInterval``.
     public var pollInterval: Duration
     /// The longest pause between polls.
@@ -19,8 +23,9 @@ public struct GatewayOptions: Sendable {
     public init(
         pageSize: Int = 100, pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30),
         retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, clock: any GatewayClock = SystemClock(),
-        eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil
+        eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil, prefetchesPages: Bool = true
     ) {
+        self.prefetchesPages = prefetchesPages
         self.pageSize = max(1, pageSize)
         self.pollInterval = pollInterval
         self.maxPollInterval = maxPollInterval
