@@ -55,12 +55,16 @@ extension LabelStudioSimulator {
     static let notFoundPageSize = 170_734
 
     static let notFoundPage: Data = {
+        // The template's first lines are blank, then `<!doctype html>` in lower case.
         let head = """
-            <!DOCTYPE html>
+
+
+
+            <!doctype html>
             <html lang="en">
             <head>
               <meta charset="utf-8">
-              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <meta name="viewport" content="width=device-width, initial-scale=0.9, shrink-to-fit=no">
               <title>404 | Label Studio</title>
               <style>body{font-family:sans-serif;margin:0}.error-page{padding:64px;text-align:center}</style>
             </head>

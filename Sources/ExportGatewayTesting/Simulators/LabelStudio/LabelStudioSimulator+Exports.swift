@@ -187,7 +187,8 @@ extension LabelStudioSimulator {
         }
     }
 
-    /// `DELETE /api/projects/{id}/exports/{eid}`: 204, even while it runs; again, 404.
+    /// `DELETE /api/projects/{id}/exports/{eid}`: 204 with `Content-Length: 0`, even while it
+    /// runs; again, 404.
     func deleteExport(_ projectID: Int, _ exportID: Int, user: User) -> HTTPResponse {
         let outcome: Int = state.withLock { state in
             guard let index = state.exports.firstIndex(where: { $0.id == exportID && $0.projectID == projectID }) else {
@@ -198,7 +199,8 @@ extension LabelStudioSimulator {
             return 204
         }
         switch outcome {
-        case 204: return HTTPResponse(status: 204)
+        // Django sends `Content-Length: 0` even on a 204.
+        case 204: return HTTPResponse(status: 204, headers: ["Content-Length": "0"])
         case 403: return Self.envelope(403, Self.permissionDenied)
         default: return Self.envelope(404, "Not found.")
         }
