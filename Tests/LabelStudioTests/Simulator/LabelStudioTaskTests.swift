@@ -141,6 +141,51 @@ struct LabelStudioTaskTests {
         #expect(narrowed["results"] == [["id": 2, "title": "Project 1", "task_number": 1]])
     }
 
+    /// Seen on 1.23.2: the project serializer's 46 fields in this order, in the list and the
+    /// detail alike; one weight per control and label, `valueType` on each input.
+    @Test func projectHasTheFieldsOfARealOneInItsOrder() async throws {
+        let project = simulator.seedDataset(named: "Fields", itemCount: 5)
+        let text = simulator.seedTextProject(named: "Text fields", itemCount: 5)
+        let response = try await client.send(.get, "/api/projects/\(project)/")
+        let fields = [
+            "id", "title", "description", "label_config", "expert_instruction", "show_instruction",
+            "show_skip_button", "enable_empty_annotation", "show_annotation_history", "organization", "color",
+            "maximum_annotations", "is_published", "model_version", "is_draft", "created_by", "created_at",
+            "min_annotations_to_start_training", "start_training_on_annotation_update", "show_collab_predictions",
+            "num_tasks_with_annotations", "task_number", "useful_annotation_number", "ground_truth_number",
+            "skipped_annotations_number", "total_annotations_number", "total_predictions_number", "sampling",
+            "show_ground_truth_first", "annotator_evaluation_enabled", "show_overlap_first",
+            "overlap_cohort_percentage", "task_data_login", "task_data_password", "control_weights",
+            "parsed_label_config", "evaluate_predictions_automatically", "config_has_control_tags", "skip_queue",
+            "reveal_preannotations_interactively", "pinned_at", "finished_task_number", "queue_total", "queue_done",
+            "config_suitable_for_bulk_annotation", "state",
+        ]
+        var keyOrder: [String] = []
+        for match in (response.bodyText ?? "").matches(of: /"([a-z_]+)":/)
+        where !keyOrder.contains(String(match.output.1)) {
+            keyOrder.append(String(match.output.1))
+        }
+        #expect(keyOrder.filter { fields.contains($0) } == fields)
+        let detail = try LabelStudioClient.json(response)
+        #expect(Set(try #require(detail.objectValue).keys) == Set(fields))
+        #expect(detail["state"] == .null && detail["annotator_evaluation_enabled"] == false)
+        #expect(
+            detail["control_weights"] == [
+                "label": ["overall": 1.0, "type": "RectangleLabels", "labels": ["Car": 1.0, "Person": 1.0]]
+            ])
+        #expect(
+            detail["parsed_label_config"]?["label"]?["inputs"] == [
+                ["type": "Image", "valueType": nil, "value": "image"]
+            ])
+        let textDetail = try await client.get("/api/projects/\(text)/")
+        #expect(
+            textDetail["control_weights"]?["sentiment"]?["labels"] == [
+                "Positive": 1.0, "Negative": 1.0, "Neutral": 1.0,
+            ])
+        let listed = try await client.get("/api/projects/?ids=\(project)")
+        #expect(listed["results"]?[0] == detail)
+    }
+
     @Test func projectPagesDefaultTo30AndCapAt100() async throws {
         for index in 0..<120 { simulator.seedDataset(named: "P\(index)", itemCount: 0) }
         #expect(try await client.get("/api/projects/")["results"]?.arrayValue?.count == 30)
