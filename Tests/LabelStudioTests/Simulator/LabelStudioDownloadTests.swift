@@ -50,6 +50,30 @@ struct LabelStudioDownloadTests {
         #expect(head.headers["filename"] == name)
     }
 
+    /// Seen on 1.23.2: a stored task has `allow_skip` and no `file_upload`, in this order;
+    /// imported tasks and annotations have `updated_by: null`.
+    @Test func storedTasksHaveTheFieldsOfARealSnapshot() async throws {
+        let (project, id, _) = try await snapshot()
+        let response = try await client.send(.get, "/api/projects/\(project)/exports/\(id)/download")
+        let tasks = try #require(try LabelStudioClient.json(response).arrayValue)
+        let fields = [
+            "id", "annotations", "drafts", "predictions", "data", "meta", "created_at", "updated_at", "allow_skip",
+            "inner_id", "total_annotations", "cancelled_annotations", "total_predictions", "comment_count",
+            "unresolved_comment_count", "last_comment_updated_at", "project", "updated_by", "comment_authors",
+        ]
+        #expect(Set(try #require(tasks[0].objectValue).keys) == Set(fields))
+        // Task 3 has no annotation: each of its keys appears once.
+        let text = try #require(response.bodyText)
+        let start = try #require(text.range(of: "{\"id\": 3, ")?.lowerBound)
+        let end = try #require(text.range(of: "}, {\"id\": 4, ")?.lowerBound)
+        let third = String(text[start..<end])
+        let positions = fields.map { third.range(of: "\"\($0)\": ")?.lowerBound }
+        #expect(positions.compactMap { $0 }.count == fields.count)
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "in the real order")
+        #expect(tasks[0]["allow_skip"] == true && tasks[0]["updated_by"] == .null)
+        #expect(tasks[0]["annotations"]?[0]?["updated_by"] == .null)
+    }
+
     @Test func downloadNeedsTheAPICredential() async throws {
         let (project, id, _) = try await snapshot()
         let response = try await client.send(.get, "/api/projects/\(project)/exports/\(id)/download", credential: .none)

@@ -26,10 +26,7 @@ extension LabelStudioSimulator {
             projects = projects.filter { wanted.contains($0.id) }
         }
         let included = Self.query(request, "include").map { Set($0.split(separator: ",").map(String.init)) }
-        let pageSize = Self.query(request, "page_size").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }.map {
-            min($0, Self.maxProjectPageSize)
-        }
-        let size = pageSize ?? Self.defaultProjectPageSize
+        let size = Self.pageSize(request, default: Self.defaultProjectPageSize, cutoff: Self.maxProjectPageSize)
         let pages = Self.pageCount(projects.count, size: size)
         guard let page = Self.pageNumber(Self.query(request, "page"), pages: pages) else {
             return Self.envelope(404, Self.invalidPage)
@@ -53,12 +50,20 @@ extension LabelStudioSimulator {
         count == 0 ? 1 : (count - 1) / size + 1
     }
 
-    /// Django's paginator: a number from 1 to `pages`, or `last`; anything else is no page.
+    /// Django's paginator behind DRF's: a number from 1 to `pages` (read by Python's `int`;
+    /// none or an empty one is 1), or `last`; anything else is no page.
     static func pageNumber(_ text: String?, pages: Int) -> Int? {
-        guard let text else { return 1 }
+        guard let text, !text.isEmpty else { return 1 }
         if text == "last" { return pages }
-        guard let number = Int(text), number >= 1, number <= pages else { return nil }
+        guard let number = pythonInt(text), number >= 1, number <= pages else { return nil }
         return number
+    }
+
+    /// DRF's `page_size`: a positive number by Python's `int`, at most `cutoff`; anything
+    /// else (none, empty, zero, negative, not a number) is `default`.
+    static func pageSize(_ request: SimulatedRequest, default size: Int, cutoff: Int? = nil) -> Int {
+        guard let text = query(request, "page_size"), let asked = pythonInt(text), asked > 0 else { return size }
+        return cutoff.map { min(asked, $0) } ?? asked
     }
 
     /// The absolute URL of another page, as DRF builds it: the request's query with `page`

@@ -377,6 +377,24 @@ extension LabelStudioSimulator {
         return pairs.map { "\(quote($0.0))=\(quote($0.1))" }.joined(separator: "&")
     }
 
+    /// Python's `int(text)`, which every number in a query goes through: surrounding
+    /// whitespace, a sign, underscores between digits (`" 7"`, `"+7"`, `"1_0"`); `nil` where
+    /// Python raises `ValueError` (`""`, `"1.5"`, `"abc"`). A number beyond 64 bits is clamped.
+    static func pythonInt(_ text: String) -> Int? {
+        var digits = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var negative = false
+        if let sign = digits.first, sign == "+" || sign == "-" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        guard let first = digits.first, let last = digits.last, first != "_", last != "_", !digits.contains("__"),
+            digits.allSatisfy({ $0 == "_" || ("0"..."9").contains($0) })
+        else { return nil }
+        let plain = digits.filter { $0 != "_" }
+        guard let magnitude = Int(plain) else { return negative ? Int.min : Int.max }
+        return negative ? -magnitude : magnitude
+    }
+
     /// Django REST Framework's `BooleanField`: `nil` for a value it refuses.
     static func boolean(_ value: JSONValue) -> Bool? {
         switch value {
