@@ -45,37 +45,72 @@ extension LabelStudioSimulator {
         }
         headers["Content-Disposition"] = "attachment; filename=\"\(name)\""
         headers["filename"] = name
-        if let range = request.headers["Range"].flatMap({ Self.byteRange($0, size: body.count) }) {
-            headers["Content-Range"] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(body.count)"
-            headers["Content-Length"] = String(range.count)
+        var status = 200
+        if let header = request.headers["Range"] {
+            // RangedFileResponse says it takes ranges whenever one was asked for.
             headers["Accept-Ranges"] = "bytes"
-            return HTTPResponse(status: 206, headers: headers, body: body.subdata(in: range))
+            switch Self.byteRange(header, size: body.count) {
+            case .partial(let range):
+                headers["Content-Range"] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(body.count)"
+                headers["Content-Length"] = String(range.count)
+                return HTTPResponse(status: 206, headers: headers, body: body.subdata(in: range))
+            case .unsatisfiable:
+                // Only the status changes: the whole file still follows.
+                status = 416
+            case .whole:
+                break
+            }
         }
         // A streamed file: no length, the connection's close ends it (see ResponseHead).
         headers["Connection"] = "close"
-        return HTTPResponse(status: 200, headers: headers, body: body)
+        return HTTPResponse(status: status, headers: headers, body: body)
     }
 
-    /// The bytes one `Range` header asks for in a file of `size` bytes, as Label Studio's
-    /// `RangedFileResponse` reads it: `bytes=a-b` (the end clipped to the file), `bytes=a-`,
-    /// `bytes=-n`; `nil` (the whole file, 200) for a start at or past the end, an end before
-    /// the start, several ranges, another unit, or anything malformed.
-    static func byteRange(_ header: String, size: Int) -> Range<Int>? {
-        guard header.hasPrefix("bytes="), !header.contains(","), size > 0 else { return nil }
-        let spec = header.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
-        let bounds = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard bounds.count == 2 else { return nil }
-        let digits = { (text: Substring) in text.allSatisfy { $0.isASCII && $0.isNumber } }
-        guard digits(bounds[0]), digits(bounds[1]) else { return nil }
-        if bounds[0].isEmpty {
-            guard let suffix = Int(bounds[1]), suffix > 0 else { return nil }
-            return max(0, size - suffix)..<size
+    /// What `RangedFileResponse` makes of a `Range` header.
+    enum RangeAnswer: Equatable {
+        /// 206 with these bytes.
+        case partial(Range<Int>)
+        /// 416, still with the whole file: one range that starts at or past the end.
+        case unsatisfiable
+        /// 200 with the whole file: anything it cannot or will not serve as one range.
+        case whole
+    }
+
+    /// `Range` as django-ranged-fileresponse 0.1.2 reads it in a file of `size` bytes: the
+    /// unit before the first `=` (any case, spaces around), then comma-separated specs,
+    /// each stripped, their numbers read by Python's `int`. `-n` is the last n bytes (from
+    /// 0 when n is larger); `a-` to the end; `a-b` clipped to the end. A spec without `-`, a
+    /// number `int` refuses, `a-b` with b < a, or more than one range: the whole file. One
+    /// range starting at or past the end (`-0`, `size-size`): 416.
+    static func byteRange(_ header: String, size: Int) -> RangeAnswer {
+        guard let equals = header.firstIndex(of: "=") else { return .whole }
+        let unit = header[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+        guard unit == "bytes" else { return .whole }
+        var ranges: [(start: Int, stop: Int)] = []
+        for part in header[header.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false) {
+            let spec = part.trimmingCharacters(in: .whitespaces)
+            guard spec.contains("-") else { return .whole }
+            if spec.hasPrefix("-") {
+                guard let suffix = pythonInt(spec) else { return .whole }
+                let (start, overflow) = size.addingReportingOverflow(suffix)
+                ranges.append((overflow ? 0 : max(0, start), size))
+            } else {
+                let bounds = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let start = pythonInt(String(bounds[0])) else { return .whole }
+                let stop: Int
+                if bounds[1].isEmpty {
+                    stop = size
+                } else {
+                    guard let last = pythonInt(String(bounds[1])) else { return .whole }
+                    stop = last == Int.max ? last : last + 1
+                }
+                guard start < stop else { return .whole }
+                ranges.append((start, stop))
+            }
         }
-        guard let start = Int(bounds[0]), start < size else { return nil }
-        guard !bounds[1].isEmpty else { return start..<size }
-        let end = Int(bounds[1]) ?? Int.max
-        guard end >= start else { return nil }
-        return start..<(min(end, size - 1) + 1)
+        guard ranges.count == 1, let range = ranges.first else { return .whole }
+        guard range.start < size else { return .unsatisfiable }
+        return .partial(range.start..<min(range.stop, size))
     }
 
     /// When a converted zip says it was made: the snapshot's time, or with
