@@ -212,7 +212,45 @@ struct LabelStudioDownloadTests {
         }
         let junk = try await client.send(.get, path + "?exportType=CONLL2003")
         #expect(junk.status == 200 && junk.headers["Content-Type"] == "application/conll" && !junk.body.isEmpty)
-        #expect(LabelStudioClient.isHTMLNotFound(try await client.send(.get, path + "?exportType=BRUSH_TO_PNG")))
+        // Seen on 1.23.2: three disabled formats make no file; ASR and brush-to-COCO make zips.
+        for format in ["BRUSH_TO_PNG", "BRUSH_TO_NUMPY", "DOCLANG"] {
+            #expect(LabelStudioClient.isHTMLNotFound(try await client.send(.get, path + "?exportType=\(format)")))
+        }
+        for (format, names) in [
+            ("ASR_MANIFEST", ["audio/", "manifest.json"]), ("BRUSH_TO_COCO", ["images/", "result_coco.json"]),
+        ] {
+            let response = try await client.send(.get, path + "?exportType=\(format)")
+            #expect(response.status == 200 && response.headers["Content-Type"] == "application/zip", "\(format)")
+            #expect(ZipArchive.entries(of: response.body)?.map(\.path) == names, "\(format)")
+        }
+    }
+
+    /// Seen on 1.23.2: the simple export reads an empty `exportType` (or any empty optional
+    /// value) as none, trims the format, zips a format that makes no file as an empty
+    /// archive, and crashes (500, no cookie) on an `ids[]` that is no number.
+    @Test func simpleExportReadsItsQueryAsDRFAndDjangoDo() async throws {
+        let project = simulator.seedDataset(named: "Simple query", itemCount: 20)
+        let path = "/api/projects/\(project)/export"
+        for query in ["?exportType=", "?exportType=&export_type=", "?download_all_tasks=&download_resources="] {
+            let response = try await client.send(.get, path + query)
+            #expect(response.status == 200 && response.headers["Content-Type"] == "application/.json", "\(query)")
+        }
+        let csv = try await client.send(.get, path + "?exportType=&export_type=%20CSV%20")
+        #expect(csv.headers["Content-Type"] == "application/.csv")
+        for format in ["BRUSH_TO_PNG", "BRUSH_TO_NUMPY", "DOCLANG"] {
+            let empty = try await client.send(.get, path + "?exportType=\(format)")
+            #expect(empty.status == 200 && empty.headers["Content-Type"] == "application/zip", "\(format)")
+            #expect(empty.body.count == 22 && ZipArchive.entries(of: empty.body)?.isEmpty == true)
+            #expect(empty.headers["filename"]?.hasSuffix(".zip") == true)
+        }
+        for (ids, literal) in [("ids[]=abc", "'abc'"), ("ids[]=1&ids[]=1.5", "'1.5'"), ("ids[]=", "''")] {
+            let crashed = try await client.send(.get, path + "?\(ids)")
+            try LabelStudioClient.expectEnvelope(crashed, 500, "Field 'id' expected a number but got \(literal).")
+            #expect(crashed.headers["Set-Cookie"] == nil)
+        }
+        let refused = try await client.send(.get, path + "?download_all_tasks=maybe&ids[]=abc")
+        #expect(refused.status == 400, "the parameters are validated before the query runs")
+        #expect(try await client.get(path + "?download_all_tasks=1&ids%5B%5D=%203").arrayValue?.count == 1)
     }
 
     @Test func simpleExportIsCompactWithALengthAndOnlyAnnotatedTasks() async throws {

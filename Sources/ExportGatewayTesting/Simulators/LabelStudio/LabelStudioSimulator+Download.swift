@@ -128,31 +128,33 @@ extension LabelStudioSimulator {
     /// `GET /api/projects/{id}/export?exportType=` (§5.7), the simple synchronous export:
     /// tasks with an annotation (skipped ones count) unless `download_all_tasks=true`, only
     /// `ids[]` when given, as compact JSON (or converted); `Content-Type: application/.json`
-    /// (the dot is Label Studio's), a `Content-Length`, and `Range` ignored.
+    /// (the dot is Label Studio's), a `Content-Length`, and `Range` ignored. Empty query
+    /// values are none; an `ids[]` that is no number is a 500; a format that makes no file
+    /// is an empty zip.
     func synchronousExport(_ projectID: Int, _ request: SimulatedRequest, user: User) -> HTTPResponse {
         guard let project = state.withLock({ $0.project(projectID) }) else { return Self.envelope(404, Self.noProject) }
         guard !user.removed else { return Self.envelope(403, Self.permissionDenied) }
         var errors: [OrderedJSON.Member] = []
         var flags: [String: Bool] = [:]
         for field in ["download_all_tasks", "download_resources"] {
-            guard let text = Self.query(request, field) else { continue }
+            // DRF reads an empty query value of an optional field as no value.
+            guard let text = Self.query(request, field), !text.isEmpty else { continue }
             if let flag = Self.boolean(.string(text)) {
                 flags[field] = flag
             } else {
                 errors.append(.init(key: field, value: ["Must be a valid boolean."]))
             }
         }
+        guard errors.isEmpty else { return Self.validation(.object(errors)) }
+        // `ids[]` goes into the query as it is: the first one `int` refuses crashes it.
         var ids: Set<Int>?
         let idTexts = Self.queryValues(request, "ids[]")
         if !idTexts.isEmpty {
-            var wrong: [OrderedJSON.Member] = []
-            for (position, text) in idTexts.enumerated() where Int(text) == nil {
-                wrong.append(.init(key: String(position), value: ["A valid integer is required."]))
+            if let wrong = idTexts.first(where: { Self.pythonInt($0) == nil }) {
+                return Self.envelope(500, "Field 'id' expected a number but got \(Self.pythonRepr(wrong)).")
             }
-            if wrong.isEmpty { ids = Set(idTexts.compactMap { Int($0) }) }
-            if !wrong.isEmpty { errors.append(.init(key: "ids", value: .object(wrong))) }
+            ids = Set(idTexts.compactMap(Self.pythonInt))
         }
-        guard errors.isEmpty else { return Self.validation(.object(errors)) }
         let all = flags["download_all_tasks"] ?? false
         var tasks: [OrderedJSON] = []
         for index in 0..<project.taskCount {
@@ -163,7 +165,13 @@ extension LabelStudioSimulator {
                     task, annotations: task.annotations, expandUser: false, expandPredictions: false))
         }
         let json = OrderedJSON.array(tasks).written(.compact)
-        let format = Self.query(request, "exportType") ?? Self.query(request, "export_type") ?? "JSON"
+        // Two optional CharFields: trimmed, and an empty one is none.
+        let given = { (name: String) in
+            Self.query(request, name).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+                $0.isEmpty ? nil : $0
+            }
+        }
+        let format = given("exportType") ?? given("export_type") ?? "JSON"
         let body: Data
         let type: String
         let ext: String
@@ -176,7 +184,11 @@ extension LabelStudioSimulator {
             // The simple export names the type after the extension, dot included.
             type = contentType == "application/zip" ? contentType : "application/.\(extensionName)"
             ext = extensionName
-        case .noFile: return Self.envelope(404, "Not found.")
+        case .noFile:
+            // The converter's empty output folder, zipped: an archive of no entries.
+            body = ZipArchive.make([], modified: host.time.now)
+            type = "application/zip"
+            ext = "zip"
         case .unknown: return Self.envelope(500, "")
         }
         let name =

@@ -7,84 +7,115 @@ extension LabelStudioSimulator {
         var name: String
         var title: String
         var description: String
+        var link: String
         var tags: [String]
     }
 
-    /// Every format, in the converter's order (§5.5).
+    /// Every format, in the order and with the words of 1.23.2's `/export/formats`.
     static let formatCatalogue: [Format] = [
         Format(
             name: "JSON", title: "JSON",
-            description: "List of items in raw JSON format stored in one JSON file. Use to export both the data "
-                + "and the annotations for a dataset. It's Label Studio Common Format", tags: []),
+            description: "List of items in raw JSON format stored in one JSON file. Use to export both the "
+                + "data and the annotations for a dataset. It's Label Studio Common Format",
+            link: "https://labelstud.io/guide/export.html#JSON",
+            tags: []),
         Format(
             name: "JSON_MIN", title: "JSON-MIN",
-            description: "List of items where only \"from_name\", \"to_name\" values from the raw JSON format "
-                + "are exported. Use to export only the annotations for a dataset.", tags: []),
+            description: "List of items where only \"from_name\", \"to_name\" values from the raw JSON format are "
+                + "exported. Use to export only the annotations for a dataset.",
+            link: "https://labelstud.io/guide/export.html#JSON-MIN",
+            tags: []),
         Format(
             name: "CSV", title: "CSV",
             description: "Results are stored as comma-separated values with the column names specified by the "
-                + "values of the \"from_name\" and \"to_name\" fields.", tags: []),
+                + "values of the \"from_name\" and \"to_name\" fields.",
+            link: "https://labelstud.io/guide/export.html#CSV",
+            tags: []),
         Format(
             name: "TSV", title: "TSV",
             description: "Results are stored in tab-separated tabular file with column names specified by "
-                + "\"from_name\" \"to_name\" values", tags: []),
+                + "\"from_name\" \"to_name\" values",
+            link: "https://labelstud.io/guide/export.html#TSV",
+            tags: []),
         Format(
             name: "CONLL2003", title: "CONLL2003",
             description: "Popular format used for the CoNLL-2003 named entity recognition challenge.",
+            link: "https://labelstud.io/guide/export.html#CONLL2003",
             tags: ["sequence labeling", "text tagging", "named entity recognition"]),
         Format(
             name: "COCO", title: "COCO",
-            description: "Popular machine learning format used by the COCO dataset for object detection and image "
-                + "segmentation tasks with polygons and rectangles.",
+            description: "Popular machine learning format used by the COCO dataset for object detection and "
+                + "image segmentation tasks with polygons and rectangles.",
+            link: "https://labelstud.io/guide/export.html#COCO",
             tags: ["image segmentation", "object detection", "keypoints"]),
         Format(
             name: "COCO_WITH_IMAGES", title: "COCO with Images",
-            description: "COCO format with images downloaded.", tags: ["image segmentation", "object detection"]),
+            description: "COCO format with images downloaded.",
+            link: "https://labelstud.io/guide/export.html#COCO",
+            tags: ["image segmentation", "object detection", "keypoints"]),
         Format(
             name: "VOC", title: "Pascal VOC XML",
             description: "Popular XML format used for object detection and polygon image segmentation tasks.",
+            link: "https://labelstud.io/guide/export.html#Pascal-VOC-XML",
+            tags: ["image segmentation", "object detection"]),
+        Format(
+            name: "YOLO", title: "YOLO",
+            description: "Popular TXT format is created for each image file. Each txt file contains "
+                + "annotations for the corresponding image file, that is object class, object "
+                + "coordinates, height & width.",
+            link: "https://labelstud.io/guide/export.html#YOLO",
+            tags: ["image segmentation", "object detection", "keypoints"]),
+        Format(
+            name: "YOLO_WITH_IMAGES", title: "YOLO with Images",
+            description: "YOLO format with images downloaded.",
+            link: "https://labelstud.io/guide/export.html#YOLO",
+            tags: ["image segmentation", "object detection", "keypoints"]),
+        Format(
+            name: "YOLO_OBB", title: "YOLOv8 OBB",
+            description: "Popular TXT format is created for each image file. Each txt file contains "
+                + "annotations for the corresponding image file. The YOLO OBB format designates "
+                + "bounding boxes by their four corner points with coordinates normalized between 0 and "
+                + "1, so it is possible to export rotated objects.",
+            link: "https://labelstud.io/guide/export.html#YOLO",
+            tags: ["image segmentation", "object detection"]),
+        Format(
+            name: "YOLO_OBB_WITH_IMAGES", title: "YOLOv8 OBB with Images",
+            description: "YOLOv8 OBB format with images downloaded.",
+            link: "https://labelstud.io/guide/export.html#YOLO",
             tags: ["image segmentation", "object detection"]),
         Format(
             name: "BRUSH_TO_NUMPY", title: "Brush labels to NumPy",
             description: "Export your brush labels as NumPy 2d arrays. Each label outputs as one image.",
+            link: "https://labelstud.io/guide/export.html#Brush-labels-to-NumPy-amp-PNG",
             tags: ["image segmentation"]),
         Format(
             name: "BRUSH_TO_PNG", title: "Brush labels to PNG",
             description: "Export your brush labels as PNG images. Each label outputs as one image.",
+            link: "https://labelstud.io/guide/export.html#Brush-labels-to-NumPy-amp-PNG",
             tags: ["image segmentation"]),
         Format(
             name: "ASR_MANIFEST", title: "ASR Manifest",
-            description: "Export audio transcription labels for automatic speech recognition as the JSON manifest "
-                + "format expected by NVIDIA NeMo models.", tags: ["speech recognition"]),
-        Format(
-            name: "YOLO", title: "YOLO",
-            description: "Popular TXT format is created for each image file. Each txt file contains annotations for "
-                + "the corresponding image file, that is object class, object coordinates, height & width.",
-            tags: ["image segmentation", "object detection"]),
-        Format(
-            name: "YOLO_WITH_IMAGES", title: "YOLO with Images",
-            description: "YOLO format with images downloaded.", tags: ["image segmentation", "object detection"]),
-        Format(
-            name: "YOLO_OBB", title: "YOLOv8 OBB",
-            description: "Popular TXT format is created for each image file. Each txt file contains annotations for "
-                + "the corresponding image file. The YOLO OBB format designates bounding boxes by their four corner "
-                + "points with coordinates normalized between 0 and 1.", tags: ["object detection"]),
-        Format(
-            name: "YOLO_OBB_WITH_IMAGES", title: "YOLOv8 OBB with Images",
-            description: "YOLOv8 OBB format with images downloaded.", tags: ["object detection"]),
+            description: "Export audio transcription labels for automatic speech recognition as the JSON "
+                + "manifest format expected by NVIDIA NeMo models.",
+            link: "https://labelstud.io/guide/export.html#ASR-MANIFEST",
+            tags: ["speech recognition"]),
         Format(
             name: "BRUSH_TO_COCO", title: "Brush labels to COCO",
-            description: "Export your brush labels as COCO RLE format.", tags: ["image segmentation"]),
+            description: "Export your brush labels as COCO format for segmentation tasks. Converts RLE encoded "
+                + "masks to COCO polygons.",
+            link: "https://labelstud.io/guide/export.html#COCO",
+            tags: ["image segmentation", "brush annotations"]),
         Format(
-            name: "DOCLANG", title: "DocLang",
-            description: "Export document annotations in DocLang format.", tags: ["document annotation"]),
+            name: "DOCLANG", title: "DocLang (.dclx)",
+            description: "Package annotations from the Doclang Interface as DocLang OPC archives (document.xml "
+                + "+ page image) for downstream Docling model training.",
+            link: "https://github.com/doclang-project/doclang/blob/main/spec.md#doclang-archive-format",
+            tags: ["document", "doclang"]),
     ]
 
     /// Formats a converter answers with no file at all: a download asking for one is the 404
     /// page, a conversion to one answers 500 and never ends.
-    static let formatsWithoutFile: Set<String> = [
-        "BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "BRUSH_TO_COCO", "ASR_MANIFEST", "DOCLANG",
-    ]
+    static let formatsWithoutFile: Set<String> = ["BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "DOCLANG"]
 
     /// The formats a project's label config enables; the UI shows the others disabled.
     static func enabledFormats(of project: Project) -> Set<String> {
@@ -112,11 +143,11 @@ extension LabelStudioSimulator {
                 ordered.map { format in
                     var json: OrderedJSON = [
                         "title": .string(format.title), "description": .string(format.description),
-                        "link": .string("https://labelstud.io/guide/export.html#\(format.title)"),
+                        "link": .string(format.link),
                     ]
                     if !format.tags.isEmpty { json = json.setting("tags", .array(format.tags.map(OrderedJSON.string))) }
-                    if !enabled.contains(format.name) { json = json.setting("disabled", true) }
-                    return json.setting("name", .string(format.name))
+                    json = json.setting("name", .string(format.name))
+                    return enabled.contains(format.name) ? json : json.setting("disabled", true)
                 }))
     }
 
@@ -133,14 +164,20 @@ extension LabelStudioSimulator {
         case .success(let object): body = object
         case .failure(let refusal): return refusal.response
         }
+        // A CharField: null, blank (after trimming) and non-scalars are refused as such; a
+        // number is its text; then the name must be in the catalogue.
         let format: String
         switch body["export_type"] {
         case nil: return Self.validation(["export_type": ["This field is required."]])
-        case .string(let name)? where Self.formatCatalogue.contains(where: { $0.name == name }): format = name
-        case let other?:
-            return Self.validation([
-                "export_type": [.string("\(Self.pythonString(other)) is not supported export format")]
-            ])
+        case .null?: return Self.validation(["export_type": ["This field may not be null."]])
+        case .bool?, .array?, .object?: return Self.validation(["export_type": ["Not a valid string."]])
+        case let value?:
+            let name = Self.pythonString(value).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { return Self.validation(["export_type": ["This field may not be blank."]]) }
+            guard Self.formatCatalogue.contains(where: { $0.name == name }) else {
+                return Self.validation(["export_type": [.string("\(name) is not supported export format")]])
+            }
+            format = name
         }
         if let value = body["download_resources"], Self.boolean(value) == nil {
             return Self.validation(["download_resources": ["Must be a valid boolean."]])
@@ -211,6 +248,14 @@ extension LabelStudioSimulator {
             return .file(Self.coco(tasks, project: project, stamp: stamp), type: "application/zip", ext: "zip")
         case "VOC":
             return .file(Self.voc(tasks, stamp: stamp), type: "application/zip", ext: "zip")
+        case "ASR_MANIFEST":
+            // Nothing to transcribe here: an empty manifest beside an empty audio folder.
+            let entries: [ZipArchive.Entry] = [
+                .init(path: "audio/", contents: Data()), .init(path: "manifest.json", contents: Data()),
+            ]
+            return .file(ZipArchive.make(entries, modified: stamp), type: "application/zip", ext: "zip")
+        case "BRUSH_TO_COCO":
+            return .file(Self.brushCOCO(tasks, project: project, stamp: stamp), type: "application/zip", ext: "zip")
         case "YOLO", "YOLO_WITH_IMAGES", "YOLO_OBB", "YOLO_OBB_WITH_IMAGES":
             return .file(
                 Self.yolo(tasks, project: project, stamp: stamp, orientedBoxes: format.hasPrefix("YOLO_OBB")),
@@ -319,7 +364,7 @@ extension LabelStudioSimulator {
     }
 
     /// The image tasks that have boxes: the image's file name and its boxes.
-    private static func boxes(_ tasks: [JSONValue]) -> [(task: Int, file: String, boxes: [Box])] {
+    private static func boxes(_ tasks: [JSONValue]) -> [(task: Int, file: String, url: String, boxes: [Box])] {
         tasks.compactMap { task in
             guard let image = task["data"]?["image"]?.stringValue else { return nil }
             var found: [Box] = []
@@ -341,7 +386,7 @@ extension LabelStudioSimulator {
             }
             guard !found.isEmpty else { return nil }
             let file = image.split(separator: "/").last.map(String.init) ?? image
-            return (Int(task["id"]?.intValue ?? 0), file, found)
+            return (Int(task["id"]?.intValue ?? 0), file, image, found)
         }
     }
 
@@ -392,8 +437,55 @@ extension LabelStudioSimulator {
             modified: stamp)
     }
 
+    /// `BRUSH_TO_COCO` of boxes: `images/` and `result_coco.json` with each box as a bbox
+    /// (no segmentation), the converter's `info`.
+    private static func brushCOCO(_ tasks: [JSONValue], project: Project, stamp: Date) -> Data {
+        let labels = categories(of: project)
+        var images: [OrderedJSON] = []
+        var annotations: [OrderedJSON] = []
+        for image in boxes(tasks) {
+            images.append([
+                "id": .int(image.task), "file_name": .string(image.file), "path": .string(image.url),
+                "width": .int(image.boxes[0].imageWidth), "height": .int(image.boxes[0].imageHeight),
+            ])
+            for box in image.boxes {
+                annotations.append([
+                    "id": .int(annotations.count), "image_id": .int(image.task),
+                    "category_id": .int((labels.firstIndex(of: box.label) ?? 0) + 1), "segmentation": [],
+                    "area": .double(box.width * box.height),
+                    "bbox": [.double(box.x), .double(box.y), .double(box.width), .double(box.height)], "iscrowd": 0,
+                    "annotator": "1",
+                ])
+            }
+        }
+        let result: OrderedJSON = [
+            "images": .array(images), "annotations": .array(annotations),
+            "categories": .array(
+                labels.enumerated().map {
+                    [
+                        "id": .int($0.offset + 1), "name": .string($0.element), "supercategory": "",
+                        "color": "#3227fb", "metadata": [:],
+                    ]
+                }),
+            "info": [
+                "year": .int(LabelStudioFixtures.utc.component(.year, from: stamp)), "version": "1.0",
+                "description": "Converted from Label Studio", "contributor": "Label Studio Converter",
+                "date_created": .string(cocoDate(stamp)),
+            ],
+        ]
+        return ZipArchive.make(
+            [
+                .init(path: "images/", contents: Data()),
+                .init(path: "result_coco.json", contents: result.written(.indented(2))),
+            ],
+            modified: stamp)
+    }
+
     private static func voc(_ tasks: [JSONValue], stamp: Date) -> Data {
-        var entries: [ZipArchive.Entry] = [.init(path: "images/", contents: Data())]
+        // The converter zips its folders as entries of their own.
+        var entries: [ZipArchive.Entry] = [
+            .init(path: "Annotations/", contents: Data()), .init(path: "images/", contents: Data()),
+        ]
         for image in boxes(tasks) {
             let stem = image.file.split(separator: ".").dropLast().joined(separator: ".")
             var xml = """
@@ -431,9 +523,9 @@ extension LabelStudioSimulator {
             ],
         ]
         var entries: [ZipArchive.Entry] = [
-            .init(path: "classes.txt", contents: Data(labels.map { $0 + "\n" }.joined().utf8)),
+            .init(path: "images/", contents: Data()), .init(path: "labels/", contents: Data()),
             .init(path: "notes.json", contents: notes.written(.indented(2))),
-            .init(path: "images/", contents: Data()),
+            .init(path: "classes.txt", contents: Data(labels.map { $0 + "\n" }.joined().utf8)),
         ]
         func number(_ value: Double) -> String { String(format: "%.6f", value) }
         for image in boxes(tasks) {
