@@ -137,11 +137,28 @@ struct LabelStudioDownloadTests {
         let minimal = try await client.send(.get, path + "?exportType=JSON_MIN")
         #expect(minimal.status == 200 && minimal.headers["Content-Type"] == "application/json")
         let text = try #require(minimal.bodyText)
-        #expect(text.hasPrefix("[\n  {\n    \"image\": \"https://images.example.invalid/img_00000.jpg\",\n"))
+        // Seen on 1.23.2: ujson.dump(indent=2) per record, slashes escaped, joined in `[\n…\n]`;
+        // data in its order, the results, then the author, ids and times.
+        #expect(
+            text.hasPrefix(
+                "[\n{\n  \"image\": \"https:\\/\\/images.example.invalid\\/img_00000.jpg\",\n  \"seq\": 0,\n"))
+        #expect(text.hasSuffix("\n}\n]"))
+        #expect(
+            text.contains(
+                "  \"label\": [\n    {\n      \"x\": 0.0,\n      \"y\": 0.0,\n      \"width\": 5.0,\n      \"height\": 5.0,\n"
+                    + "      \"rotation\": 0,\n      \"rectanglelabels\": [\n        \"Car\"\n      ],\n"
+                    + "      \"original_width\": 1280,\n      \"original_height\": 720\n    }\n  ],\n  \"annotator\": 1,\n"
+            ))
         let records = try #require(try LabelStudioClient.json(minimal).arrayValue)
         #expect(records.count == 245, "250 tasks, 5 whose only annotation was skipped")
         #expect(records[0]["label"]?[0]?["rectanglelabels"] != nil && records[0]["annotator"] == 1)
         #expect(records[1]["label"] == nil && records[1]["id"] == 3, "task 2 (index 1) was only skipped")
+        // A task without annotations still names the author, ids and times, as null.
+        #expect(
+            records[1] == [
+                "image": "https://images.example.invalid/img_00002.jpg", "seq": 2, "id": 3, "annotator": nil,
+                "annotation_id": nil, "created_at": nil, "updated_at": nil, "lead_time": nil,
+            ])
         #expect(try await client.send(.get, path + "?exportType=JSON_MIN").body == minimal.body, "stable")
     }
 
@@ -156,9 +173,27 @@ struct LabelStudioDownloadTests {
             #expect(response.headers["Connection"] == "close")
         }
         let csvText = try #require(csv.bodyText)
-        #expect(csvText.hasPrefix("image,seq,id,annotator,annotation_id,created_at,updated_at,lead_time,label\r\n"))
+        // Seen on 1.23.2: sorted columns, QUOTE_NONNUMERIC (text and empty cells quoted,
+        // numbers bare), the author as text, results as compact ujson.
+        #expect(
+            csvText.hasPrefix(
+                "\"annotation_id\",\"annotator\",\"created_at\",\"id\",\"image\",\"label\",\"lead_time\",\"seq\",\"updated_at\"\r\n"
+                    + "1,\"1\",\"2025-01-15T10:30:00.125500Z\",1,\"https://images.example.invalid/img_00000.jpg\","
+                    + "\"[{\"\"x\"\":0.0,\"\"y\"\":0.0,\"\"width\"\":5.0,\"\"height\"\":5.0,\"\"rotation\"\":0,"
+                    + "\"\"rectanglelabels\"\":[\"\"Car\"\"],\"\"original_width\"\":1280,\"\"original_height\"\":720}]\","
+                    + "1.5,0,\"2025-01-15T10:30:00.125500Z\"\r\n"
+                    + "\"\",\"\",\"\",3,\"https://images.example.invalid/img_00002.jpg\",\"\",\"\",2,\"\"\r\n"))
         #expect(csvText.components(separatedBy: "\r\n").count == 247, "a header, 245 rows, an empty end")
-        #expect(tsv.bodyText?.hasPrefix("image\tseq\tid\tannotator") == true)
+        #expect(tsv.bodyText?.hasPrefix("\"annotation_id\"\t\"annotator\"\t\"created_at\"\t\"id\"") == true)
+        let sentiment = simulator.seedTextProject(named: "Sentiment CSV", itemCount: 3)
+        let textExport = try #require(try await client.createExport(sentiment)["id"]?.intValue)
+        let choices = try await client.send(
+            .get, "/api/projects/\(sentiment)/exports/\(textExport)/download?exportType=CSV")
+        #expect(
+            choices.bodyText?.hasPrefix(
+                "\"annotation_id\",\"annotator\",\"created_at\",\"id\",\"lead_time\",\"sentiment\",\"seq\",\"text\",\"updated_at\"\r\n"
+            ) == true)
+        #expect(choices.bodyText?.contains(",1.5,\"Positive\",0,\"Review 0: ") == true, "a single choice is its text")
         #expect(try await client.send(.get, path + "?exportType=CSV").body == csv.body, "stable")
         let ranged = try await client.send(.get, path + "?exportType=CSV", headers: ["Range": "bytes=0-9"])
         #expect(ranged.status == 206 && ranged.headers["Content-Range"] == "bytes 0-9/\(csv.body.count)")

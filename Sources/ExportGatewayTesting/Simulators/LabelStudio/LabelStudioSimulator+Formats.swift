@@ -237,13 +237,12 @@ extension LabelStudioSimulator {
             return .file(snapshot, type: "application/json", ext: "json")
         case "JSON_MIN":
             return .file(
-                OrderedJSON.array(Self.minimalRecords(tasks)).written(.indented(2)), type: "application/json",
-                ext: "json")
+                Self.minimalJSON(Self.converterItems(snapshot, project: project)), type: "application/json", ext: "json"
+            )
         case "CSV", "TSV":
             return .file(
-                Self.table(Self.minimalRecords(tasks), separator: format == "CSV" ? "," : "\t"),
-                type: "application/csv",
-                ext: "csv")
+                Self.table(Self.converterItems(snapshot, project: project), separator: format == "CSV" ? "," : "\t"),
+                type: "application/csv", ext: "csv")
         case "COCO", "COCO_WITH_IMAGES":
             return .file(Self.coco(tasks, project: project, stamp: stamp), type: "application/zip", ext: "zip")
         case "VOC":
@@ -272,84 +271,170 @@ extension LabelStudioSimulator {
         }
     }
 
-    /// JSON-MIN records: each task's data and id, then per kept annotation its author,
-    /// ids, times and results by `from_name` (a task without annotations is its data alone;
-    /// one whose annotations were all skipped is left out).
-    static func minimalRecords(_ tasks: [JSONValue]) -> [OrderedJSON] {
-        var records: [OrderedJSON] = []
-        for task in tasks {
-            var base: [OrderedJSON.Member] = []
-            if let data = task["data"]?.objectValue {
-                base = data.keys.sorted().map { .init(key: $0, value: OrderedJSON(data[$0] ?? .null)) }
-            }
-            base.append(.init(key: "id", value: OrderedJSON(task["id"] ?? .null)))
-            let annotations = task["annotations"]?.arrayValue ?? []
-            if annotations.isEmpty {
-                records.append(.object(base))
-                continue
-            }
-            for annotation in annotations where annotation["was_cancelled"]?.boolValue != true {
-                var record = base
-                let author = annotation["completed_by"]
-                record += [
-                    .init(key: "annotator", value: OrderedJSON(author?["email"] ?? author ?? .null)),
-                    .init(key: "annotation_id", value: OrderedJSON(annotation["id"] ?? .null)),
-                    .init(key: "created_at", value: OrderedJSON(annotation["created_at"] ?? .null)),
-                    .init(key: "updated_at", value: OrderedJSON(annotation["updated_at"] ?? .null)),
-                    .init(key: "lead_time", value: OrderedJSON(annotation["lead_time"] ?? .null)),
-                ]
-                var outputs: [(String, [OrderedJSON])] = []
-                for result in annotation["result"]?.arrayValue ?? [] {
-                    guard let name = result["from_name"]?.stringValue, var value = result["value"]?.objectValue
-                    else { continue }
-                    if let width = result["original_width"] { value["original_width"] = width }
-                    if let height = result["original_height"] { value["original_height"] = height }
-                    let entry = OrderedJSON(.object(value))
-                    if let index = outputs.firstIndex(where: { $0.0 == name }) {
-                        outputs[index].1.append(entry)
-                    } else {
-                        outputs.append((name, [entry]))
-                    }
-                }
-                for (name, values) in outputs {
-                    // A single choice is written as the choice itself.
-                    if values.count == 1, let choices = values[0]["choices"]?.arrayValue, choices.count == 1 {
-                        record.append(.init(key: name, value: choices[0]))
-                    } else {
-                        record.append(.init(key: name, value: .array(values)))
-                    }
-                }
-                records.append(.object(record))
-            }
-        }
-        return records
+    /// One item of label-studio-sdk 2.1.2's converter (`annotation_result_from_task`): a
+    /// task with no annotation is one item with none; otherwise each annotation not skipped
+    /// is one, newest first (a task whose annotations were all skipped is none).
+    struct ConverterItem {
+        var id: OrderedJSON
+        /// The task's `data`, members in file order.
+        var input: [OrderedJSON.Member]
+        /// The results by `from_name`, each value with `original_width`/`original_height`,
+        /// prettified as the converter does (a single choice is the choice itself).
+        var outputs: [OrderedJSON.Member]
+        /// `completed_by` as stored (`{}` for an item without an annotation).
+        var completedBy: OrderedJSON
+        var annotationID: OrderedJSON
+        var createdAt: OrderedJSON
+        var updatedAt: OrderedJSON
+        var leadTime: OrderedJSON
     }
 
-    /// CSV or TSV of `records`: columns in first-seen order, lists and objects as JSON,
-    /// CRLF line ends, fields quoted only when they must be.
-    static func table(_ records: [OrderedJSON], separator: String) -> Data {
-        var columns: [String] = []
-        for case .object(let members) in records {
-            for member in members where !columns.contains(member.key) { columns.append(member.key) }
+    /// The converter's items of a snapshot file, read in file order.
+    static func converterItems(_ snapshot: Data, project: Project) -> [ConverterItem] {
+        let tags: [String: String]
+        switch project.kind {
+        case .imageBoxes: tags = ["label": "RectangleLabels"]
+        case .textChoices: tags = ["sentiment": "Choices"]
+        case .custom: tags = [:]
         }
+        var items: [ConverterItem] = []
+        for task in OrderedJSON(parsing: snapshot)?.arrayValue ?? [] {
+            guard let annotations = task["annotations"]?.arrayValue else { continue }
+            let input: [OrderedJSON.Member]
+            if case .object(let members)? = task["data"] { input = members } else { input = [] }
+            let id = task["id"] ?? nil
+            if annotations.isEmpty {
+                items.append(
+                    ConverterItem(
+                        id: id, input: input, outputs: [], completedBy: [:], annotationID: nil, createdAt: nil,
+                        updatedAt: nil, leadTime: nil))
+                continue
+            }
+            let kept = annotations.filter { $0["was_cancelled"]?.boolValue != true && $0["skipped"]?.boolValue != true }
+            // Python's stable sort, newest `created_at` first.
+            let newestFirst = kept.enumerated().sorted { left, right in
+                let a = left.element["created_at"]?.stringValue ?? "",
+                    b = right.element["created_at"]?.stringValue ?? ""
+                return a != b ? a > b : left.offset < right.offset
+            }.map(\.element)
+            for annotation in newestFirst {
+                var grouped: [(name: String, type: String, values: [OrderedJSON])] = []
+                for result in annotation["result"]?.arrayValue ?? [] {
+                    guard let name = result["from_name"]?.stringValue else { continue }
+                    // A config's control names its type; a project without one keeps every region.
+                    guard let type = tags[name] ?? (tags.isEmpty ? result["type"]?.stringValue ?? "unknown" : nil)
+                    else { continue }
+                    var value = result["value"] ?? [:]
+                    if let width = result["original_width"] { value = value.setting("original_width", width) }
+                    if let height = result["original_height"] { value = value.setting("original_height", height) }
+                    if let at = grouped.firstIndex(where: { $0.name == name }) {
+                        grouped[at].values.append(value)
+                    } else {
+                        grouped.append((name, type, [value]))
+                    }
+                }
+                let outputs = grouped.map { group -> OrderedJSON.Member in
+                    // `prettify_result`: a Choices region of one choice is that choice.
+                    let pretty = group.values.map { value -> OrderedJSON in
+                        if group.type == "Choices", let choices = value["choices"]?.arrayValue, choices.count == 1 {
+                            return choices[0]
+                        }
+                        return value
+                    }
+                    return .init(
+                        key: group.name,
+                        value: group.type == "Choices" && pretty.count == 1 ? pretty[0] : .array(pretty))
+                }
+                items.append(
+                    ConverterItem(
+                        id: id, input: input, outputs: outputs, completedBy: annotation["completed_by"] ?? [:],
+                        annotationID: annotation["id"] ?? nil, createdAt: annotation["created_at"] ?? nil,
+                        updatedAt: annotation["updated_at"] ?? nil, leadTime: annotation["lead_time"] ?? nil))
+            }
+        }
+        return items
+    }
+
+    /// The converter's `get_annotator`: an expanded author's email, else the id itself
+    /// (`asInteger`, JSON-MIN) or its text (CSV); `{}` (no annotation) is `null`.
+    private static func annotator(_ author: OrderedJSON, asInteger: Bool) -> OrderedJSON {
+        switch author {
+        case .object: return author["email"] ?? nil
+        case .int where asInteger: return author
+        case .string: return author
+        case .null: return "None"
+        case let other: return .string(String(decoding: other.written(.compact), as: UTF8.self))
+        }
+    }
+
+    /// JSON-MIN: per item its data, id, prettified results, author, ids and times, each
+    /// written by `ujson.dump(indent=2)` (slashes escaped), joined by `,\n` inside `[\n…\n]`.
+    static func minimalJSON(_ items: [ConverterItem]) -> Data {
+        let records = items.map { item -> Data in
+            var record = OrderedJSON.object(item.input)
+            record = record.setting("id", item.id)
+            for output in item.outputs { record = record.setting(output.key, output.value) }
+            record = record.setting("annotator", annotator(item.completedBy, asInteger: true))
+                .setting("annotation_id", item.annotationID).setting("created_at", item.createdAt)
+                .setting("updated_at", item.updatedAt).setting("lead_time", item.leadTime)
+            return record.written(.ujson(indent: 2))
+        }
+        var file = Data("[\n".utf8)
+        for (index, record) in records.enumerated() {
+            if index > 0 { file.append(contentsOf: Array(",\n".utf8)) }
+            file.append(record)
+        }
+        file.append(contentsOf: Array("\n]".utf8))
+        return file
+    }
+
+    /// CSV or TSV as the converter's `csv2` writes it: the columns of every item, sorted;
+    /// `csv.QUOTE_NONNUMERIC` (text and empty cells quoted, numbers not); results and
+    /// nested data as compact `ujson`; CRLF line ends.
+    static func table(_ items: [ConverterItem], separator: String) -> Data {
+        let inputKeys = Set(items.flatMap { $0.input.map(\.key) })
+        let outputKeys = Set(items.flatMap { $0.outputs.map(\.key) })
+        let colliding = inputKeys.intersection(outputKeys)
+        let rows = items.map { item -> [String: OrderedJSON] in
+            var row: [String: OrderedJSON] = ["id": item.id]
+            for output in item.outputs {
+                if case .string = output.value {
+                    row[output.key] = output.value
+                } else {
+                    row[output.key] = .string(
+                        String(decoding: output.value.written(.ujson(indent: nil)), as: UTF8.self))
+                }
+            }
+            for member in item.input {
+                let column = colliding.contains(member.key) ? "_data_\(member.key)" : member.key
+                switch member.value {
+                case .object, .array:
+                    row[column] = .string(String(decoding: member.value.written(.ujson(indent: nil)), as: UTF8.self))
+                default: row[column] = member.value
+                }
+            }
+            row["annotator"] = annotator(item.completedBy, asInteger: false)
+            row["annotation_id"] = item.annotationID
+            row["created_at"] = item.createdAt
+            row["updated_at"] = item.updatedAt
+            row["lead_time"] = item.leadTime
+            return row
+        }
+        let columns = Set(["annotator", "annotation_id", "created_at", "updated_at", "lead_time"])
+            .union(rows.flatMap(\.keys)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         func cell(_ value: OrderedJSON?) -> String {
-            let text: String
             switch value {
-            case nil, .null?: text = ""
-            case .string(let string)?: text = string
-            case .array?, .object?: text = String(decoding: value?.written(.python) ?? Data(), as: UTF8.self)
-            case let other?: text = String(decoding: other.written(.python), as: UTF8.self)
+            case .int(let number)?: return String(number)
+            case .double(let number)?:
+                return number.isFinite ? "\(number)" : (number.isNaN ? "nan" : number > 0 ? "inf" : "-inf")
+            case .bool(let flag)?: return flag ? "True" : "False"
+            case .string(let text)?: return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            default: return "\"\""
             }
-            guard text.contains(separator) || text.contains("\"") || text.contains("\n") || text.contains("\r") else {
-                return text
-            }
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         var lines = [columns.map { cell(.string($0)) }.joined(separator: separator)]
-        for record in records {
-            lines.append(columns.map { cell(record[$0]) }.joined(separator: separator))
-        }
-        return Data((lines.joined(separator: "\r\n") + "\r\n").utf8)
+        for row in rows { lines.append(columns.map { cell(row[$0]) }.joined(separator: separator)) }
+        return Data(lines.map { $0 + "\r\n" }.joined().utf8)
     }
 
     /// One box of a task's kept annotations, in pixels.
