@@ -126,6 +126,23 @@ struct LoopbackHTTPServerTests {
         await server.stop()
     }
 
+    @Test func noContentHasNoLengthUnlessTheHandlerDeclaresZero() async throws {
+        let server = try LoopbackHTTPServer(port: 0)
+        server.start { request in
+            request.url.path == "/declared"
+                ? HTTPResponse(status: 204, headers: ["Content-Length": "0"]) : HTTPResponse(status: 204)
+        }
+        let client = try await RawHTTPConnection.open(port: server.port)
+        try await client.send("DELETE /plain HTTP/1.1\r\nHost: x\r\n\r\n")
+        let plain = try #require(try await client.readResponse())
+        #expect(plain.status == 204 && plain.header("Content-Length") == nil)
+        try await client.send("DELETE /declared HTTP/1.1\r\nHost: x\r\n\r\n")
+        let declared = try #require(try await client.readResponse())
+        #expect(declared.status == 204 && declared.header("Content-Length") == "0" && declared.body.isEmpty)
+        client.close()
+        await server.stop()
+    }
+
     @Test func handlerThatThrowsClosesTheConnectionUnanswered() async throws {
         let server = try LoopbackHTTPServer(port: 0)
         server.start { _ in throw URLError(.networkConnectionLost) }

@@ -14,6 +14,8 @@ import Darwin
 /// would contradict the bytes actually sent) and adds `Date` and a `Content-Type` when the
 /// handler set none. A `HEAD` answer keeps the length of the body it omits: the handler's
 /// `Content-Length` when it sent no body (as ``StorageOrigin`` does), else the body's size.
+/// A status without a body (204, 304, 1xx) gets none, unless the handler set
+/// `Content-Length: 0` itself (Django's 204s carry it).
 ///
 /// One handler field does count: `Connection: close` makes the answer close-delimited, as a
 /// WSGI server streaming a file sends it (RFC 9112, section 6.3): `Connection: close`, no
@@ -52,6 +54,9 @@ enum ResponseHead {
             let declared = response.headers["Content-Length"].flatMap(Int.init)
             let length = isHead && response.body.isEmpty ? (declared ?? 0) : response.body.count
             if !closeDelimited { text += "Content-Length: \(length)\r\n" }
+        } else if response.headers["Content-Length"] == "0" {
+            // A handler may still declare the empty body, as Django does on a 204.
+            text += "Content-Length: 0\r\n"
         }
         text += keepAlive && !closeDelimited ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
         return (Data(text.utf8), isHead || bodyless ? Data() : response.body)

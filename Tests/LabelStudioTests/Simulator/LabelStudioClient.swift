@@ -76,10 +76,12 @@ struct LabelStudioClient {
         try JSONValue(parsing: response.body)
     }
 
-    /// Whether `response` is Label Studio's HTML 404 page.
+    /// Whether `response` is Label Studio's HTML 404 page (three blank lines, then
+    /// `<!doctype html>`, as the real template begins).
     static func isHTMLNotFound(_ response: HTTPResponse) -> Bool {
         response.status == 404 && response.headers["Content-Type"] == "text/html; charset=utf-8"
-            && response.body.count == 170_734 && (response.bodyText ?? "").contains("<title>404 | Label Studio</title>")
+            && response.body.count == 170_734 && (response.bodyText ?? "").hasPrefix("\n\n\n<!doctype html>\n")
+            && (response.bodyText ?? "").contains("<title>404 | Label Studio</title>")
     }
 
     /// Checks `response` is the error envelope with `status` and `detail`.

@@ -125,6 +125,82 @@ struct LabelStudioExportTests {
         #expect(tasks.reduce(0) { $0 + ($1["annotations"]?.arrayValue?.count ?? 0) } == 95)
     }
 
+    /// Seen on 1.23.2: the three option objects, the nested serialization options, `view`,
+    /// `only_with_annotations` and the serialization flags may not be null; the choices and
+    /// the annotation filter's flags may (a null flag is not true).
+    @Test func nullIsRefusedWhereTheSerializersRefuseIt() async throws {
+        let project = simulator.seedDataset(named: "Nulls", itemCount: 5)
+        let path = "/api/projects/\(project)/exports/"
+        let notNull: JSONValue = ["This field may not be null."]
+        let cases: [(JSONValue, JSONValue)] = [
+            (
+                ["task_filter_options": nil, "annotation_filter_options": nil, "serialization_options": nil],
+                [
+                    "task_filter_options": notNull, "annotation_filter_options": notNull,
+                    "serialization_options": notNull,
+                ]
+            ),
+            (
+                [
+                    "task_filter_options": [
+                        "view": nil, "only_with_annotations": nil, "annotated": nil, "finished": nil,
+                    ]
+                ],
+                ["task_filter_options": ["view": notNull, "only_with_annotations": notNull]]
+            ),
+            (
+                ["serialization_options": ["drafts": nil, "predictions": ["only_id": nil]]],
+                ["serialization_options": ["drafts": notNull, "predictions": ["only_id": notNull]]]
+            ),
+            (
+                ["serialization_options": ["include_annotation_history": nil, "interpolate_key_frames": nil]],
+                ["serialization_options": ["include_annotation_history": notNull, "interpolate_key_frames": notNull]]
+            ),
+        ]
+        for (body, errors) in cases {
+            let response = try await client.send(.post, path, json: body)
+            try LabelStudioClient.expectEnvelope(response, 400, "Validation error")
+            #expect(try LabelStudioClient.json(response)["validation_errors"] == errors, "\(body)")
+        }
+        let accepted = try await client.send(
+            .post, path,
+            json: [
+                "task_filter_options": ["skipped": nil],
+                "annotation_filter_options": ["usual": nil, "ground_truth": nil, "skipped": nil],
+            ])
+        #expect(accepted.status == 201)
+    }
+
+    /// Seen on 1.23.2 (and in `mixins.py`): annotations are filtered by the OR of the flags
+    /// that are true, so with none true (`usual: false`, or nulls) every annotation stays;
+    /// `only_id` defaults to false, so `{"predictions": {}}` expands the predictions.
+    @Test func annotationFilterWithNoTrueFlagKeepsEverythingAndOnlyIDDefaultsToFalse() async throws {
+        let project = simulator.seedDataset(named: "No flag", itemCount: 50)
+        func annotations(_ body: JSONValue) async throws -> (Int, [JSONValue]) {
+            let id = try #require(try await client.createExport(project, json: body)["id"]?.intValue)
+            let file = try await client.send(.get, "/api/projects/\(project)/exports/\(id)/download")
+            let tasks = try #require(try LabelStudioClient.json(file).arrayValue)
+            return (
+                tasks.reduce(0) { $0 + ($1["annotations"]?.arrayValue?.count ?? 0) },
+                tasks.compactMap { $0["predictions"]?.arrayValue?.first }
+            )
+        }
+        let all = try await annotations([:]).0
+        #expect(all == 20, "19 annotations and one skipped in 50 tasks")
+        #expect(try await annotations(["annotation_filter_options": ["usual": false]]).0 == all)
+        #expect(try await annotations(["annotation_filter_options": ["usual": nil, "skipped": nil]]).0 == all)
+        #expect(try await annotations(["annotation_filter_options": ["usual": true]]).0 == 19)
+        #expect(try await annotations(["annotation_filter_options": ["usual": false, "skipped": true]]).0 == 1)
+        #expect(try await annotations(["annotation_filter_options": ["ground_truth": true]]).0 == 19, "usual stays")
+        #expect(try await annotations(["annotation_filter_options": ["usual": false, "ground_truth": true]]).0 == 0)
+        let ids = try await annotations([:]).1
+        #expect(ids.allSatisfy { $0.intValue != nil }, "ids unless asked")
+        let expanded = try await annotations(["serialization_options": ["predictions": [:]]]).1
+        #expect(expanded.allSatisfy { $0["model_version"] == "yolo-v1" }, "{} is only_id false")
+        let onlyIDs = try await annotations(["serialization_options": ["predictions": ["only_id": true]]]).1
+        #expect(onlyIDs.allSatisfy { $0.intValue != nil })
+    }
+
     @Test func listIsABareArrayNewestFirstCappedAt100() async throws {
         let project = simulator.seedDataset(named: "Many", itemCount: 1)
         #expect(try await client.get("/api/projects/\(project)/exports/") == [])
@@ -149,6 +225,7 @@ struct LabelStudioExportTests {
         }
         let deleted = try await client.send(.delete, path)
         #expect(deleted.status == 204 && deleted.body.isEmpty)
+        #expect(deleted.headers["Content-Length"] == "0", "Django declares the empty body, as seen on 1.23.2")
         #expect(LabelStudioClient.isHTMLNotFound(try await client.send(.delete, path)))
         #expect(LabelStudioClient.isHTMLNotFound(try await client.send(.get, path)))
         #expect(LabelStudioClient.isHTMLNotFound(try await client.send(.delete, path + "/")))

@@ -60,6 +60,19 @@ struct LabelStudioLoopbackTests {
         await server.stop()
     }
 
+    /// Seen on 1.23.2: the 204 of a deleted export says `Content-Length: 0` on the wire.
+    @Test func deletedExportAnswers204WithContentLengthZeroOnTheWire() async throws {
+        let server = try server()
+        var client = LabelStudioClient(server.simulator)
+        client.transport = URLSessionTransport()
+        let project = server.simulator.seedDataset(named: "Delete over loopback", itemCount: 2)
+        let id = try #require(try await client.createExport(project)["id"]?.intValue)
+        let deleted = try await client.send(.delete, "/api/projects/\(project)/exports/\(id)")
+        #expect(deleted.status == 204 && deleted.body.isEmpty)
+        #expect(deleted.headers["Content-Length"] == "0")
+        await server.stop()
+    }
+
     @Test func refreshedAccessTokenWorksOverTheWire() async throws {
         let server = try server()
         let transport = URLSessionTransport()

@@ -25,6 +25,71 @@ struct LabelStudioRoutingTests {
         let body = try LabelStudioClient.json(response)
         #expect(body["release"] == "1.23.2" && body["edition"] == "Community")
         #expect(body["label-studio-os-package"]?["version"] == "1.23.2")
+        #expect(body["label-studio-converter"] == ["version": "2.1.2"])
+    }
+
+    /// Seen on 1.23.2: the version is `json.dumps` text (`", "` and `": "`), with the
+    /// frontend's, the data manager's and the backend's builds besides the package's.
+    @Test func versionIsPythonTextWithEveryBuildOfTheRelease() async throws {
+        let response = try await client.send(.get, "/api/version", credential: .none)
+        #expect(response.bodyText?.hasPrefix("{\"release\": \"1.23.2\", \"label-studio-os-package\": {") == true)
+        let body = try #require(try LabelStudioClient.json(response).objectValue)
+        #expect(
+            Set(body.keys) == [
+                "release", "label-studio-os-package", "label-studio-os-backend", "label-studio-frontend", "dm2",
+                "label-studio-converter", "edition", "lsf", "backend",
+            ])
+        for build in ["label-studio-frontend", "dm2", "lsf"] {
+            #expect(Set(body[build]?.objectValue?.keys ?? [:].keys) == ["message", "commit", "date", "branch"])
+        }
+        #expect(body["backend"]?.objectValue?.keys.sorted() == ["commit"])
+    }
+
+    /// Seen on 1.23.2: project and task details allow PUT, PATCH and DELETE, the tasks list
+    /// POST, a project's tasks POST and DELETE; those views look their object up first, so
+    /// an unknown one answers its JSON 404, not 405. (The simulator edits nothing: on an
+    /// object that exists these methods answer 405.)
+    @Test func writeMethodsOfTheRealViewsAreAllowedAndFindTheirObjectFirst() async throws {
+        let project = simulator.seedDataset(named: "Writes", itemCount: 2)
+        let allowed = [
+            ("/api/projects/\(project)/", "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"),
+            ("/api/tasks/1/", "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"),
+            ("/api/tasks/?project=\(project)", "GET, POST, HEAD, OPTIONS"),
+            ("/api/projects/\(project)/tasks/", "GET, POST, DELETE, HEAD, OPTIONS"),
+        ]
+        for (path, allow) in allowed {
+            let response = try await client.send(.get, path)
+            #expect(response.status == 200 && response.headers["Allow"] == allow, "\(path)")
+        }
+        for method in [HTTPMethod.put, .patch, .delete] {
+            for path in ["/api/projects/99/", "/api/projects/99"] {
+                try LabelStudioClient.expectEnvelope(
+                    try await client.send(method, path, json: [:]), 404, "No Project matches the given query.")
+            }
+            try LabelStudioClient.expectEnvelope(
+                try await client.send(method, "/api/tasks/999999/", json: [:]), 404, "No Task matches the given query.")
+            let existing = try await client.send(method, "/api/projects/\(project)/", json: [:])
+            try LabelStudioClient.expectEnvelope(existing, 405, "Method \"\(method.rawValue)\" not allowed.")
+        }
+        try LabelStudioClient.expectEnvelope(
+            try await client.send(.post, "/api/projects/99/tasks/", json: [:]), 404,
+            "No Project matches the given query.")
+    }
+
+    /// Seen on 1.23.2: Django's session middleware sets its cookie only on answers below 500,
+    /// so a 500 (an unknown `exportType`, an `ids[]` that is no number) has no `Set-Cookie`.
+    @Test func answersOf500CarryNoSessionCookie() async throws {
+        let project = simulator.seedDataset(named: "Cookies", itemCount: 2)
+        let id = try #require(try await client.createExport(project)["id"]?.intValue)
+        let path = "/api/projects/\(project)/exports/\(id)/download"
+        #expect(try await client.send(.get, path).headers["Set-Cookie"] != nil)
+        for query in ["?exportType=BOGUS", "?exportType=json", "?exportType="] {
+            let failed = try await client.send(.get, path + query)
+            #expect(failed.status == 500 && failed.headers["Set-Cookie"] == nil, "\(query)")
+        }
+        let simple = try await client.send(.get, "/api/projects/\(project)/export?exportType=BOGUS")
+        #expect(simple.status == 500 && simple.headers["Set-Cookie"] == nil)
+        #expect(try await client.send(.get, "/api/nothing/").headers["Set-Cookie"] != nil, "a 404 still has one")
     }
 
     @Test func slashRoutesAnswerBothFormsAndTheirNotFoundsStayJSON() async throws {
@@ -117,6 +182,36 @@ struct LabelStudioRoutingTests {
                 == ["non_field_errors": ["Invalid data. Expected a dictionary, but got list."]])
         let text = try await client.send(.post, path, body: Data("hello".utf8), contentType: "text/plain")
         try LabelStudioClient.expectEnvelope(text, 415, "Unsupported media type \"text/plain\" in request.")
+    }
+
+    /// Seen on 1.23.2: Python's scanner names what it expected where it stopped, counting
+    /// characters (not bytes) and lines; `NaN` and the infinities are refused without a place.
+    @Test(arguments: [
+        ("{bad", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        ("[1", "Expecting ',' delimiter: line 1 column 3 (char 2)"),
+        ("{\"a\" 1}", "Expecting ':' delimiter: line 1 column 6 (char 5)"),
+        ("{\"a\":1,}", "Expecting property name enclosed in double quotes: line 1 column 8 (char 7)"),
+        ("[1,]", "Expecting value: line 1 column 4 (char 3)"),
+        ("\"abc", "Unterminated string starting at: line 1 column 1 (char 0)"),
+        ("{\"a\":\"\\q\"}", "Invalid \\escape: line 1 column 7 (char 6)"),
+        ("{\"a\": \"\\u12\"}", "Invalid \\uXXXX escape: line 1 column 9 (char 8)"),
+        ("{\"a\":\"é\u{01}\"}", "Invalid control character at: line 1 column 8 (char 7)"),
+        ("{\"é\": tru}", "Expecting value: line 1 column 7 (char 6)"),
+        ("\n\n{\"a\":", "Expecting value: line 3 column 6 (char 7)"),
+        ("[1] x", "Extra data: line 1 column 5 (char 4)"),
+        ("01", "Extra data: line 1 column 2 (char 1)"),
+        ("[1.]", "Expecting ',' delimiter: line 1 column 3 (char 2)"),
+        ("{\"a\":1e}", "Expecting ',' delimiter: line 1 column 7 (char 6)"),
+        ("  ", "Expecting value: line 1 column 3 (char 2)"),
+        ("[Infinity]", "Out of range float values are not JSON compliant: 'Infinity'"),
+        ("NaN", "Out of range float values are not JSON compliant: 'NaN'"),
+        ("\u{FEFF}{}", "Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)"),
+    ])
+    func malformedJSONIsDescribedAsPythonDescribesIt(body: String, message: String) async throws {
+        for path in ["/api/token/refresh/", "/api/projects/1/exports/"] {
+            let response = try await client.send(.post, path, body: Data(body.utf8), contentType: "application/json")
+            try LabelStudioClient.expectEnvelope(response, 400, "JSON parse error - \(message)")
+        }
     }
 
     @Test func headAnswersLikeGetWithoutTheBody() async throws {

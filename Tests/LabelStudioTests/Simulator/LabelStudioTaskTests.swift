@@ -92,6 +92,91 @@ struct LabelStudioTaskTests {
             try await client.send(.get, "/api/tasks/?project=42"), 404, "No Project matches the given query.")
     }
 
+    /// Seen on 1.23.2: `project` and `view` are read by Python's `int` (`" 1"`, `"+1"`,
+    /// `"00001"` are project 1); one it cannot read is a 400 whose field error is a string,
+    /// `view` checked first. A view is looked up after the project.
+    @Test func taskListReadsProjectAndViewAsPythonNumbers() async throws {
+        let project = simulator.seedDataset(named: "Numbers", itemCount: 3)
+        for (query, key, value) in [
+            ("project=abc", "project", "abc"), ("project=", "project", ""), ("project=1.5", "project", "1.5"),
+            ("view=abc", "view", "abc"), ("project=abc&view=abc", "view", "abc"), ("project=1&view=x", "view", "x"),
+        ] {
+            let response = try await client.send(.get, "/api/tasks/?\(query)")
+            try LabelStudioClient.expectEnvelope(response, 400, "Validation error")
+            #expect(
+                try LabelStudioClient.json(response)["validation_errors"]
+                    == [key: .string("Incorrect value in key \"\(key)\" = \"\(value)\". It should be digit string.")],
+                "\(query)")
+        }
+        for query in ["project=%20\(project)", "project=%2B\(project)", "project=0000\(project)"] {
+            #expect(try await client.get("/api/tasks/?\(query)")["total"] == 3, "\(query)")
+        }
+        try LabelStudioClient.expectEnvelope(
+            try await client.send(.get, "/api/tasks/?project=\(project)&view=999"), 404,
+            "No View matches the given query.")
+        try LabelStudioClient.expectEnvelope(
+            try await client.send(.get, "/api/tasks/?project=99&view=999"), 404, "No Project matches the given query.")
+        try LabelStudioClient.expectEnvelope(
+            try await client.send(.get, "/api/tasks/?project=-1"), 404, "No Project matches the given query.")
+    }
+
+    /// Seen on 1.23.2: `page` and `page_size` go through Python's `int` too: an empty one is
+    /// absent, `+2`, ` 2` and `1_0` are numbers, `1.0` is no page.
+    @Test func taskPagesAreReadAsPythonNumbers() async throws {
+        let project = simulator.seedDataset(named: "Pages", itemCount: 30)
+        let ids = { (query: String) in
+            try await client.get("/api/tasks/?project=\(project)&\(query)")["tasks"]?.arrayValue?.compactMap {
+                $0["id"]?.intValue
+            }
+        }
+        #expect(try await ids("page=&page_size=")?.count == 30)
+        #expect(try await ids("page=%2B2&page_size=%2B2") == [3, 4])
+        #expect(try await ids("page=%202&page_size=1_0")?.first == 11)
+        try LabelStudioClient.expectEnvelope(
+            try await client.send(.get, "/api/tasks/?project=\(project)&page=1.0"), 404, "Invalid page.")
+        #expect(try await client.get("/api/projects/?page=&page_size=%2B1")["results"]?.arrayValue?.count == 1)
+    }
+
+    /// Seen on 1.23.2: the older route's rows are `TaskSimpleSerializer`'s (no Data Manager
+    /// fields, `updated_by` null, annotations and predictions last); `page` that is no number
+    /// is a 400 naming it, `page_size` (or `length`) that is none a 500 in Python's words;
+    /// exactly `-1` is every task whatever the page.
+    @Test func olderProjectTasksRouteFollowsLabelStudiosOwnPaginator() async throws {
+        let project = simulator.seedDataset(named: "Older rows", itemCount: 60)
+        let response = try await client.send(.get, "/api/projects/\(project)/tasks/?page_size=2")
+        let fields = [
+            "id", "data", "meta", "created_at", "updated_at", "is_labeled", "overlap", "inner_id", "total_annotations",
+            "cancelled_annotations", "total_predictions", "comment_count", "unresolved_comment_count",
+            "last_comment_updated_at", "project", "updated_by", "file_upload", "comment_authors", "annotations",
+            "predictions",
+        ]
+        let rows = try #require(try LabelStudioClient.json(response).arrayValue)
+        #expect(Set(try #require(rows[0].objectValue).keys) == Set(fields))
+        #expect(response.bodyText?.hasPrefix("[{\"id\":") == true && response.bodyText?.contains("\"data\":") == true)
+        #expect(rows[0]["updated_by"] == .null && rows[0]["annotations"]?[0]?["updated_by"] == .null)
+        #expect(rows[0]["annotations"]?[0]?["created_ago"] == "0\u{A0}minutes")
+        for (query, value) in [("page=abc", "abc"), ("page=", ""), ("page=1.5&page_size=abc", "1.5")] {
+            let bad = try await client.send(.get, "/api/projects/\(project)/tasks/?\(query)")
+            try LabelStudioClient.expectEnvelope(bad, 400, "Validation error")
+            #expect(
+                try LabelStudioClient.json(bad)["validation_errors"]
+                    == ["page": .string("Incorrect value in key \"page\" = \"\(value)\". It should be digit string.")])
+        }
+        for (query, literal) in [("page_size=abc", "'abc'"), ("page_size=", "''"), ("length=1.5", "'1.5'")] {
+            let failed = try await client.send(.get, "/api/projects/\(project)/tasks/?\(query)")
+            try LabelStudioClient.expectEnvelope(failed, 500, "invalid literal for int() with base 10: \(literal)")
+        }
+        #expect(try await client.get("/api/projects/\(project)/tasks/?page_size=-1&page=2").arrayValue?.count == 60)
+        #expect(try await client.get("/api/projects/\(project)/tasks/?page_size=-1&page=0").arrayValue?.count == 60)
+        #expect(try await client.get("/api/projects/\(project)/tasks/?length=2").arrayValue?.count == 2)
+        #expect(
+            try await client.get("/api/projects/\(project)/tasks/?page=%2B2&page_size=%2B25").arrayValue?.count == 25)
+        for query in ["page=-1", "page_size=-2", "page_size=0", "page=4"] {
+            try LabelStudioClient.expectEnvelope(
+                try await client.send(.get, "/api/projects/\(project)/tasks/?\(query)"), 404, "Not found.")
+        }
+    }
+
     @Test func oneTaskHasItsAnnotationsInlineAndIgnoresProjects() async throws {
         _ = simulator.seedDataset(named: "First", itemCount: 3)
         let second = simulator.seedTextProject(named: "Second", itemCount: 3)
@@ -139,6 +224,51 @@ struct LabelStudioTaskTests {
         }
         let narrowed = try await client.get("/api/projects/?include=id,title,task_number&title=project%201")
         #expect(narrowed["results"] == [["id": 2, "title": "Project 1", "task_number": 1]])
+    }
+
+    /// Seen on 1.23.2: the project serializer's 46 fields in this order, in the list and the
+    /// detail alike; one weight per control and label, `valueType` on each input.
+    @Test func projectHasTheFieldsOfARealOneInItsOrder() async throws {
+        let project = simulator.seedDataset(named: "Fields", itemCount: 5)
+        let text = simulator.seedTextProject(named: "Text fields", itemCount: 5)
+        let response = try await client.send(.get, "/api/projects/\(project)/")
+        let fields = [
+            "id", "title", "description", "label_config", "expert_instruction", "show_instruction",
+            "show_skip_button", "enable_empty_annotation", "show_annotation_history", "organization", "color",
+            "maximum_annotations", "is_published", "model_version", "is_draft", "created_by", "created_at",
+            "min_annotations_to_start_training", "start_training_on_annotation_update", "show_collab_predictions",
+            "num_tasks_with_annotations", "task_number", "useful_annotation_number", "ground_truth_number",
+            "skipped_annotations_number", "total_annotations_number", "total_predictions_number", "sampling",
+            "show_ground_truth_first", "annotator_evaluation_enabled", "show_overlap_first",
+            "overlap_cohort_percentage", "task_data_login", "task_data_password", "control_weights",
+            "parsed_label_config", "evaluate_predictions_automatically", "config_has_control_tags", "skip_queue",
+            "reveal_preannotations_interactively", "pinned_at", "finished_task_number", "queue_total", "queue_done",
+            "config_suitable_for_bulk_annotation", "state",
+        ]
+        var keyOrder: [String] = []
+        for match in (response.bodyText ?? "").matches(of: /"([a-z_]+)":/)
+        where !keyOrder.contains(String(match.output.1)) {
+            keyOrder.append(String(match.output.1))
+        }
+        #expect(keyOrder.filter { fields.contains($0) } == fields)
+        let detail = try LabelStudioClient.json(response)
+        #expect(Set(try #require(detail.objectValue).keys) == Set(fields))
+        #expect(detail["state"] == .null && detail["annotator_evaluation_enabled"] == false)
+        #expect(
+            detail["control_weights"] == [
+                "label": ["overall": 1.0, "type": "RectangleLabels", "labels": ["Car": 1.0, "Person": 1.0]]
+            ])
+        #expect(
+            detail["parsed_label_config"]?["label"]?["inputs"] == [
+                ["type": "Image", "valueType": nil, "value": "image"]
+            ])
+        let textDetail = try await client.get("/api/projects/\(text)/")
+        #expect(
+            textDetail["control_weights"]?["sentiment"]?["labels"] == [
+                "Positive": 1.0, "Negative": 1.0, "Neutral": 1.0,
+            ])
+        let listed = try await client.get("/api/projects/?ids=\(project)")
+        #expect(listed["results"]?[0] == detail)
     }
 
     @Test func projectPagesDefaultTo30AndCapAt100() async throws {

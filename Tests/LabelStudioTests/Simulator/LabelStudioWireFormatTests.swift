@@ -49,12 +49,24 @@ struct LabelStudioWireFormatTests {
         }
     }
 
+    /// django-ranged-fileresponse 0.1.2, as 1.23.2 serves it (its code read, its answers seen).
     @Test func byteRangesFollowRangedFileResponse() {
-        #expect(LabelStudioSimulator.byteRange("bytes=0-99", size: 1000) == 0..<100)
-        #expect(LabelStudioSimulator.byteRange("bytes=-2000", size: 1000) == 0..<1000)
-        #expect(LabelStudioSimulator.byteRange("bytes=999-", size: 1000) == 999..<1000)
-        for header in ["bytes=1000-", "bytes=5-4", "bytes=a-b", "bytes=1-2,4-5", "chars=0-1", "bytes=", "bytes=-"] {
-            #expect(LabelStudioSimulator.byteRange(header, size: 1000) == nil, "\(header)")
+        let partial: [(String, Range<Int>)] = [
+            ("bytes=0-99", 0..<100), ("bytes=-2000", 0..<1000), ("bytes=999-", 999..<1000), ("BYTES=0-9", 0..<10),
+            (" bytes = 5 - 9 ", 5..<10), ("bytes=+5-9", 5..<10), ("bytes=1_0-1_9", 10..<20), ("bytes=0-0", 0..<1),
+            ("bytes=-5_0", 950..<1000), ("bytes=10-99999", 10..<1000),
+        ]
+        for (header, range) in partial {
+            #expect(LabelStudioSimulator.byteRange(header, size: 1000) == .partial(range), "\(header)")
+        }
+        for header in [
+            "bytes=1000-", "bytes=5-4", "bytes=a-b", "bytes=1-2,4-5", "chars=0-1", "bytes=", "bytes=-", "bytes",
+            "bytes=0-9,", "bytes=5", "bytes=--5", "bytes=0--5", "bytes=1.5-2", "bytes=2000-",
+        ] {
+            #expect(LabelStudioSimulator.byteRange(header, size: 1000) == .whole, "\(header)")
+        }
+        for header in ["bytes=-0", "bytes=1000-1000", "bytes=1500-2000", "bytes=1000-1001"] {
+            #expect(LabelStudioSimulator.byteRange(header, size: 1000) == .unsatisfiable, "\(header)")
         }
     }
 }

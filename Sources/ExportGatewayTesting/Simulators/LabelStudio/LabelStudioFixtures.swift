@@ -155,19 +155,22 @@ enum LabelStudioFixtures {
     static func annotationJSON(_ mark: Mark, of task: Task, expandedUser: Bool) -> OrderedJSON {
         [
             "id": .int(mark.id), "result": .array(mark.result), "created_username": " admin@example.com, 1",
-            "created_ago": "0 minutes", "completed_by": expandedUser ? owner : 1,
+            "created_ago": createdAgo, "completed_by": expandedUser ? owner : 1,
             "was_cancelled": .bool(mark.wasCancelled), "ground_truth": false,
             "created_at": .string(timestamp(mark.createdAt)), "updated_at": .string(timestamp(mark.createdAt)),
             "draft_created_at": nil, "lead_time": .double(mark.leadTime), "import_id": nil, "last_action": nil,
-            "bulk_created": false, "task": .int(task.id), "project": .int(task.project.id), "updated_by": 1,
+            "bulk_created": false, "task": .int(task.id), "project": .int(task.project.id), "updated_by": nil,
             "parent_prediction": nil, "parent_annotation": nil, "last_created_by": nil,
         ]
     }
 
+    /// Django's `timesince`, which joins number and unit with a no-break space.
+    static let createdAgo: OrderedJSON = "0\u{A0}minutes"
+
     /// A prediction as the task API (and an export with `predictions.only_id: false`) shows it.
     static func predictionJSON(_ mark: Mark, of task: Task) -> OrderedJSON {
         [
-            "id": .int(mark.id), "result": .array(mark.result), "model_version": "yolo-v1", "created_ago": "0 minutes",
+            "id": .int(mark.id), "result": .array(mark.result), "model_version": "yolo-v1", "created_ago": createdAgo,
             "score": .double(mark.score), "cluster": nil, "neighbors": nil, "mislabeling": 0.0,
             "created_at": .string(timestamp(mark.createdAt)), "updated_at": .string(timestamp(mark.createdAt)),
             "model": nil, "model_run": nil, "task": .int(task.id), "project": .int(task.project.id),
@@ -222,6 +225,21 @@ enum LabelStudioFixtures {
         return .object(members.map { OrderedJSON.Member(key: $0.0, value: $0.1) })
     }
 
+    /// A task as `GET /api/projects/{id}/tasks/` lists it (`TaskSimpleSerializer`): the
+    /// model's fields but `allow_skip`, then annotations and predictions in full.
+    static func simpleTaskJSON(_ task: Task) -> OrderedJSON {
+        [
+            "id": .int(task.id), "data": task.data, "meta": [:], "created_at": .string(timestamp(task.createdAt)),
+            "updated_at": .string(timestamp(task.updatedAt)), "is_labeled": .bool(task.isLabeled), "overlap": 1,
+            "inner_id": .int(task.index + 1), "total_annotations": .int(task.completedCount),
+            "cancelled_annotations": .int(task.cancelledCount), "total_predictions": .int(task.predictions.count),
+            "comment_count": 0, "unresolved_comment_count": 0, "last_comment_updated_at": nil,
+            "project": .int(task.project.id), "updated_by": nil, "file_upload": nil, "comment_authors": [],
+            "annotations": .array(task.annotations.map { annotationJSON($0, of: task, expandedUser: false) }),
+            "predictions": .array(task.predictions.map { predictionJSON($0, of: task) }),
+        ]
+    }
+
     /// A task as a snapshot file holds it, with `annotations` (those `keep` accepts) and
     /// predictions (ids only unless `expandPredictions`).
     static func exportJSON(
@@ -241,18 +259,19 @@ enum LabelStudioFixtures {
                         "lead_time": .double(mark.leadTime), "prediction": [:], "result_count": .int(mark.result.count),
                         "unique_id": .string(SimulatedID.uuid(namespace: 0x1AB0_0000, index: mark.id)),
                         "import_id": nil, "last_action": nil, "bulk_created": false, "task": .int(task.id),
-                        "project": .int(task.project.id), "updated_by": 1, "parent_prediction": nil,
+                        "project": .int(task.project.id), "updated_by": nil, "parent_prediction": nil,
                         "parent_annotation": nil, "last_created_by": nil,
                     ]
                 }),
-            "file_upload": nil, "drafts": [],
+            "drafts": [],
             "predictions": .array(
                 task.predictions.map { expandPredictions ? predictionJSON($0, of: task) : .int($0.id) }),
             "data": task.data, "meta": [:], "created_at": .string(timestamp(task.createdAt)),
-            "updated_at": .string(timestamp(task.updatedAt)), "inner_id": .int(task.index + 1),
+            "updated_at": .string(timestamp(task.updatedAt)), "allow_skip": true, "inner_id": .int(task.index + 1),
             "total_annotations": .int(task.completedCount), "cancelled_annotations": .int(task.cancelledCount),
             "total_predictions": .int(task.predictions.count), "comment_count": 0, "unresolved_comment_count": 0,
-            "last_comment_updated_at": nil, "project": .int(task.project.id), "updated_by": 1, "comment_authors": [],
+            "last_comment_updated_at": nil, "project": .int(task.project.id), "updated_by": nil,
+            "comment_authors": [],
         ]
     }
 

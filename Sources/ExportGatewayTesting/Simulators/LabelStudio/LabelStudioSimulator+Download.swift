@@ -45,37 +45,72 @@ extension LabelStudioSimulator {
         }
         headers["Content-Disposition"] = "attachment; filename=\"\(name)\""
         headers["filename"] = name
-        if let range = request.headers["Range"].flatMap({ Self.byteRange($0, size: body.count) }) {
-            headers["Content-Range"] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(body.count)"
-            headers["Content-Length"] = String(range.count)
+        var status = 200
+        if let header = request.headers["Range"] {
+            // RangedFileResponse says it takes ranges whenever one was asked for.
             headers["Accept-Ranges"] = "bytes"
-            return HTTPResponse(status: 206, headers: headers, body: body.subdata(in: range))
+            switch Self.byteRange(header, size: body.count) {
+            case .partial(let range):
+                headers["Content-Range"] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(body.count)"
+                headers["Content-Length"] = String(range.count)
+                return HTTPResponse(status: 206, headers: headers, body: body.subdata(in: range))
+            case .unsatisfiable:
+                // Only the status changes: the whole file still follows.
+                status = 416
+            case .whole:
+                break
+            }
         }
         // A streamed file: no length, the connection's close ends it (see ResponseHead).
         headers["Connection"] = "close"
-        return HTTPResponse(status: 200, headers: headers, body: body)
+        return HTTPResponse(status: status, headers: headers, body: body)
     }
 
-    /// The bytes one `Range` header asks for in a file of `size` bytes, as Label Studio's
-    /// `RangedFileResponse` reads it: `bytes=a-b` (the end clipped to the file), `bytes=a-`,
-    /// `bytes=-n`; `nil` (the whole file, 200) for a start at or past the end, an end before
-    /// the start, several ranges, another unit, or anything malformed.
-    static func byteRange(_ header: String, size: Int) -> Range<Int>? {
-        guard header.hasPrefix("bytes="), !header.contains(","), size > 0 else { return nil }
-        let spec = header.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
-        let bounds = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard bounds.count == 2 else { return nil }
-        let digits = { (text: Substring) in text.allSatisfy { $0.isASCII && $0.isNumber } }
-        guard digits(bounds[0]), digits(bounds[1]) else { return nil }
-        if bounds[0].isEmpty {
-            guard let suffix = Int(bounds[1]), suffix > 0 else { return nil }
-            return max(0, size - suffix)..<size
+    /// What `RangedFileResponse` makes of a `Range` header.
+    enum RangeAnswer: Equatable {
+        /// 206 with these bytes.
+        case partial(Range<Int>)
+        /// 416, still with the whole file: one range that starts at or past the end.
+        case unsatisfiable
+        /// 200 with the whole file: anything it cannot or will not serve as one range.
+        case whole
+    }
+
+    /// `Range` as django-ranged-fileresponse 0.1.2 reads it in a file of `size` bytes: the
+    /// unit before the first `=` (any case, spaces around), then comma-separated specs,
+    /// each stripped, their numbers read by Python's `int`. `-n` is the last n bytes (from
+    /// 0 when n is larger); `a-` to the end; `a-b` clipped to the end. A spec without `-`, a
+    /// number `int` refuses, `a-b` with b < a, or more than one range: the whole file. One
+    /// range starting at or past the end (`-0`, `size-size`): 416.
+    static func byteRange(_ header: String, size: Int) -> RangeAnswer {
+        guard let equals = header.firstIndex(of: "=") else { return .whole }
+        let unit = header[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+        guard unit == "bytes" else { return .whole }
+        var ranges: [(start: Int, stop: Int)] = []
+        for part in header[header.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false) {
+            let spec = part.trimmingCharacters(in: .whitespaces)
+            guard spec.contains("-") else { return .whole }
+            if spec.hasPrefix("-") {
+                guard let suffix = pythonInt(spec) else { return .whole }
+                let (start, overflow) = size.addingReportingOverflow(suffix)
+                ranges.append((overflow ? 0 : max(0, start), size))
+            } else {
+                let bounds = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let start = pythonInt(String(bounds[0])) else { return .whole }
+                let stop: Int
+                if bounds[1].isEmpty {
+                    stop = size
+                } else {
+                    guard let last = pythonInt(String(bounds[1])) else { return .whole }
+                    stop = last == Int.max ? last : last + 1
+                }
+                guard start < stop else { return .whole }
+                ranges.append((start, stop))
+            }
         }
-        guard let start = Int(bounds[0]), start < size else { return nil }
-        guard !bounds[1].isEmpty else { return start..<size }
-        let end = Int(bounds[1]) ?? Int.max
-        guard end >= start else { return nil }
-        return start..<(min(end, size - 1) + 1)
+        guard ranges.count == 1, let range = ranges.first else { return .whole }
+        guard range.start < size else { return .unsatisfiable }
+        return .partial(range.start..<min(range.stop, size))
     }
 
     /// When a converted zip says it was made: the snapshot's time, or with
@@ -93,31 +128,33 @@ extension LabelStudioSimulator {
     /// `GET /api/projects/{id}/export?exportType=` (§5.7), the simple synchronous export:
     /// tasks with an annotation (skipped ones count) unless `download_all_tasks=true`, only
     /// `ids[]` when given, as compact JSON (or converted); `Content-Type: application/.json`
-    /// (the dot is Label Studio's), a `Content-Length`, and `Range` ignored.
+    /// (the dot is Label Studio's), a `Content-Length`, and `Range` ignored. Empty query
+    /// values are none; an `ids[]` that is no number is a 500; a format that makes no file
+    /// is an empty zip.
     func synchronousExport(_ projectID: Int, _ request: SimulatedRequest, user: User) -> HTTPResponse {
         guard let project = state.withLock({ $0.project(projectID) }) else { return Self.envelope(404, Self.noProject) }
         guard !user.removed else { return Self.envelope(403, Self.permissionDenied) }
         var errors: [OrderedJSON.Member] = []
         var flags: [String: Bool] = [:]
         for field in ["download_all_tasks", "download_resources"] {
-            guard let text = Self.query(request, field) else { continue }
+            // DRF reads an empty query value of an optional field as no value.
+            guard let text = Self.query(request, field), !text.isEmpty else { continue }
             if let flag = Self.boolean(.string(text)) {
                 flags[field] = flag
             } else {
                 errors.append(.init(key: field, value: ["Must be a valid boolean."]))
             }
         }
+        guard errors.isEmpty else { return Self.validation(.object(errors)) }
+        // `ids[]` goes into the query as it is: the first one `int` refuses crashes it.
         var ids: Set<Int>?
         let idTexts = Self.queryValues(request, "ids[]")
         if !idTexts.isEmpty {
-            var wrong: [OrderedJSON.Member] = []
-            for (position, text) in idTexts.enumerated() where Int(text) == nil {
-                wrong.append(.init(key: String(position), value: ["A valid integer is required."]))
+            if let wrong = idTexts.first(where: { Self.pythonInt($0) == nil }) {
+                return Self.envelope(500, "Field 'id' expected a number but got \(Self.pythonRepr(wrong)).")
             }
-            if wrong.isEmpty { ids = Set(idTexts.compactMap { Int($0) }) }
-            if !wrong.isEmpty { errors.append(.init(key: "ids", value: .object(wrong))) }
+            ids = Set(idTexts.compactMap(Self.pythonInt))
         }
-        guard errors.isEmpty else { return Self.validation(.object(errors)) }
         let all = flags["download_all_tasks"] ?? false
         var tasks: [OrderedJSON] = []
         for index in 0..<project.taskCount {
@@ -128,7 +165,13 @@ extension LabelStudioSimulator {
                     task, annotations: task.annotations, expandUser: false, expandPredictions: false))
         }
         let json = OrderedJSON.array(tasks).written(.compact)
-        let format = Self.query(request, "exportType") ?? Self.query(request, "export_type") ?? "JSON"
+        // Two optional CharFields: trimmed, and an empty one is none.
+        let given = { (name: String) in
+            Self.query(request, name).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+                $0.isEmpty ? nil : $0
+            }
+        }
+        let format = given("exportType") ?? given("export_type") ?? "JSON"
         let body: Data
         let type: String
         let ext: String
@@ -141,7 +184,11 @@ extension LabelStudioSimulator {
             // The simple export names the type after the extension, dot included.
             type = contentType == "application/zip" ? contentType : "application/.\(extensionName)"
             ext = extensionName
-        case .noFile: return Self.envelope(404, "Not found.")
+        case .noFile:
+            // The converter's empty output folder, zipped: an archive of no entries.
+            body = ZipArchive.make([], modified: host.time.now)
+            type = "application/zip"
+            ext = "zip"
         case .unknown: return Self.envelope(500, "")
         }
         let name =

@@ -55,12 +55,16 @@ extension LabelStudioSimulator {
     static let notFoundPageSize = 170_734
 
     static let notFoundPage: Data = {
+        // The template's first lines are blank, then `<!doctype html>` in lower case.
         let head = """
-            <!DOCTYPE html>
+
+
+
+            <!doctype html>
             <html lang="en">
             <head>
               <meta charset="utf-8">
-              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <meta name="viewport" content="width=device-width, initial-scale=0.9, shrink-to-fit=no">
               <title>404 | Label Studio</title>
               <style>body{font-family:sans-serif;margin:0}.error-page{padding:64px;text-align:center}</style>
             </head>
@@ -113,8 +117,27 @@ extension LabelStudioSimulator {
     }
 
     private static func pythonRepr(_ value: JSONValue) -> String {
-        if case .string(let text) = value { return "'\(text)'" }
+        if case .string(let text) = value { return pythonRepr(text) }
         return pythonString(value)
+    }
+
+    /// `repr(text)` in Python: single quotes unless the text has one and no double quote.
+    static func pythonRepr(_ text: String) -> String {
+        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        var out = String(quote)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where Character(scalar) == quote: out += "\\" + String(quote)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + String(quote)
     }
 
     /// Label Studio's shapes for injected faults: the envelope for refusals, a tasks page's

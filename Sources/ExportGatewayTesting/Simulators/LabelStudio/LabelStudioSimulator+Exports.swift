@@ -77,7 +77,10 @@ extension LabelStudioSimulator {
 
         /// The annotations of `task` the snapshot keeps (seeded annotations are never ground truth).
         func annotations(of task: LabelStudioFixtures.Task) -> [LabelStudioFixtures.Mark] {
-            guard let filter = annotationFilter else { return task.annotations }
+            // An OR of the flags that are true; with none true, no filter at all (mixins.py).
+            guard let filter = annotationFilter, filter.usual || filter.groundTruth || filter.skipped else {
+                return task.annotations
+            }
             return task.annotations.filter { $0.wasCancelled ? filter.skipped : filter.usual }
         }
     }
@@ -187,7 +190,8 @@ extension LabelStudioSimulator {
         }
     }
 
-    /// `DELETE /api/projects/{id}/exports/{eid}`: 204, even while it runs; again, 404.
+    /// `DELETE /api/projects/{id}/exports/{eid}`: 204 with `Content-Length: 0`, even while it
+    /// runs; again, 404.
     func deleteExport(_ projectID: Int, _ exportID: Int, user: User) -> HTTPResponse {
         let outcome: Int = state.withLock { state in
             guard let index = state.exports.firstIndex(where: { $0.id == exportID && $0.projectID == projectID }) else {
@@ -198,7 +202,8 @@ extension LabelStudioSimulator {
             return 204
         }
         switch outcome {
-        case 204: return HTTPResponse(status: 204)
+        // Django sends `Content-Length: 0` even on a 204.
+        case 204: return HTTPResponse(status: 204, headers: ["Content-Length": "0"])
         case 403: return Self.envelope(403, Self.permissionDenied)
         default: return Self.envelope(404, "Not found.")
         }
@@ -292,7 +297,8 @@ extension LabelStudioSimulator {
             _ read: ([String: JSONValue], inout [OrderedJSON.Member]) -> Void
         ) {
             switch fields[field] {
-            case nil, .null?: return
+            case nil: return
+            case .null?: errors.append(.init(key: field, value: ["This field may not be null."]))
             case .object(let members)?:
                 var nested: [OrderedJSON.Member] = []
                 read(members, &nested)
@@ -308,9 +314,14 @@ extension LabelStudioSimulator {
                         ]))
             }
         }
-        func flag(_ field: String, in fields: [String: JSONValue], _ errors: inout [OrderedJSON.Member]) -> Bool? {
+        /// A `BooleanField`; `nullable` ones (`allow_null=True`) read `null` as false.
+        func flag(
+            _ field: String, in fields: [String: JSONValue], nullable: Bool = false,
+            _ errors: inout [OrderedJSON.Member]
+        ) -> Bool? {
             switch fields[field] {
             case nil: return nil
+            case .null? where nullable: return false
             case .null?:
                 errors.append(.init(key: field, value: ["This field may not be null."]))
                 return nil
@@ -339,7 +350,8 @@ extension LabelStudioSimulator {
 
         object("task_filter_options", in: body, into: &errors) { fields, errors in
             switch fields["view"] {
-            case nil, .null?, .int?: break
+            case nil, .int?: break
+            case .null?: errors.append(.init(key: "view", value: ["This field may not be null."]))
             case .string(let text)? where Int(text) != nil: break
             default: errors.append(.init(key: "view", value: ["A valid integer is required."]))
             }
@@ -351,15 +363,16 @@ extension LabelStudioSimulator {
         object("annotation_filter_options", in: body, into: &errors) { fields, errors in
             // Once the object is sent, `usual` defaults to true and the others to false.
             options.annotationFilter = (
-                usual: flag("usual", in: fields, &errors) ?? true,
-                groundTruth: flag("ground_truth", in: fields, &errors) ?? false,
-                skipped: flag("skipped", in: fields, &errors) ?? false
+                usual: flag("usual", in: fields, nullable: true, &errors) ?? true,
+                groundTruth: flag("ground_truth", in: fields, nullable: true, &errors) ?? false,
+                skipped: flag("skipped", in: fields, nullable: true, &errors) ?? false
             )
         }
         object("serialization_options", in: body, into: &errors) { fields, errors in
             for field in ["drafts", "predictions", "annotations__completed_by"] {
                 object(field, in: fields, into: &errors) { members, errors in
-                    let onlyID = flag("only_id", in: members, &errors) ?? true
+                    // `only_id` defaults to false: an option sent as `{}` expands.
+                    let onlyID = flag("only_id", in: members, &errors) ?? false
                     if field == "predictions" { options.expandPredictions = !onlyID }
                     if field == "annotations__completed_by" { options.expandCompletedBy = !onlyID }
                 }

@@ -7,84 +7,115 @@ extension LabelStudioSimulator {
         var name: String
         var title: String
         var description: String
+        var link: String
         var tags: [String]
     }
 
-    /// Every format, in the converter's order (§5.5).
+    /// Every format, in the order and with the words of 1.23.2's `/export/formats`.
     static let formatCatalogue: [Format] = [
         Format(
             name: "JSON", title: "JSON",
-            description: "List of items in raw JSON format stored in one JSON file. Use to export both the data "
-                + "and the annotations for a dataset. It's Label Studio Common Format", tags: []),
+            description: "List of items in raw JSON format stored in one JSON file. Use to export both the "
+                + "data and the annotations for a dataset. It's Label Studio Common Format",
+            link: "https://labelstud.io/guide/export.html#JSON",
+            tags: []),
         Format(
             name: "JSON_MIN", title: "JSON-MIN",
-            description: "List of items where only \"from_name\", \"to_name\" values from the raw JSON format "
-                + "are exported. Use to export only the annotations for a dataset.", tags: []),
+            description: "List of items where only \"from_name\", \"to_name\" values from the raw JSON format are "
+                + "exported. Use to export only the annotations for a dataset.",
+            link: "https://labelstud.io/guide/export.html#JSON-MIN",
+            tags: []),
         Format(
             name: "CSV", title: "CSV",
             description: "Results are stored as comma-separated values with the column names specified by the "
-                + "values of the \"from_name\" and \"to_name\" fields.", tags: []),
+                + "values of the \"from_name\" and \"to_name\" fields.",
+            link: "https://labelstud.io/guide/export.html#CSV",
+            tags: []),
         Format(
             name: "TSV", title: "TSV",
             description: "Results are stored in tab-separated tabular file with column names specified by "
-                + "\"from_name\" \"to_name\" values", tags: []),
+                + "\"from_name\" \"to_name\" values",
+            link: "https://labelstud.io/guide/export.html#TSV",
+            tags: []),
         Format(
             name: "CONLL2003", title: "CONLL2003",
             description: "Popular format used for the CoNLL-2003 named entity recognition challenge.",
+            link: "https://labelstud.io/guide/export.html#CONLL2003",
             tags: ["sequence labeling", "text tagging", "named entity recognition"]),
         Format(
             name: "COCO", title: "COCO",
-            description: "Popular machine learning format used by the COCO dataset for object detection and image "
-                + "segmentation tasks with polygons and rectangles.",
+            description: "Popular machine learning format used by the COCO dataset for object detection and "
+                + "image segmentation tasks with polygons and rectangles.",
+            link: "https://labelstud.io/guide/export.html#COCO",
             tags: ["image segmentation", "object detection", "keypoints"]),
         Format(
             name: "COCO_WITH_IMAGES", title: "COCO with Images",
-            description: "COCO format with images downloaded.", tags: ["image segmentation", "object detection"]),
+            description: "COCO format with images downloaded.",
+            link: "https://labelstud.io/guide/export.html#COCO",
+            tags: ["image segmentation", "object detection", "keypoints"]),
         Format(
             name: "VOC", title: "Pascal VOC XML",
             description: "Popular XML format used for object detection and polygon image segmentation tasks.",
+            link: "https://labelstud.io/guide/export.html#Pascal-VOC-XML",
+            tags: ["image segmentation", "object detection"]),
+        Format(
+            name: "YOLO", title: "YOLO",
+            description: "Popular TXT format is created for each image file. Each txt file contains "
+                + "annotations for the corresponding image file, that is object class, object "
+                + "coordinates, height & width.",
+            link: "https://labelstud.io/guide/export.html#YOLO",
+            tags: ["image segmentation", "object detection", "keypoints"]),
+        Format(
+            name: "YOLO_WITH_IMAGES", title: "YOLO with Images",
+            description: "YOLO format with images downloaded.",
+            link: "https://labelstud.io/guide/export.html#YOLO",
+            tags: ["image segmentation", "object detection", "keypoints"]),
+        Format(
+            name: "YOLO_OBB", title: "YOLOv8 OBB",
+            description: "Popular TXT format is created for each image file. Each txt file contains "
+                + "annotations for the corresponding image file. The YOLO OBB format designates "
+                + "bounding boxes by their four corner points with coordinates normalized between 0 and "
+                + "1, so it is possible to export rotated objects.",
+            link: "https://labelstud.io/guide/export.html#YOLO",
+            tags: ["image segmentation", "object detection"]),
+        Format(
+            name: "YOLO_OBB_WITH_IMAGES", title: "YOLOv8 OBB with Images",
+            description: "YOLOv8 OBB format with images downloaded.",
+            link: "https://labelstud.io/guide/export.html#YOLO",
             tags: ["image segmentation", "object detection"]),
         Format(
             name: "BRUSH_TO_NUMPY", title: "Brush labels to NumPy",
             description: "Export your brush labels as NumPy 2d arrays. Each label outputs as one image.",
+            link: "https://labelstud.io/guide/export.html#Brush-labels-to-NumPy-amp-PNG",
             tags: ["image segmentation"]),
         Format(
             name: "BRUSH_TO_PNG", title: "Brush labels to PNG",
             description: "Export your brush labels as PNG images. Each label outputs as one image.",
+            link: "https://labelstud.io/guide/export.html#Brush-labels-to-NumPy-amp-PNG",
             tags: ["image segmentation"]),
         Format(
             name: "ASR_MANIFEST", title: "ASR Manifest",
-            description: "Export audio transcription labels for automatic speech recognition as the JSON manifest "
-                + "format expected by NVIDIA NeMo models.", tags: ["speech recognition"]),
-        Format(
-            name: "YOLO", title: "YOLO",
-            description: "Popular TXT format is created for each image file. Each txt file contains annotations for "
-                + "the corresponding image file, that is object class, object coordinates, height & width.",
-            tags: ["image segmentation", "object detection"]),
-        Format(
-            name: "YOLO_WITH_IMAGES", title: "YOLO with Images",
-            description: "YOLO format with images downloaded.", tags: ["image segmentation", "object detection"]),
-        Format(
-            name: "YOLO_OBB", title: "YOLOv8 OBB",
-            description: "Popular TXT format is created for each image file. Each txt file contains annotations for "
-                + "the corresponding image file. The YOLO OBB format designates bounding boxes by their four corner "
-                + "points with coordinates normalized between 0 and 1.", tags: ["object detection"]),
-        Format(
-            name: "YOLO_OBB_WITH_IMAGES", title: "YOLOv8 OBB with Images",
-            description: "YOLOv8 OBB format with images downloaded.", tags: ["object detection"]),
+            description: "Export audio transcription labels for automatic speech recognition as the JSON "
+                + "manifest format expected by NVIDIA NeMo models.",
+            link: "https://labelstud.io/guide/export.html#ASR-MANIFEST",
+            tags: ["speech recognition"]),
         Format(
             name: "BRUSH_TO_COCO", title: "Brush labels to COCO",
-            description: "Export your brush labels as COCO RLE format.", tags: ["image segmentation"]),
+            description: "Export your brush labels as COCO format for segmentation tasks. Converts RLE encoded "
+                + "masks to COCO polygons.",
+            link: "https://labelstud.io/guide/export.html#COCO",
+            tags: ["image segmentation", "brush annotations"]),
         Format(
-            name: "DOCLANG", title: "DocLang",
-            description: "Export document annotations in DocLang format.", tags: ["document annotation"]),
+            name: "DOCLANG", title: "DocLang (.dclx)",
+            description: "Package annotations from the Doclang Interface as DocLang OPC archives (document.xml "
+                + "+ page image) for downstream Docling model training.",
+            link: "https://github.com/doclang-project/doclang/blob/main/spec.md#doclang-archive-format",
+            tags: ["document", "doclang"]),
     ]
 
     /// Formats a converter answers with no file at all: a download asking for one is the 404
     /// page, a conversion to one answers 500 and never ends.
-    static let formatsWithoutFile: Set<String> = [
-        "BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "BRUSH_TO_COCO", "ASR_MANIFEST", "DOCLANG",
-    ]
+    static let formatsWithoutFile: Set<String> = ["BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "DOCLANG"]
 
     /// The formats a project's label config enables; the UI shows the others disabled.
     static func enabledFormats(of project: Project) -> Set<String> {
@@ -112,11 +143,11 @@ extension LabelStudioSimulator {
                 ordered.map { format in
                     var json: OrderedJSON = [
                         "title": .string(format.title), "description": .string(format.description),
-                        "link": .string("https://labelstud.io/guide/export.html#\(format.title)"),
+                        "link": .string(format.link),
                     ]
                     if !format.tags.isEmpty { json = json.setting("tags", .array(format.tags.map(OrderedJSON.string))) }
-                    if !enabled.contains(format.name) { json = json.setting("disabled", true) }
-                    return json.setting("name", .string(format.name))
+                    json = json.setting("name", .string(format.name))
+                    return enabled.contains(format.name) ? json : json.setting("disabled", true)
                 }))
     }
 
@@ -133,14 +164,20 @@ extension LabelStudioSimulator {
         case .success(let object): body = object
         case .failure(let refusal): return refusal.response
         }
+        // A CharField: null, blank (after trimming) and non-scalars are refused as such; a
+        // number is its text; then the name must be in the catalogue.
         let format: String
         switch body["export_type"] {
         case nil: return Self.validation(["export_type": ["This field is required."]])
-        case .string(let name)? where Self.formatCatalogue.contains(where: { $0.name == name }): format = name
-        case let other?:
-            return Self.validation([
-                "export_type": [.string("\(Self.pythonString(other)) is not supported export format")]
-            ])
+        case .null?: return Self.validation(["export_type": ["This field may not be null."]])
+        case .bool?, .array?, .object?: return Self.validation(["export_type": ["Not a valid string."]])
+        case let value?:
+            let name = Self.pythonString(value).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { return Self.validation(["export_type": ["This field may not be blank."]]) }
+            guard Self.formatCatalogue.contains(where: { $0.name == name }) else {
+                return Self.validation(["export_type": [.string("\(name) is not supported export format")]])
+            }
+            format = name
         }
         if let value = body["download_resources"], Self.boolean(value) == nil {
             return Self.validation(["download_resources": ["Must be a valid boolean."]])
@@ -200,17 +237,24 @@ extension LabelStudioSimulator {
             return .file(snapshot, type: "application/json", ext: "json")
         case "JSON_MIN":
             return .file(
-                OrderedJSON.array(Self.minimalRecords(tasks)).written(.indented(2)), type: "application/json",
-                ext: "json")
+                Self.minimalJSON(Self.converterItems(snapshot, project: project)), type: "application/json", ext: "json"
+            )
         case "CSV", "TSV":
             return .file(
-                Self.table(Self.minimalRecords(tasks), separator: format == "CSV" ? "," : "\t"),
-                type: "application/csv",
-                ext: "csv")
+                Self.table(Self.converterItems(snapshot, project: project), separator: format == "CSV" ? "," : "\t"),
+                type: "application/csv", ext: "csv")
         case "COCO", "COCO_WITH_IMAGES":
             return .file(Self.coco(tasks, project: project, stamp: stamp), type: "application/zip", ext: "zip")
         case "VOC":
             return .file(Self.voc(tasks, stamp: stamp), type: "application/zip", ext: "zip")
+        case "ASR_MANIFEST":
+            // Nothing to transcribe here: an empty manifest beside an empty audio folder.
+            let entries: [ZipArchive.Entry] = [
+                .init(path: "audio/", contents: Data()), .init(path: "manifest.json", contents: Data()),
+            ]
+            return .file(ZipArchive.make(entries, modified: stamp), type: "application/zip", ext: "zip")
+        case "BRUSH_TO_COCO":
+            return .file(Self.brushCOCO(tasks, project: project, stamp: stamp), type: "application/zip", ext: "zip")
         case "YOLO", "YOLO_WITH_IMAGES", "YOLO_OBB", "YOLO_OBB_WITH_IMAGES":
             return .file(
                 Self.yolo(tasks, project: project, stamp: stamp, orientedBoxes: format.hasPrefix("YOLO_OBB")),
@@ -227,84 +271,170 @@ extension LabelStudioSimulator {
         }
     }
 
-    /// JSON-MIN records: each task's data and id, then per kept annotation its author,
-    /// ids, times and results by `from_name` (a task without annotations is its data alone;
-    /// one whose annotations were all skipped is left out).
-    static func minimalRecords(_ tasks: [JSONValue]) -> [OrderedJSON] {
-        var records: [OrderedJSON] = []
-        for task in tasks {
-            var base: [OrderedJSON.Member] = []
-            if let data = task["data"]?.objectValue {
-                base = data.keys.sorted().map { .init(key: $0, value: OrderedJSON(data[$0] ?? .null)) }
-            }
-            base.append(.init(key: "id", value: OrderedJSON(task["id"] ?? .null)))
-            let annotations = task["annotations"]?.arrayValue ?? []
-            if annotations.isEmpty {
-                records.append(.object(base))
-                continue
-            }
-            for annotation in annotations where annotation["was_cancelled"]?.boolValue != true {
-                var record = base
-                let author = annotation["completed_by"]
-                record += [
-                    .init(key: "annotator", value: OrderedJSON(author?["email"] ?? author ?? .null)),
-                    .init(key: "annotation_id", value: OrderedJSON(annotation["id"] ?? .null)),
-                    .init(key: "created_at", value: OrderedJSON(annotation["created_at"] ?? .null)),
-                    .init(key: "updated_at", value: OrderedJSON(annotation["updated_at"] ?? .null)),
-                    .init(key: "lead_time", value: OrderedJSON(annotation["lead_time"] ?? .null)),
-                ]
-                var outputs: [(String, [OrderedJSON])] = []
-                for result in annotation["result"]?.arrayValue ?? [] {
-                    guard let name = result["from_name"]?.stringValue, var value = result["value"]?.objectValue
-                    else { continue }
-                    if let width = result["original_width"] { value["original_width"] = width }
-                    if let height = result["original_height"] { value["original_height"] = height }
-                    let entry = OrderedJSON(.object(value))
-                    if let index = outputs.firstIndex(where: { $0.0 == name }) {
-                        outputs[index].1.append(entry)
-                    } else {
-                        outputs.append((name, [entry]))
-                    }
-                }
-                for (name, values) in outputs {
-                    // A single choice is written as the choice itself.
-                    if values.count == 1, let choices = values[0]["choices"]?.arrayValue, choices.count == 1 {
-                        record.append(.init(key: name, value: choices[0]))
-                    } else {
-                        record.append(.init(key: name, value: .array(values)))
-                    }
-                }
-                records.append(.object(record))
-            }
-        }
-        return records
+    /// One item of label-studio-sdk 2.1.2's converter (`annotation_result_from_task`): a
+    /// task with no annotation is one item with none; otherwise each annotation not skipped
+    /// is one, newest first (a task whose annotations were all skipped is none).
+    struct ConverterItem {
+        var id: OrderedJSON
+        /// The task's `data`, members in file order.
+        var input: [OrderedJSON.Member]
+        /// The results by `from_name`, each value with `original_width`/`original_height`,
+        /// prettified as the converter does (a single choice is the choice itself).
+        var outputs: [OrderedJSON.Member]
+        /// `completed_by` as stored (`{}` for an item without an annotation).
+        var completedBy: OrderedJSON
+        var annotationID: OrderedJSON
+        var createdAt: OrderedJSON
+        var updatedAt: OrderedJSON
+        var leadTime: OrderedJSON
     }
 
-    /// CSV or TSV of `records`: columns in first-seen order, lists and objects as JSON,
-    /// CRLF line ends, fields quoted only when they must be.
-    static func table(_ records: [OrderedJSON], separator: String) -> Data {
-        var columns: [String] = []
-        for case .object(let members) in records {
-            for member in members where !columns.contains(member.key) { columns.append(member.key) }
+    /// The converter's items of a snapshot file, read in file order.
+    static func converterItems(_ snapshot: Data, project: Project) -> [ConverterItem] {
+        let tags: [String: String]
+        switch project.kind {
+        case .imageBoxes: tags = ["label": "RectangleLabels"]
+        case .textChoices: tags = ["sentiment": "Choices"]
+        case .custom: tags = [:]
         }
+        var items: [ConverterItem] = []
+        for task in OrderedJSON(parsing: snapshot)?.arrayValue ?? [] {
+            guard let annotations = task["annotations"]?.arrayValue else { continue }
+            let input: [OrderedJSON.Member]
+            if case .object(let members)? = task["data"] { input = members } else { input = [] }
+            let id = task["id"] ?? nil
+            if annotations.isEmpty {
+                items.append(
+                    ConverterItem(
+                        id: id, input: input, outputs: [], completedBy: [:], annotationID: nil, createdAt: nil,
+                        updatedAt: nil, leadTime: nil))
+                continue
+            }
+            let kept = annotations.filter { $0["was_cancelled"]?.boolValue != true && $0["skipped"]?.boolValue != true }
+            // Python's stable sort, newest `created_at` first.
+            let newestFirst = kept.enumerated().sorted { left, right in
+                let a = left.element["created_at"]?.stringValue ?? "",
+                    b = right.element["created_at"]?.stringValue ?? ""
+                return a != b ? a > b : left.offset < right.offset
+            }.map(\.element)
+            for annotation in newestFirst {
+                var grouped: [(name: String, type: String, values: [OrderedJSON])] = []
+                for result in annotation["result"]?.arrayValue ?? [] {
+                    guard let name = result["from_name"]?.stringValue else { continue }
+                    // A config's control names its type; a project without one keeps every region.
+                    guard let type = tags[name] ?? (tags.isEmpty ? result["type"]?.stringValue ?? "unknown" : nil)
+                    else { continue }
+                    var value = result["value"] ?? [:]
+                    if let width = result["original_width"] { value = value.setting("original_width", width) }
+                    if let height = result["original_height"] { value = value.setting("original_height", height) }
+                    if let at = grouped.firstIndex(where: { $0.name == name }) {
+                        grouped[at].values.append(value)
+                    } else {
+                        grouped.append((name, type, [value]))
+                    }
+                }
+                let outputs = grouped.map { group -> OrderedJSON.Member in
+                    // `prettify_result`: a Choices region of one choice is that choice.
+                    let pretty = group.values.map { value -> OrderedJSON in
+                        if group.type == "Choices", let choices = value["choices"]?.arrayValue, choices.count == 1 {
+                            return choices[0]
+                        }
+                        return value
+                    }
+                    return .init(
+                        key: group.name,
+                        value: group.type == "Choices" && pretty.count == 1 ? pretty[0] : .array(pretty))
+                }
+                items.append(
+                    ConverterItem(
+                        id: id, input: input, outputs: outputs, completedBy: annotation["completed_by"] ?? [:],
+                        annotationID: annotation["id"] ?? nil, createdAt: annotation["created_at"] ?? nil,
+                        updatedAt: annotation["updated_at"] ?? nil, leadTime: annotation["lead_time"] ?? nil))
+            }
+        }
+        return items
+    }
+
+    /// The converter's `get_annotator`: an expanded author's email, else the id itself
+    /// (`asInteger`, JSON-MIN) or its text (CSV); `{}` (no annotation) is `null`.
+    private static func annotator(_ author: OrderedJSON, asInteger: Bool) -> OrderedJSON {
+        switch author {
+        case .object: return author["email"] ?? nil
+        case .int where asInteger: return author
+        case .string: return author
+        case .null: return "None"
+        case let other: return .string(String(decoding: other.written(.compact), as: UTF8.self))
+        }
+    }
+
+    /// JSON-MIN: per item its data, id, prettified results, author, ids and times, each
+    /// written by `ujson.dump(indent=2)` (slashes escaped), joined by `,\n` inside `[\n…\n]`.
+    static func minimalJSON(_ items: [ConverterItem]) -> Data {
+        let records = items.map { item -> Data in
+            var record = OrderedJSON.object(item.input)
+            record = record.setting("id", item.id)
+            for output in item.outputs { record = record.setting(output.key, output.value) }
+            record = record.setting("annotator", annotator(item.completedBy, asInteger: true))
+                .setting("annotation_id", item.annotationID).setting("created_at", item.createdAt)
+                .setting("updated_at", item.updatedAt).setting("lead_time", item.leadTime)
+            return record.written(.ujson(indent: 2))
+        }
+        var file = Data("[\n".utf8)
+        for (index, record) in records.enumerated() {
+            if index > 0 { file.append(contentsOf: Array(",\n".utf8)) }
+            file.append(record)
+        }
+        file.append(contentsOf: Array("\n]".utf8))
+        return file
+    }
+
+    /// CSV or TSV as the converter's `csv2` writes it: the columns of every item, sorted;
+    /// `csv.QUOTE_NONNUMERIC` (text and empty cells quoted, numbers not); results and
+    /// nested data as compact `ujson`; CRLF line ends.
+    static func table(_ items: [ConverterItem], separator: String) -> Data {
+        let inputKeys = Set(items.flatMap { $0.input.map(\.key) })
+        let outputKeys = Set(items.flatMap { $0.outputs.map(\.key) })
+        let colliding = inputKeys.intersection(outputKeys)
+        let rows = items.map { item -> [String: OrderedJSON] in
+            var row: [String: OrderedJSON] = ["id": item.id]
+            for output in item.outputs {
+                if case .string = output.value {
+                    row[output.key] = output.value
+                } else {
+                    row[output.key] = .string(
+                        String(decoding: output.value.written(.ujson(indent: nil)), as: UTF8.self))
+                }
+            }
+            for member in item.input {
+                let column = colliding.contains(member.key) ? "_data_\(member.key)" : member.key
+                switch member.value {
+                case .object, .array:
+                    row[column] = .string(String(decoding: member.value.written(.ujson(indent: nil)), as: UTF8.self))
+                default: row[column] = member.value
+                }
+            }
+            row["annotator"] = annotator(item.completedBy, asInteger: false)
+            row["annotation_id"] = item.annotationID
+            row["created_at"] = item.createdAt
+            row["updated_at"] = item.updatedAt
+            row["lead_time"] = item.leadTime
+            return row
+        }
+        let columns = Set(["annotator", "annotation_id", "created_at", "updated_at", "lead_time"])
+            .union(rows.flatMap(\.keys)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         func cell(_ value: OrderedJSON?) -> String {
-            let text: String
             switch value {
-            case nil, .null?: text = ""
-            case .string(let string)?: text = string
-            case .array?, .object?: text = String(decoding: value?.written(.python) ?? Data(), as: UTF8.self)
-            case let other?: text = String(decoding: other.written(.python), as: UTF8.self)
+            case .int(let number)?: return String(number)
+            case .double(let number)?:
+                return number.isFinite ? "\(number)" : (number.isNaN ? "nan" : number > 0 ? "inf" : "-inf")
+            case .bool(let flag)?: return flag ? "True" : "False"
+            case .string(let text)?: return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            default: return "\"\""
             }
-            guard text.contains(separator) || text.contains("\"") || text.contains("\n") || text.contains("\r") else {
-                return text
-            }
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         var lines = [columns.map { cell(.string($0)) }.joined(separator: separator)]
-        for record in records {
-            lines.append(columns.map { cell(record[$0]) }.joined(separator: separator))
-        }
-        return Data((lines.joined(separator: "\r\n") + "\r\n").utf8)
+        for row in rows { lines.append(columns.map { cell(row[$0]) }.joined(separator: separator)) }
+        return Data(lines.map { $0 + "\r\n" }.joined().utf8)
     }
 
     /// One box of a task's kept annotations, in pixels.
@@ -319,7 +449,7 @@ extension LabelStudioSimulator {
     }
 
     /// The image tasks that have boxes: the image's file name and its boxes.
-    private static func boxes(_ tasks: [JSONValue]) -> [(task: Int, file: String, boxes: [Box])] {
+    private static func boxes(_ tasks: [JSONValue]) -> [(task: Int, file: String, url: String, boxes: [Box])] {
         tasks.compactMap { task in
             guard let image = task["data"]?["image"]?.stringValue else { return nil }
             var found: [Box] = []
@@ -341,7 +471,7 @@ extension LabelStudioSimulator {
             }
             guard !found.isEmpty else { return nil }
             let file = image.split(separator: "/").last.map(String.init) ?? image
-            return (Int(task["id"]?.intValue ?? 0), file, found)
+            return (Int(task["id"]?.intValue ?? 0), file, image, found)
         }
     }
 
@@ -392,8 +522,55 @@ extension LabelStudioSimulator {
             modified: stamp)
     }
 
+    /// `BRUSH_TO_COCO` of boxes: `images/` and `result_coco.json` with each box as a bbox
+    /// (no segmentation), the converter's `info`.
+    private static func brushCOCO(_ tasks: [JSONValue], project: Project, stamp: Date) -> Data {
+        let labels = categories(of: project)
+        var images: [OrderedJSON] = []
+        var annotations: [OrderedJSON] = []
+        for image in boxes(tasks) {
+            images.append([
+                "id": .int(image.task), "file_name": .string(image.file), "path": .string(image.url),
+                "width": .int(image.boxes[0].imageWidth), "height": .int(image.boxes[0].imageHeight),
+            ])
+            for box in image.boxes {
+                annotations.append([
+                    "id": .int(annotations.count), "image_id": .int(image.task),
+                    "category_id": .int((labels.firstIndex(of: box.label) ?? 0) + 1), "segmentation": [],
+                    "area": .double(box.width * box.height),
+                    "bbox": [.double(box.x), .double(box.y), .double(box.width), .double(box.height)], "iscrowd": 0,
+                    "annotator": "1",
+                ])
+            }
+        }
+        let result: OrderedJSON = [
+            "images": .array(images), "annotations": .array(annotations),
+            "categories": .array(
+                labels.enumerated().map {
+                    [
+                        "id": .int($0.offset + 1), "name": .string($0.element), "supercategory": "",
+                        "color": "#3227fb", "metadata": [:],
+                    ]
+                }),
+            "info": [
+                "year": .int(LabelStudioFixtures.utc.component(.year, from: stamp)), "version": "1.0",
+                "description": "Converted from Label Studio", "contributor": "Label Studio Converter",
+                "date_created": .string(cocoDate(stamp)),
+            ],
+        ]
+        return ZipArchive.make(
+            [
+                .init(path: "images/", contents: Data()),
+                .init(path: "result_coco.json", contents: result.written(.indented(2))),
+            ],
+            modified: stamp)
+    }
+
     private static func voc(_ tasks: [JSONValue], stamp: Date) -> Data {
-        var entries: [ZipArchive.Entry] = [.init(path: "images/", contents: Data())]
+        // The converter zips its folders as entries of their own.
+        var entries: [ZipArchive.Entry] = [
+            .init(path: "Annotations/", contents: Data()), .init(path: "images/", contents: Data()),
+        ]
         for image in boxes(tasks) {
             let stem = image.file.split(separator: ".").dropLast().joined(separator: ".")
             var xml = """
@@ -431,9 +608,9 @@ extension LabelStudioSimulator {
             ],
         ]
         var entries: [ZipArchive.Entry] = [
-            .init(path: "classes.txt", contents: Data(labels.map { $0 + "\n" }.joined().utf8)),
+            .init(path: "images/", contents: Data()), .init(path: "labels/", contents: Data()),
             .init(path: "notes.json", contents: notes.written(.indented(2))),
-            .init(path: "images/", contents: Data()),
+            .init(path: "classes.txt", contents: Data(labels.map { $0 + "\n" }.joined().utf8)),
         ]
         func number(_ value: Double) -> String { String(format: "%.6f", value) }
         for image in boxes(tasks) {

@@ -26,10 +26,7 @@ extension LabelStudioSimulator {
             projects = projects.filter { wanted.contains($0.id) }
         }
         let included = Self.query(request, "include").map { Set($0.split(separator: ",").map(String.init)) }
-        let pageSize = Self.query(request, "page_size").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }.map {
-            min($0, Self.maxProjectPageSize)
-        }
-        let size = pageSize ?? Self.defaultProjectPageSize
+        let size = Self.pageSize(request, default: Self.defaultProjectPageSize, cutoff: Self.maxProjectPageSize)
         let pages = Self.pageCount(projects.count, size: size)
         guard let page = Self.pageNumber(Self.query(request, "page"), pages: pages) else {
             return Self.envelope(404, Self.invalidPage)
@@ -53,12 +50,20 @@ extension LabelStudioSimulator {
         count == 0 ? 1 : (count - 1) / size + 1
     }
 
-    /// Django's paginator: a number from 1 to `pages`, or `last`; anything else is no page.
+    /// Django's paginator behind DRF's: a number from 1 to `pages` (read by Python's `int`;
+    /// none or an empty one is 1), or `last`; anything else is no page.
     static func pageNumber(_ text: String?, pages: Int) -> Int? {
-        guard let text else { return 1 }
+        guard let text, !text.isEmpty else { return 1 }
         if text == "last" { return pages }
-        guard let number = Int(text), number >= 1, number <= pages else { return nil }
+        guard let number = pythonInt(text), number >= 1, number <= pages else { return nil }
         return number
+    }
+
+    /// DRF's `page_size`: a positive number by Python's `int`, at most `cutoff`; anything
+    /// else (none, empty, zero, negative, not a number) is `default`.
+    static func pageSize(_ request: SimulatedRequest, default size: Int, cutoff: Int? = nil) -> Int {
+        guard let text = query(request, "page_size"), let asked = pythonInt(text), asked > 0 else { return size }
+        return cutoff.map { min(asked, $0) } ?? asked
     }
 
     /// The absolute URL of another page, as DRF builds it: the request's query with `page`
@@ -126,33 +131,39 @@ extension LabelStudioSimulator {
         return Self.drf(201, json)
     }
 
-    /// A project with the fields Label Studio's project serializer gives (46).
+    /// A project with the fields Label Studio 1.23.2's project serializer gives (46, in its
+    /// order): `annotator_evaluation_enabled` and `state` among them, a weight of 1.0 per
+    /// control and label in `control_weights`, `valueType` on every input of
+    /// `parsed_label_config`. A project made by `POST /api/projects/` has neither parsed
+    /// (the simulator reads no XML).
     func projectJSON(_ project: Project) -> OrderedJSON {
         let totals = LabelStudioFixtures.totals(of: project)
         let labeled = project.isSeeded ? totals.annotations : 0
-        let parsed: OrderedJSON
+        let control: (name: String, type: String, input: String, inputType: String, labels: [String])?
         switch project.kind {
-        case .imageBoxes:
+        case .imageBoxes: control = ("label", "RectangleLabels", "image", "Image", LabelStudioFixtures.boxLabels)
+        case .textChoices: control = ("sentiment", "Choices", "text", "Text", LabelStudioFixtures.sentiments)
+        case .custom: control = nil
+        }
+        var parsed: OrderedJSON = [:]
+        var weights: OrderedJSON = [:]
+        if let control {
             parsed = [
-                "label": [
-                    "type": "RectangleLabels", "to_name": ["image"], "inputs": [["type": "Image", "value": "image"]],
-                    "labels": ["Car", "Person"],
-                    "labels_attrs": ["Car": ["value": "Car"], "Person": ["value": "Person"]],
-                ]
-            ]
-        case .textChoices:
-            parsed = [
-                "sentiment": [
-                    "type": "Choices", "to_name": ["text"], "inputs": [["type": "Text", "value": "text"]],
-                    "labels": ["Positive", "Negative", "Neutral"],
-                    "labels_attrs": [
-                        "Positive": ["value": "Positive"], "Negative": ["value": "Negative"],
-                        "Neutral": ["value": "Neutral"],
+                control.name: [
+                    "type": .string(control.type), "to_name": [.string(control.input)],
+                    "inputs": [
+                        ["type": .string(control.inputType), "valueType": nil, "value": .string(control.input)]
                     ],
+                    "labels": .array(control.labels.map(OrderedJSON.string)),
+                    "labels_attrs": .object(control.labels.map { .init(key: $0, value: ["value": .string($0)]) }),
                 ]
             ]
-        case .custom:
-            parsed = [:]
+            weights = [
+                control.name: [
+                    "overall": 1.0, "type": .string(control.type),
+                    "labels": .object(control.labels.map { .init(key: $0, value: 1.0) }),
+                ]
+            ]
         }
         return [
             "id": .int(project.id), "title": .string(project.title), "description": .string(project.description),
@@ -168,13 +179,13 @@ extension LabelStudioSimulator {
             "ground_truth_number": 0, "skipped_annotations_number": .int(totals.skipped),
             "total_annotations_number": .int(totals.annotations + totals.skipped),
             "total_predictions_number": .int(totals.predictions), "sampling": "Sequential sampling",
-            "show_ground_truth_first": false, "show_overlap_first": false, "overlap_cohort_percentage": 100,
-            "task_data_login": nil, "task_data_password": nil, "control_weights": [:],
-            "parsed_label_config": parsed, "evaluate_predictions_automatically": false,
+            "show_ground_truth_first": false, "annotator_evaluation_enabled": false, "show_overlap_first": false,
+            "overlap_cohort_percentage": 100, "task_data_login": nil, "task_data_password": nil,
+            "control_weights": weights, "parsed_label_config": parsed, "evaluate_predictions_automatically": false,
             "config_has_control_tags": .bool(project.isSeeded), "skip_queue": "REQUEUE_FOR_OTHERS",
             "reveal_preannotations_interactively": false, "pinned_at": nil, "finished_task_number": .int(labeled),
             "queue_total": .int(project.taskCount), "queue_done": .int(labeled),
-            "config_suitable_for_bulk_annotation": false, "workspace_title": nil, "allow_stream": true,
+            "config_suitable_for_bulk_annotation": false, "state": nil,
         ]
     }
 }

@@ -95,11 +95,22 @@ extension LabelStudioSimulator {
         /// The methods the view has (`HEAD` wherever `GET` is), as `Allow` lists them.
         var methods: [String] {
             switch self {
-            case .health, .version, .project, .projectTasks, .tasks, .task, .download, .formats, .syncExport:
-                ["GET", "HEAD", "OPTIONS"]
-            case .projects, .exports, .token, .jwtSettings: ["GET", "POST", "HEAD", "OPTIONS"]
+            case .health, .version, .download, .formats, .syncExport: ["GET", "HEAD", "OPTIONS"]
+            case .project, .task: ["GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+            case .projectTasks: ["GET", "POST", "DELETE", "HEAD", "OPTIONS"]
+            case .projects, .exports, .tasks, .token, .jwtSettings: ["GET", "POST", "HEAD", "OPTIONS"]
             case .tokenRefresh, .tokenRotate, .tokenBlacklist, .convert: ["POST", "OPTIONS"]
             case .export: ["GET", "DELETE", "HEAD", "OPTIONS"]
+            }
+        }
+
+        /// The methods of ``methods`` the simulator carries out. The others (editing or
+        /// deleting projects and tasks, creating tasks) find their object first, as the real
+        /// views do, and answer its 404; on an object that exists they answer 405.
+        var servedMethods: [String] {
+            switch self {
+            case .project, .task, .projectTasks, .tasks: ["GET", "HEAD", "OPTIONS"]
+            default: methods
             }
         }
     }
@@ -111,8 +122,8 @@ extension LabelStudioSimulator {
     }
 
     /// Answers one request the way Label Studio's Django stack does: route (with the slash
-    /// rules), authenticate, check the method, then the view; a session cookie and Django's
-    /// security headers on every answer; `HEAD` as `GET` without the body.
+    /// rules), authenticate, check the method, then the view; a session cookie on every
+    /// answer below 500 and Django's security headers on all; `HEAD` as `GET` without the body.
     func respond(to request: SimulatedRequest) -> (HTTPResponse, ResponseDelivery) {
         var (response, delivery) = dispatch(request)
         let session = state.withLock { state in
@@ -122,7 +133,10 @@ extension LabelStudioSimulator {
         var generator = SplitMix64(seed: UInt64(session) &* 0x5E55)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         let cookie = String((0..<32).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
-        response.headers["Set-Cookie"] = "sessionid=\(cookie); HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"
+        // Django's session middleware saves the session (and sets its cookie) only below 500.
+        if response.status < 500 {
+            response.headers["Set-Cookie"] = "sessionid=\(cookie); HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"
+        }
         response.headers["Vary"] = "Accept-Language, Cookie, origin"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
@@ -177,8 +191,10 @@ extension LabelStudioSimulator {
                     ]), .whole
             )
         }
-        guard route.methods.contains(method) else {
-            return (Self.envelope(405, "Method \"\(request.method.rawValue)\" not allowed."), .whole)
+        let notAllowed = Self.envelope(405, "Method \"\(request.method.rawValue)\" not allowed.")
+        guard route.methods.contains(method) else { return (notAllowed, .whole) }
+        guard route.servedMethods.contains(method) else {
+            return (unservedMethod(route) ?? notAllowed, .whole)
         }
         // Every route but the open ones has a caller here.
         let user = caller ?? User(id: 0, email: "", removed: true)
@@ -186,7 +202,7 @@ extension LabelStudioSimulator {
         case .health:
             return (.text(200, "{\"status\": \"UP\"}", contentType: "text/html; charset=utf-8"), .whole)
         case .version:
-            return (.json(200, versionInfo), .whole)
+            return (versionInfo, .whole)
         case .projects:
             return (method == "GET" ? listProjects(request) : createProject(request), .whole)
         case .project(let id):
@@ -225,19 +241,42 @@ extension LabelStudioSimulator {
         }
     }
 
-    private var versionInfo: JSONValue {
-        [
-            "release": .string(Self.release), "edition": "Community",
+    /// The 404 a method the simulator does not carry out gets before its view would act:
+    /// the object it names does not exist; `nil` when it does.
+    private func unservedMethod(_ route: Route) -> HTTPResponse? {
+        switch route {
+        case .project(let id), .projectTasks(let id):
+            return state.withLock { $0.project(id) } == nil ? Self.envelope(404, Self.noProject) : nil
+        case .task(let id):
+            let known = state.withLock { state in state.projects.contains { $0.taskIDs.contains(id) } }
+            return known ? nil : Self.envelope(404, "No Task matches the given query.")
+        default:
+            return nil
+        }
+    }
+
+    /// `/api/version` as 1.23.2 answers it: Python's `json.dumps` text (`", "`, `": "`), not
+    /// Django REST Framework's compact one, with the build's commits.
+    private var versionInfo: HTTPResponse {
+        let build: OrderedJSON = [
+            "message": "fix: PLT-1331: Block SSRF in export media downloads", "commit": "df96d7",
+            "date": "2026-09-25T09:13:03.000Z", "branch": "develop",
+        ]
+        let body: OrderedJSON = [
+            "release": .string(Self.release),
             "label-studio-os-package": [
                 "version": .string(Self.release), "short_version": "1.23", "latest_version_from_pypi": nil,
                 "latest_version_upload_time": nil, "current_version_is_outdated": false,
             ],
             "label-studio-os-backend": [
-                "message": "simulated", "commit": "0000000", "date": "2025-01-15 09:30:00",
-                "branch": "", "version": .string(Self.release),
+                "message": "fix: PLT-1331: Block SSRF in export media downloads",
+                "commit": "df96d79183156e556d91825d15fa7721f1145e1a", "date": "2026/09/25 23:22:13", "branch": "",
+                "version": "1.23.2+0.gdf96d79.dirty",
             ],
-            "label-studio-converter": ["version": "0.0.59"],
+            "label-studio-frontend": build, "dm2": build, "label-studio-converter": ["version": "2.1.2"],
+            "edition": "Community", "lsf": build, "backend": ["commit": "df96d7"],
         ]
+        return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body.written(.python))
     }
 
     // MARK: Request data
@@ -251,17 +290,15 @@ extension LabelStudioSimulator {
         }
         switch type ?? "" {
         case "application/json":
+            // Python's scanner decides what is malformed, and its words say where.
+            if let message = PythonJSONSyntax.error(in: String(decoding: request.body, as: UTF8.self)) {
+                return .failure(RequestRefusal(Self.envelope(400, "JSON parse error - \(message)")))
+            }
             do {
                 return .success(try JSONValue(parsing: request.body))
             } catch {
-                let offset = (error as? JSONParseError)?.offset ?? 0
-                let before = request.body.prefix(offset)
-                let line = before.filter { $0 == 0x0A }.count + 1
-                let column = offset - (before.lastIndex(of: 0x0A).map { $0 - request.body.startIndex + 1 } ?? 0) + 1
-                return .failure(
-                    RequestRefusal(
-                        Self.envelope(
-                            400, "JSON parse error - Expecting value: line \(line) column \(column) (char \(offset))")))
+                // Python reads it but the simulator cannot (a number beyond 64 bits).
+                return .failure(RequestRefusal(Self.envelope(400, "JSON parse error - \(error)")))
             }
         case "application/x-www-form-urlencoded":
             var fields: [String: JSONValue] = [:]
@@ -338,6 +375,24 @@ extension LabelStudioSimulator {
                 of: " ", with: "+")
         }
         return pairs.map { "\(quote($0.0))=\(quote($0.1))" }.joined(separator: "&")
+    }
+
+    /// Python's `int(text)`, which every number in a query goes through: surrounding
+    /// whitespace, a sign, underscores between digits (`" 7"`, `"+7"`, `"1_0"`); `nil` where
+    /// Python raises `ValueError` (`""`, `"1.5"`, `"abc"`). A number beyond 64 bits is clamped.
+    static func pythonInt(_ text: String) -> Int? {
+        var digits = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var negative = false
+        if let sign = digits.first, sign == "+" || sign == "-" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        guard let first = digits.first, let last = digits.last, first != "_", last != "_", !digits.contains("__"),
+            digits.allSatisfy({ $0 == "_" || ("0"..."9").contains($0) })
+        else { return nil }
+        let plain = digits.filter { $0 != "_" }
+        guard let magnitude = Int(plain) else { return negative ? Int.min : Int.max }
+        return negative ? -magnitude : magnitude
     }
 
     /// Django REST Framework's `BooleanField`: `nil` for a value it refuses.

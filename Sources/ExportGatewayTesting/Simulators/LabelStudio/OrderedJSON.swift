@@ -33,6 +33,9 @@ indirect enum OrderedJSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
         case python
         /// One member or element per line, indented by this many spaces: `json.dump(indent=)`.
         case indented(Int)
+        /// `ujson.dumps`, which the converters write with: compact (`nil`) or indented, and
+        /// every `/` escaped as `\/`.
+        case ujson(indent: Int?)
     }
 
     init(stringLiteral value: String) { self = .string(value) }
@@ -111,7 +114,7 @@ indirect enum OrderedJSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
         case .int(let number): bytes += Array(String(number).utf8)
         // Python's repr and Swift's description are both the shortest text that reads back.
         case .double(let number): bytes += Array((number.isFinite ? "\(number)" : "NaN").utf8)
-        case .string(let text): Self.write(text, into: &bytes)
+        case .string(let text): Self.write(text, into: &bytes, escapingSlashes: style.escapesSlashes)
         case .array(let elements):
             writeContainer(
                 into: &bytes, style: style, depth: depth, open: UInt8(ascii: "["), close: UInt8(ascii: "]"),
@@ -124,7 +127,7 @@ indirect enum OrderedJSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
                 into: &bytes, style: style, depth: depth, open: UInt8(ascii: "{"), close: UInt8(ascii: "}"),
                 count: members.count
             ) { index, bytes in
-                Self.write(members[index].key, into: &bytes)
+                Self.write(members[index].key, into: &bytes, escapingSlashes: style.escapesSlashes)
                 bytes += Array((style.isCompact ? ":" : ": ").utf8)
                 members[index].value.write(into: &bytes, style: style, depth: depth + 1)
             }
@@ -156,10 +159,11 @@ indirect enum OrderedJSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     }
 
     /// A string as Python's `json` module escapes it.
-    private static func write(_ text: String, into bytes: inout [UInt8]) {
+    private static func write(_ text: String, into bytes: inout [UInt8], escapingSlashes: Bool) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
+            case UInt8(ascii: "/") where escapingSlashes: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "/")]
             case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
             case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
@@ -178,6 +182,163 @@ indirect enum OrderedJSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
 }
 
 extension OrderedJSON.Style {
-    fileprivate var isCompact: Bool { if case .compact = self { true } else { false } }
-    fileprivate var indent: Int? { if case .indented(let spaces) = self { spaces } else { nil } }
+    fileprivate var isCompact: Bool {
+        switch self {
+        case .compact, .ujson(indent: nil): true
+        default: false
+        }
+    }
+    fileprivate var indent: Int? {
+        switch self {
+        case .indented(let spaces), .ujson(indent: let spaces?): spaces
+        default: nil
+        }
+    }
+    fileprivate var escapesSlashes: Bool { if case .ujson = self { true } else { false } }
+}
+
+extension OrderedJSON {
+    /// Reads JSON text keeping each object's member order, as Python's `json` and `ijson`
+    /// do (the converters walk a snapshot's tasks and their data in file order). Integers
+    /// stay integers, other numbers are doubles; `nil` for text that is not JSON.
+    init?(parsing data: Data) {
+        var reader = Reader(bytes: Array(data))
+        guard let value = reader.value() else { return nil }
+        reader.skipWhitespace()
+        guard reader.index == reader.bytes.count else { return nil }
+        self = value
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var index = 0
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        }
+
+        private mutating func literal(_ word: String, _ value: OrderedJSON) -> OrderedJSON? {
+            let scalars = Array(word.utf8)
+            guard index + scalars.count <= bytes.count, Array(bytes[index..<(index + scalars.count)]) == scalars
+            else { return nil }
+            index += scalars.count
+            return value
+        }
+
+        mutating func value() -> OrderedJSON? {
+            skipWhitespace()
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: "{"): return object()
+            case UInt8(ascii: "["): return array()
+            case UInt8(ascii: "\""): return string().map(OrderedJSON.string)
+            case UInt8(ascii: "t"): return literal("true", true)
+            case UInt8(ascii: "f"): return literal("false", false)
+            case UInt8(ascii: "n"): return literal("null", nil)
+            default: return number()
+            }
+        }
+
+        private mutating func object() -> OrderedJSON? {
+            index += 1
+            var members: [Member] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+                index += 1
+                guard let value = value() else { return nil }
+                // A repeated key keeps its first place and takes the last value, as a dict does.
+                if let at = members.firstIndex(where: { $0.key == key }) {
+                    members[at].value = value
+                } else {
+                    members.append(Member(key: key, value: value))
+                }
+                skipWhitespace()
+                guard index < bytes.count else { return nil }
+                index += 1
+                if bytes[index - 1] == UInt8(ascii: "}") { return .object(members) }
+                guard bytes[index - 1] == UInt8(ascii: ",") else { return nil }
+            }
+        }
+
+        private mutating func array() -> OrderedJSON? {
+            index += 1
+            var elements: [OrderedJSON] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(elements)
+            }
+            while true {
+                guard let element = value() else { return nil }
+                elements.append(element)
+                skipWhitespace()
+                guard index < bytes.count else { return nil }
+                index += 1
+                if bytes[index - 1] == UInt8(ascii: "]") { return .array(elements) }
+                guard bytes[index - 1] == UInt8(ascii: ",") else { return nil }
+            }
+        }
+
+        private mutating func hexUnit() -> UInt32? {
+            guard index + 4 <= bytes.count,
+                let unit = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
+            else { return nil }
+            index += 4
+            return unit
+        }
+
+        private mutating func string() -> String? {
+            index += 1
+            var utf8: [UInt8] = []
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                switch byte {
+                case UInt8(ascii: "\""): return String(decoding: utf8, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard index < bytes.count else { return nil }
+                    let escape = bytes[index]
+                    index += 1
+                    switch escape {
+                    case UInt8(ascii: "n"): utf8.append(0x0A)
+                    case UInt8(ascii: "r"): utf8.append(0x0D)
+                    case UInt8(ascii: "t"): utf8.append(0x09)
+                    case UInt8(ascii: "b"): utf8.append(0x08)
+                    case UInt8(ascii: "f"): utf8.append(0x0C)
+                    case UInt8(ascii: "u"):
+                        guard var unit = hexUnit() else { return nil }
+                        if (0xD800...0xDBFF).contains(unit), index + 1 < bytes.count,
+                            bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        {
+                            index += 2
+                            guard let low = hexUnit() else { return nil }
+                            unit = 0x10000 + ((unit - 0xD800) << 10) + (low &- 0xDC00)
+                        }
+                        utf8 += Array(String(Unicode.Scalar(unit) ?? "\u{FFFD}").utf8)
+                    default: utf8.append(escape)
+                    }
+                default: utf8.append(byte)
+                }
+            }
+            return nil
+        }
+
+        private mutating func number() -> OrderedJSON? {
+            let start = index
+            while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            if let whole = Int(text) { return .int(whole) }
+            return Double(text).map(OrderedJSON.double)
+        }
+    }
 }
