@@ -53,12 +53,15 @@ let package = Package(
             name: "export-gateway-benchmarks",
             dependencies: ["ExportGateway", "ExportGatewayTesting"]),
         .target(name: "ClashingHTTPTypes", path: "Tests/Support/ClashingHTTPTypes"),
+        .target(name: "ThreadHandoff", path: "Tests/Support/ThreadHandoff"),
         .target(
             name: "DecoderRobustness", dependencies: ["ExportGateway", "ExportGatewayTesting"],
             path: "Tests/Support/DecoderRobustness"),
         .testTarget(
             name: "ExportGatewayTests",
-            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting", "ClashingHTTPTypes"]),
+            dependencies: [
+                "ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting", "ClashingHTTPTypes", "ThreadHandoff",
+            ]),
         .testTarget(
             name: "AvalaTests",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayTesting", "DecoderRobustness"]),
@@ -73,7 +76,7 @@ let package = Package(
             dependencies: ["ExportGateway", "ExportGatewayLabelStudio", "ExportGatewayTesting", "DecoderRobustness"]),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["ExportGateway", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayTesting", "ThreadHandoff"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["export-gateway", "ExportGateway", "ExportGatewayTesting"]),

@@ -2,6 +2,7 @@ import ExportGateway
 import ExportGatewayAvala
 import Foundation
 import Testing
+import ThreadHandoff
 
 #if canImport(Glibc)
 import Glibc
@@ -89,8 +90,8 @@ final class IPv4Listener: @unchecked Sendable {  // the descriptor is used by on
 
     /// Answers one request on a thread of its own (not a concurrency thread, of which there
     /// are few); the result is the request as read.
-    func answerOnceOnAThread(with answer: String) -> ListenerResult {
-        let result = ListenerResult()
+    func answerOnceOnAThread(with answer: String) -> ThreadResult {
+        let result = ThreadResult()
         Thread { result.set(self.answerOnce(with: answer)) }.start()
         return result
     }
@@ -114,32 +115,6 @@ final class IPv4Listener: @unchecked Sendable {  // the descriptor is used by on
             sent += count
         }
         return String(decoding: received, as: UTF8.self)
-    }
-}
-
-/// What a listener thread read, handed over once the thread is done.
-final class ListenerResult: @unchecked Sendable {  // guarded by the condition
-    private let condition = NSCondition()
-    private var text: String?
-
-    func set(_ value: String) {
-        condition.lock()
-        text = value
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Waits on a thread of its own, so no concurrency thread is held.
-    func value() async -> String {
-        await withCheckedContinuation { continuation in
-            Thread {
-                self.condition.lock()
-                while self.text == nil { self.condition.wait() }
-                let text = self.text ?? ""
-                self.condition.unlock()
-                continuation.resume(returning: text)
-            }.start()
-        }
     }
 }
 #endif

@@ -1,6 +1,7 @@
 import ExportGateway
 import Foundation
 import Testing
+import ThreadHandoff
 
 #if canImport(Glibc)
 import Glibc
@@ -149,31 +150,6 @@ final class IPv6Listener: @unchecked Sendable {  // the descriptor is used by on
             head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
             .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
         return request.distance(from: end.upperBound, to: request.endIndex) >= length
-    }
-}
-/// What a listener thread read, handed to the test once the thread is done.
-final class ThreadResult: @unchecked Sendable {  // guarded by the condition
-    private let condition = NSCondition()
-    private var text: String?
-
-    func set(_ value: String) {
-        condition.lock()
-        text = value
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Waits on a thread of its own, so no concurrency thread is held.
-    func value() async -> String {
-        await withCheckedContinuation { continuation in
-            Thread {
-                self.condition.lock()
-                while self.text == nil { self.condition.wait() }
-                let text = self.text ?? ""
-                self.condition.unlock()
-                continuation.resume(returning: text)
-            }.start()
-        }
     }
 }
 #endif
