@@ -70,7 +70,7 @@ private func settle() async {
     for _ in 0..<50 { await Task.yield() }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct PagedSequenceTests {
+@Suite(.timeLimit(.minutes(10))) struct PagedSequenceTests {
     @Test func fetchesNothingUntilIteratedAndOnePageAtATimeWithoutPrefetching() async throws {
         let counter = FetchCounter()
         let sequence = PagedSequence<Int>(prefetchesPages: false) { cursor in
@@ -271,7 +271,7 @@ private func settle() async {
 }
 
 /// Pages read ahead through a gateway: the same elements, and errors named as before.
-@Suite(.timeLimit(.minutes(1))) struct GatewayPrefetchTests {
+@Suite(.timeLimit(.minutes(10))) struct GatewayPrefetchTests {
     @Test(arguments: [true, false])
     func itemsAndExportsAreTheSameWithOrWithoutPrefetching(prefetchesPages: Bool) async throws {
         let simulator = AvalaSimulator()
