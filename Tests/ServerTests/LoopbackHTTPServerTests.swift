@@ -126,6 +126,19 @@ struct LoopbackHTTPServerTests {
         await server.stop()
     }
 
+    @Test func targetWithBracketsKeepsItsOwnEscapes() async throws {
+        let server = try echoServer()
+        let client = try await RawHTTPConnection.open(port: server.port)
+        try await client.send("GET /export?ids[]=%203&title=a%20b|c HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try #require(try await client.readResponse())
+        let echoed = try #require(response.header("X-Echo-URL"))
+        let url = try #require(URL(string: echoed))
+        let query = try #require(URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems)
+        #expect(query == [URLQueryItem(name: "ids[]", value: " 3"), URLQueryItem(name: "title", value: "a b|c")])
+        client.close()
+        await server.stop()
+    }
+
     @Test func noContentHasNoLengthUnlessTheHandlerDeclaresZero() async throws {
         let server = try LoopbackHTTPServer(port: 0)
         server.start { request in

@@ -207,12 +207,27 @@ struct HTTPConnection: Sendable {
                 (absolute.percentEncodedPath.isEmpty ? "/" : absolute.percentEncodedPath)
                 + (absolute.percentEncodedQuery.map { "?" + $0 } ?? "")
         }
-        guard let url = URL(string: origin.absoluteString + target) else { return nil }
+        guard
+            let url = URL(string: origin.absoluteString + Self.escapingInvalidCharacters(target))
+                ?? URL(string: origin.absoluteString + target)
+        else { return nil }
         var headers = HTTPHeaders()
         for field in head.fields where !Self.connectionFields.contains(field.name.lowercased()) {
             headers.add(name: field.name, value: field.value)
         }
         return HTTPRequest(method: HTTPMethod(rawValue: head.method), url: url, headers: headers, body: body)
+    }
+
+    /// Characters a request target may hold as they are: RFC 3986's unreserved and
+    /// sub-delimiters, `:`, `@`, `/`, `?`, and `%` (the target's own escapes).
+    private static let targetCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%")
+
+    /// `target` with the characters a URL may not hold (`[`, `]`, `|`, a space...) escaped and
+    /// its own escapes kept as sent: given such a character, `URL(string:)` escapes every
+    /// `%` too, and `ids[]=%203` would read as `%203` rather than ` 3`.
+    static func escapingInvalidCharacters(_ target: String) -> String {
+        target.addingPercentEncoding(withAllowedCharacters: targetCharacters) ?? target
     }
 
     private enum Fill {

@@ -213,6 +213,12 @@ struct LabelStudioAuthTests {
             cookies.insert(cookie)
             #expect(response.headers["X-Content-Type-Options"] == "nosniff")
             #expect(response.headers["Vary"] == "Accept-Language, Cookie, origin")
+            // Seen on 1.23.2: the cookie expires in two weeks, every answer is in en-us.
+            #expect(cookie.contains("; expires=Wed, 29 Jan 2025 09:30:00 GMT; HttpOnly;"))
+            #expect(response.headers["Content-Language"] == "en-us")
+            #expect(
+                response.headers["Content-Security-Policy-Report-Only"]?.hasPrefix("img-src 'self' 'report-sample'")
+                    == true)
         }
         #expect(cookies.count == 5, "each answer starts a fresh anonymous session")
     }

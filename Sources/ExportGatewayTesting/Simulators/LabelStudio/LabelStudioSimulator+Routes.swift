@@ -135,14 +135,16 @@ extension LabelStudioSimulator {
         let cookie = String((0..<32).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
         // Django's session middleware saves the session (and sets its cookie) only below 500.
         if response.status < 500 {
-            response.headers["Set-Cookie"] = "sessionid=\(cookie); HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"
+            let expires = Self.httpDate(host.time.now.addingTimeInterval(1_209_600))
+            response.headers["Set-Cookie"] =
+                "sessionid=\(cookie); expires=\(expires); HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax"
         }
         response.headers["Vary"] = "Accept-Language, Cookie, origin"
+        response.headers["Content-Language"] = "en-us"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        response.headers["Content-Security-Policy-Report-Only"] =
-            "default-src 'self' 'report-sample'; img-src * data: blob:; report-uri /api/csp-report"
+        response.headers["Content-Security-Policy-Report-Only"] = Self.contentSecurityPolicy
         response.headers["Server"] = "WSGIServer/0.2 CPython/3.11.7"
         if request.method == .head {
             // A HEAD answer announces the length of the body it leaves out, unless that body
@@ -153,6 +155,24 @@ extension LabelStudioSimulator {
             response.body = Data()
         }
         return (response, delivery)
+    }
+
+    /// The report-only policy 1.23.2 sends with every answer.
+    static let contentSecurityPolicy =
+        "img-src 'self' 'report-sample' data: https://*.google-analytics.com https://*.googletagmanager.com "
+        + "https://*.google.com; script-src 'self' 'report-sample' 'unsafe-inline' blob: browser.sentry-cdn.com "
+        + "https://*.googletagmanager.com; default-src 'self' 'report-sample'; connect-src 'self' 'report-sample' "
+        + "https://*.google-analytics.com https://*.analytics.google.com https://analytics.google.com "
+        + "https://*.googletagmanager.com https://*.g.doubleclick.net https://*.ingest.sentry.io; "
+        + "style-src 'self' 'report-sample' 'unsafe-inline'"
+
+    /// `date` as a cookie's `expires` (`Wed, 16 Dec 2026 14:05:55 GMT`).
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
     }
 
     private func dispatch(_ request: SimulatedRequest) -> (HTTPResponse, ResponseDelivery) {
