@@ -96,7 +96,7 @@ extension AvalaSimulator {
                     errors[field] =
                         value == nil
                         ? ["This field is required."]
-                        : ["Expected a list of items but got type \"\(Self.typeName(value!))\"."]
+                        : ["Expected a list of items but got type \"\(value!.pythonTypeName)\"."]
                     return []
                 }
                 let uids = array.compactMap(\.stringValue)
@@ -297,17 +297,5 @@ extension AvalaSimulator {
     private var invalidCursor: HTTPResponse { detail(404, "Invalid cursor") }
     private func methodNotAllowed(_ request: SimulatedRequest) -> HTTPResponse {
         detail(405, "Method \"\(request.method.rawValue)\" not allowed.")
-    }
-
-    private static func typeName(_ value: JSONValue) -> String {
-        switch value {
-        case .string: "str"
-        case .int: "int"
-        case .double: "float"
-        case .bool: "bool"
-        case .object: "dict"
-        case .array: "list"
-        case .null: "NoneType"
-        }
     }
 }

@@ -88,19 +88,6 @@ extension LabelStudioSimulator {
         return Data(head.utf8) + Data(open.utf8) + Data(filler) + Data(close.utf8) + Data(tail.utf8)
     }()
 
-    /// Python's name for a JSON value's type, as DRF's messages say it.
-    static func pythonType(_ value: JSONValue) -> String {
-        switch value {
-        case .string: "str"
-        case .int: "int"
-        case .double: "float"
-        case .bool: "bool"
-        case .object: "dict"
-        case .array: "list"
-        case .null: "NoneType"
-        }
-    }
-
     /// `str(value)` in Python, as DRF's choice errors quote it.
     static func pythonString(_ value: JSONValue) -> String {
         switch value {

@@ -309,7 +309,7 @@ extension LabelStudioSimulator {
                         key: field,
                         value: [
                             "non_field_errors": [
-                                .string("Invalid data. Expected a dictionary, but got \(pythonType(other)).")
+                                .string("Invalid data. Expected a dictionary, but got \(other.pythonTypeName).")
                             ]
                         ]))
             }

@@ -348,7 +348,7 @@ extension LabelStudioSimulator {
                 RequestRefusal(
                     Self.validation([
                         "non_field_errors": [
-                            .string("Invalid data. Expected a dictionary, but got \(Self.pythonType(other)).")
+                            .string("Invalid data. Expected a dictionary, but got \(other.pythonTypeName).")
                         ]
                     ])))
         }
