@@ -37,11 +37,25 @@ private struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    /// The members of the objects being read, innermost last. Each object's members wait
+    /// here until its `}`, then fill a dictionary made the right size at once: growing one
+    /// member by member rehashed every key each time it doubled.
+    var pending: [Member] = []
     /// Deep enough for any real document, shallow enough that hostile nesting cannot
     /// exhaust the stack.
     static let maxDepth = 512
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    /// A member read, waiting for its object's end (a struct, not a tuple, whose generic
+    /// metadata the runtime would look up on every use).
+    struct Member {
+        var key: String
+        var value: JSONValue
+    }
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        pending.reserveCapacity(32)
+    }
 
     mutating func parseDocument() throws -> JSONValue {
         skipWhitespace()
@@ -100,12 +114,13 @@ private struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var object: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(object)
+            return .object([:])
         }
+        let first = pending.count
+        defer { pending.removeLast(pending.count - first) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -116,13 +131,16 @@ private struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            pending.append(Member(key: key, value: try parseValue()))
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of data in an object") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
+                var object = [String: JSONValue](minimumCapacity: pending.count - first)
+                // In order, so a repeated name keeps its last value.
+                for member in pending[first...] { object[member.key] = member.value }
                 return .object(object)
             } else {
                 throw failure("expected ',' or '}'")
@@ -240,12 +258,23 @@ private struct JSONParser {
     private mutating func parseNumber() throws -> JSONValue {
         let start = index
         var isInteger = true
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let isNegative = bytes[index] == UInt8(ascii: "-")
+        if isNegative { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw failure("expected a digit") }
+        // The integer is summed here as its digits pass, negated, as Int64.min has no positive
+        // counterpart; no text is made for it.
+        var negated: Int64 = 0
+        var overflowed = false
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < bytes.count, isDigit(bytes[index]) {
+                let (shifted, shiftOverflowed) = negated.multipliedReportingOverflow(by: 10)
+                let (sum, sumOverflowed) = shifted.subtractingReportingOverflow(Int64(bytes[index] &- 0x30))
+                overflowed = overflowed || shiftOverflowed || sumOverflowed
+                negated = sum
+                index += 1
+            }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             isInteger = false
@@ -262,8 +291,11 @@ private struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw failure("expected a digit in the exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if isInteger && !overflowed {
+            if isNegative { return .int(negated) }
+            if negated != .min { return .int(-negated) }
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text) else { throw failure("number out of range") }
         return .double(value)
     }

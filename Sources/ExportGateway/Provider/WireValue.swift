@@ -15,30 +15,35 @@ public struct WireValue: Sendable {
     /// The value as sent.
     public let json: JSONValue
     /// Where the value sits, such as `results[2].uid`; empty for the top level.
-    public let path: String
+    public var path: String { step.path(under: parentPath) }
+    /// The path of the value's container, and the step from it: the path is spelled out only
+    /// when asked (an error names it), so reading a well-formed row builds no path text.
+    private let parentPath: String
+    private let step: Step
 
     /// The whole answer (or record line).
     public init(answer json: JSONValue) {
-        self.init(json, path: "")
+        self.init(json, parentPath: "", step: .top)
     }
 
-    private init(_ json: JSONValue, path: String) {
+    private init(_ json: JSONValue, parentPath: String, step: Step) {
         self.json = json
-        self.path = path
+        self.parentPath = parentPath
+        self.step = step
     }
 
     /// The member `key`, which must be present. It may be `null`: the typed readers refuse that.
     public func required(_ key: String) throws -> WireValue {
         guard let member = try members()[key] else {
-            throw Self.failure("Required field `\(childPath(key))` is missing; found \(Self.describe(json)).")
+            throw Self.failure("Required field `\(child(key).path)` is missing; found \(Self.describe(json)).")
         }
-        return WireValue(member, path: childPath(key))
+        return WireValue(member, parentPath: path, step: .member(key))
     }
 
     /// The member `key`, or `nil` when it is absent or `null`: for fields the vendor may leave out.
     public func optional(_ key: String) throws -> WireValue? {
         guard let member = try members()[key], !member.isNull else { return nil }
-        return WireValue(member, path: childPath(key))
+        return WireValue(member, parentPath: path, step: .member(key))
     }
 
     /// The members, when this is an object.
@@ -50,7 +55,8 @@ public struct WireValue: Sendable {
     /// The elements, each with its path, when this is an array.
     public func elements() throws -> [WireValue] {
         guard let array = json.arrayValue else { throw mismatch("an array") }
-        return array.enumerated().map { index, element in WireValue(element, path: "\(path)[\(index)]") }
+        let path = self.path
+        return array.enumerated().map { index, element in WireValue(element, parentPath: path, step: .element(index)) }
     }
 
     /// The string, when this is one.
@@ -71,8 +77,22 @@ public struct WireValue: Sendable {
         return Self.failure("\(subject) should be \(expected), but found \(Self.describe(json)).")
     }
 
-    private func childPath(_ key: String) -> String {
-        path.isEmpty ? key : "\(path).\(key)"
+    /// The member `key`, present or not: for naming it.
+    private func child(_ key: String) -> WireValue { WireValue(.null, parentPath: path, step: .member(key)) }
+
+    /// The last step of a path.
+    private enum Step: Sendable {
+        case top
+        case member(String)
+        case element(Int)
+
+        func path(under parent: String) -> String {
+            switch self {
+            case .top: parent
+            case .member(let key): parent.isEmpty ? key : parent + "." + key
+            case .element(let index): parent + "[\(index)]"
+            }
+        }
     }
 
     private static func failure(_ message: String) -> GatewayError {
