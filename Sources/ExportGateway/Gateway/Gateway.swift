@@ -273,7 +273,8 @@ public struct Gateway: Sendable {
         let adapter = self.adapter, api = self.api
         return RecordSequence(source: recordSource(of: export, stream: .results, startingAt: 0)) { line in
             do {
-                return try adapter.record(from: RecordRow(value: line.value, export: export, offset: line.offset))
+                return try adapter.record(
+                    from: RecordRow(value: line.value, bytes: line.bytes, export: export, offset: line.offset))
             } catch let error as GatewayError {
                 throw api.stamped(error, operation: .record, resource: .export(export.id))
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A call the core makes of an adapter, as one value.
 ///
 /// Every ``ExportProvider`` requirement takes one of these instead of a list of parameters,
@@ -164,14 +166,22 @@ public struct RecordChunkRequest: ProviderRequest, Hashable {
 public struct RecordRow: Sendable {
     /// The line's JSON.
     public var value: JSONValue
+    /// The line's JSON text as the stream holds it (see ``RecordLine/bytes``): an adapter
+    /// whose item keeps the whole row passes it on as ``Item/providerFieldsJSON``.
+    public var bytes: Data
     /// The export the stream belongs to.
     public var export: Export
     /// Where the line starts in the stream.
     public var offset: Int64
-    /// Creates a row.
-    public init(value: JSONValue, export: Export, offset: Int64) {
+    /// Creates a row from its text and the value parsed from it.
+    public init(value: JSONValue, bytes: Data, export: Export, offset: Int64) {
         self.value = value
+        self.bytes = bytes
         self.export = export
         self.offset = offset
+    }
+    /// Creates a row whose text is `value` serialized.
+    public init(value: JSONValue, export: Export, offset: Int64) {
+        self.init(value: value, bytes: value.serialized(), export: export, offset: offset)
     }
 }

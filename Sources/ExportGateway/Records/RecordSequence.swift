@@ -47,9 +47,12 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
             }
             let line = lines[lineIndex]
             lineIndex += 1
+            // A copy of the line, not a slice of its piece: a record kept for later must not
+            // pin the whole piece in memory.
+            let bytes = Data(line.bytes)
             let value: JSONValue
             do {
-                value = try JSONValue(parsing: line.bytes)
+                value = try JSONValue(parsing: bytes)
             } catch {
                 throw GatewayError(
                     .decoding,
@@ -57,7 +60,8 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                         "The record at byte \(line.offset) of the \(source.stream.rawValue) stream is not JSON (\(error)).",
                     underlying: error)
             }
-            return try transform(RecordLine(value: value, offset: line.offset, nextOffset: line.nextOffset))
+            return try transform(
+                RecordLine(value: value, bytes: bytes, offset: line.offset, nextOffset: line.nextOffset))
         }
 
         private mutating func refill() async throws {

@@ -91,9 +91,10 @@ enum LabelboxMapping {
         return RecordChunk(url: url, byteRange: start...end, lineRange: lines)
     }
 
-    /// One RESULT line (a data row) as an ``Item``; the whole row stays in `providerFields`.
-    /// `data_row.id` is required; the fields mapped may be absent, but not of another type.
-    static func item(from line: JSONValue) throws -> Item {
+    /// One RESULT line (a data row) as an ``Item``; the whole row stays in `providerFields`,
+    /// and its text, when given, in `providerFieldsJSON`. `data_row.id` is required; the
+    /// fields mapped may be absent, but not of another type.
+    static func item(from line: JSONValue, text: Data? = nil) throws -> Item {
         let row = WireValue(answer: line)
         let dataRow = try row.required("data_row")
         let id = try dataRow.required("id").string()
@@ -110,7 +111,7 @@ enum LabelboxMapping {
                 text.hasPrefix("http://") || text.hasPrefix("https://") ? URL(string: text) : nil
             },
             metadata: line["metadata_fields"], annotations: line["projects"],
-            createdAt: try date(details?.optional("created_at")), providerFields: line)
+            createdAt: try date(details?.optional("created_at")), providerFields: line, providerFieldsJSON: text)
     }
 
     /// The row's first project by id, whose details hold the workflow status.
