@@ -78,5 +78,6 @@ extension Commands {
             .init(title: "STATUS") { $0.status?.description ?? "-" },
             .init(title: "VENDOR WORD") { $0.rawStatus ?? "-" },
         ],
-        id: { $0.id.rawValue }, json: JSONRepresentation.item, noun: ("item", "items"))
+        id: { $0.id.rawValue }, json: JSONRepresentation.item, jsonLine: JSONRepresentation.itemLine,
+        noun: ("item", "items"))
 }

@@ -29,6 +29,9 @@ struct Console: Sendable {
     let environment: ToolEnvironment
     /// What every copy of this console shares: the progress line, the output failure.
     private let state = ConsoleState()
+    /// Whether ``lines(_:)`` hands its lines to the writer one by one (a capturing console,
+    /// whose captures are single lines) rather than as one write.
+    private var splitsLines = false
 
     /// A console on the process's stdout and stderr, in `environment`.
     init(environment: ToolEnvironment = .process) {
@@ -58,6 +61,7 @@ struct Console: Sendable {
         self.init(
             writer: { text, isError in capture(text.hasSuffix("\n") ? String(text.dropLast()) : text, isError) },
             isTerminal: isTerminal, environment: environment)
+        splitsLines = true
     }
 
     /// Why stdout could not be written, once a write to it has failed.
@@ -69,6 +73,18 @@ struct Console: Sendable {
 
     /// Writes `text` and a newline to stdout.
     func line(_ text: String = "") { write(text + "\n", isError: false) }
+
+    /// Writes `text`, whole lines each ending with a newline, to stdout in one write: how
+    /// long listings print, a write per batch instead of a write per line.
+    func lines(_ text: String) {
+        guard splitsLines else { return write(text, isError: false) }
+        var rest = text[...]
+        while let end = rest.firstIndex(of: "\n") {
+            write(String(rest[...end]), isError: false)
+            rest = rest[rest.index(after: end)...]
+        }
+        if !rest.isEmpty { write(String(rest), isError: false) }
+    }
 
     /// Writes `text` and a newline to stderr. On a terminal it first erases a progress line
     /// that is showing, so a log line never lands on its end; the next step redraws it.

@@ -40,10 +40,16 @@ enum JSONRepresentation {
 
     /// An item as a JSON object.
     static func item(_ item: Item) -> JSONValue {
+        var object = normalizedMembers(of: item)
+        object["providerFields"] = item.providerFields
+        return .object(object)
+    }
+
+    /// An item's members but `providerFields`.
+    private static func normalizedMembers(of item: Item) -> [String: JSONValue] {
         var object: [String: JSONValue] = [
             "id": .string(item.id.rawValue),
             "kind": .string(item.kind.rawValue),
-            "providerFields": item.providerFields,
         ]
         object["key"] = item.key.map(JSONValue.string)
         object["dataset"] = item.dataset.map { .string($0.rawValue) }
@@ -53,7 +59,36 @@ enum JSONRepresentation {
         object["metadata"] = item.metadata
         object["annotations"] = item.annotations
         object["createdAt"] = item.createdAt.map(date)
-        return .object(object)
+        return object
+    }
+
+    /// An item as one NDJSON line (without its newline): ``item(_:)`` serialized, the
+    /// vendor's own text for `providerFields` when the item kept it, instead of encoding
+    /// the parsed object again. Keys stay sorted as ``JSONValue/serialized(sortingKeys:)``
+    /// sorts them.
+    static func itemLine(_ item: Item) -> Data {
+        guard let text = item.providerFieldsJSON, isOneLine(text) else { return Self.item(item).serialized() }
+        let members = normalizedMembers(of: item)
+        // `providerFields` sorts after `annotations` … `metadata` and before `rawStatus`, `status`.
+        let before = JSONValue.object(members.filter { $0.key < "providerFields" }).serialized()
+        let after = JSONValue.object(members.filter { $0.key > "providerFields" }).serialized()
+        var line = Data(before.dropLast())
+        if before.count > 2 { line.append(UInt8(ascii: ",")) }
+        line.append(contentsOf: #""providerFields":"#.utf8)
+        line.append(text)
+        if after.count > 2 {
+            line.append(UInt8(ascii: ","))
+            line.append(after.dropFirst())
+        } else {
+            line.append(UInt8(ascii: "}"))
+        }
+        return line
+    }
+
+    /// Whether JSON text holds no line break (outside strings, where JSON allows none, it
+    /// may: a pretty-printed array element), so it fits on one NDJSON line as it is.
+    private static func isOneLine(_ text: Data) -> Bool {
+        text.withUnsafeBytes { bytes in !bytes.contains { $0 == 0x0A || $0 == 0x0D } }
     }
 
     /// What a provider can do, as a JSON object.

@@ -1,4 +1,5 @@
 import ExportGateway
+import Foundation
 
 /// Prints a lazily fetched list as it arrives: a table for people, one JSON object per line
 /// (NDJSON) with `--json`, one id per line with `--quiet`. At most ``sampleSize`` rows are
@@ -18,6 +19,9 @@ struct Listing<Element: Sendable>: Sendable {
     var columns: [Column]
     var id: @Sendable (Element) -> String
     var json: @Sendable (Element) -> JSONValue
+    /// An element's NDJSON line (without its newline), when there is a faster way to it
+    /// than serializing ``json``: the vendor's own text kept with the element.
+    var jsonLine: (@Sendable (Element) -> Data)? = nil
     /// What to call the elements in the closing count, singular and plural.
     var noun: (one: String, many: String)
 
@@ -30,11 +34,14 @@ struct Listing<Element: Sendable>: Sendable {
         var sample: [[String]] = []
         var widths: [Int]?
         var count = 0
+        // NDJSON and ids go out in batches; the table stays a write per line.
+        var output = LineBuffer(console: console)
+        defer { output.flush() }
         for try await element in sequence {
             if session.json {
-                session.emit(json(element))
+                output.append(jsonLine?(element) ?? json(element).serialized())
             } else if session.quiet {
-                console.line(id(element))
+                output.append(id(element).utf8)
             } else if let widths {
                 console.line(Self.row(columns.map { $0.cell(element) }, widths: widths))
             } else {
@@ -44,6 +51,7 @@ struct Listing<Element: Sendable>: Sendable {
             count += 1
             if count >= limit || console.isOutputClosed { break }
         }
+        output.flush()
         guard table else { return }
         if widths == nil { _ = printSample(&sample, console: console) }
         console.line(
