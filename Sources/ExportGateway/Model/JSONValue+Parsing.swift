@@ -120,7 +120,7 @@ private struct JSONParser {
             return .object([:])
         }
         let first = pending.count
-        defer { pending.removeLast(pending.count - first) }
+        defer { while pending.count > first { pending.removeLast() } }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -138,7 +138,8 @@ private struct JSONParser {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                var object = [String: JSONValue](minimumCapacity: pending.count - first)
+                var object: [String: JSONValue] = [:]
+                object.reserveCapacity(pending.count - first)
                 // In order, so a repeated name keeps its last value.
                 for member in pending[first...] { object[member.key] = member.value }
                 return .object(object)
