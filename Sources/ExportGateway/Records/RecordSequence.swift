@@ -135,6 +135,10 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
 /// Everything the iterator needs to start reading: the stream's size (nil when empty),
 /// and how to find the chunk holding an offset.
 struct RecordSource: Sendable {
+    /// The largest piece a record stream asks for, whatever ``GatewayOptions/downloadChunkSize``
+    /// says: small enough that the first record comes soon and a window of pieces stays a few
+    /// megabytes, large enough that requests cost little beside the parsing.
+    static let largestPiece = 1 << 20
     var stream: RecordStream
     var startOffset: Int64
     var pieceSize: Int

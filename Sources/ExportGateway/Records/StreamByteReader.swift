@@ -51,9 +51,9 @@ struct StreamByteReader: Sendable {
         var relocated = false
         while true {
             try Task.checkCancellation()
-            while ahead.count < window {
-                ahead.append(PieceFetch(after: ahead.last, offset: offset, known: chunk, source: source))
-            }
+            // The first piece (of the stream, or after a failure) is asked for alone, so that
+            // nothing competes with it; the window fills once it has arrived.
+            fillAhead(to: ahead.isEmpty ? 1 : window)
             let piece = ahead.removeFirst()
             guard let plan = try await piece.plan() else { return nil }
             do {
@@ -61,7 +61,7 @@ struct StreamByteReader: Sendable {
                 offset = plan.offset + Int64(bytes.count)
                 chunk = plan.chunk
                 // A host that sent more (a whole chunk) or less than asked moves every later piece.
-                if Int64(bytes.count) != plan.byteCount { dropAhead() }
+                if Int64(bytes.count) == plan.byteCount { fillAhead(to: window - 1) } else { dropAhead() }
                 return (plan.offset, bytes)
             } catch let error as GatewayError where !relocated && StreamPieceSource.isWorthRelocating(error) {
                 try Task.checkCancellation()
@@ -69,6 +69,14 @@ struct StreamByteReader: Sendable {
                 chunk = nil
                 dropAhead()
             }
+        }
+    }
+
+    /// Asks for pieces after the last one asked for (after `offset` when none is) until
+    /// `count` are under way.
+    private mutating func fillAhead(to count: Int) {
+        while ahead.count < count {
+            ahead.append(PieceFetch(after: ahead.last, offset: offset, known: chunk, source: source))
         }
     }
 
