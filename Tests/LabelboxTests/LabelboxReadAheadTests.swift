@@ -41,25 +41,20 @@ struct LabelboxReadAheadTests {
 
     @Test(arguments: [2, 8])
     func leavingTheLoopStopsFetchingWithinTheWindow(window: Int) async throws {
-        let labelbox = LabelboxFixture(chunkSize: Self.chunkSize, chunkBoundary: .byte)
-        let gateway = labelbox.gateway(downloadChunkSize: 64, recordReadAhead: window)
-        let (export, _) = try await labelbox.completedExport(rows: 60, gateway: gateway)
+        let (labelbox, gateway, export) = try await Self.sixtyRows(window: window)
         let before = labelbox.storageRequests.count
         var seen: [RecordLine] = []
         for try await line in gateway.lines(of: export) {
             seen.append(line)
             if seen.count == 3 { break }
         }
-        let piecesRead = Self.pieces(through: seen[2].nextOffset)
-        let fetched = await Self.settledCount { labelbox.storageRequests.count - before }
-        #expect(fetched <= piecesRead + window - 1, "\(fetched) storage requests for \(piecesRead) pieces read")
+        await Self.expectFetchingStopped(
+            after: seen[2], window: window, requests: { labelbox.storageRequests.count - before })
     }
 
     @Test(arguments: [2, 8])
     func cancellingTheConsumerStopsFetchingWithinTheWindow(window: Int) async throws {
-        let labelbox = LabelboxFixture(chunkSize: Self.chunkSize, chunkBoundary: .byte)
-        let gateway = labelbox.gateway(downloadChunkSize: 64, recordReadAhead: window)
-        let (export, _) = try await labelbox.completedExport(rows: 60, gateway: gateway)
+        let (labelbox, gateway, export) = try await Self.sixtyRows(window: window)
         let before = labelbox.storageRequests.count
         let consumer = Task { () -> (rows: [RecordLine], error: (any Error)?) in
             var rows: [RecordLine] = []
@@ -77,9 +72,8 @@ struct LabelboxReadAheadTests {
         #expect(error is CancellationError, "\(String(describing: error))")
         #expect(rows.count >= 3 && rows.count < 60)
         // The rows the piece holding row 3 completes still come; nothing after the window is asked for.
-        let piecesRead = Self.pieces(through: rows[2].nextOffset)
-        let fetched = await Self.settledCount { labelbox.storageRequests.count - before }
-        #expect(fetched <= piecesRead + window - 1, "\(fetched) storage requests for \(piecesRead) pieces read")
+        await Self.expectFetchingStopped(
+            after: rows[2], window: window, requests: { labelbox.storageRequests.count - before })
     }
 
     @Test(arguments: [1, 4])
@@ -124,8 +118,26 @@ struct LabelboxReadAheadTests {
         #expect(rows == Array(expected.prefix { $0.nextOffset <= thirdChunkStart }))
     }
 
-    /// How many 64-byte pieces hold the stream's bytes before `end`.
-    private static func pieces(through end: Int64) -> Int { Int((end + 63) / 64) }
+    /// A completed export of 60 rows in 1024-byte chunks, and a gateway reading it in 64-byte
+    /// pieces, `window` at once.
+    private static func sixtyRows(window: Int) async throws -> (LabelboxFixture, Gateway, Export) {
+        let labelbox = LabelboxFixture(chunkSize: chunkSize, chunkBoundary: .byte)
+        let gateway = labelbox.gateway(downloadChunkSize: 64, recordReadAhead: window)
+        let (export, _) = try await labelbox.completedExport(rows: 60, gateway: gateway)
+        return (labelbox, gateway, export)
+    }
+
+    /// Expects the storage requests to stop within the window past the 64-byte piece that
+    /// completed `line`, the last line the consumer asked for.
+    private static func expectFetchingStopped(
+        after line: RecordLine, window: Int, requests: () -> Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
+        let piecesRead = Int((line.nextOffset + 63) / 64)
+        let fetched = await settledCount(requests)
+        #expect(
+            fetched <= piecesRead + window - 1, "\(fetched) storage requests for \(piecesRead) pieces read",
+            sourceLocation: sourceLocation)
+    }
 
     /// The path of the `index`th chunk the stream's storage requests went to, in stream order.
     private static func chunkPath(_ index: Int, of labelbox: LabelboxFixture) throws -> String {
