@@ -13,10 +13,12 @@ struct LabelboxFixture {
             pollsToComplete: pollsToComplete, chunkSize: chunkSize, chunkBoundary: chunkBoundary)
     }
 
-    /// A gateway with the full-access key, or `key`.
-    func gateway(key: String? = nil, downloadChunkSize: Int = 8 << 20) -> Gateway {
-        simulator.gateway(
-            apiKey: key, options: GatewayOptions(pageSize: 20, downloadChunkSize: downloadChunkSize, clock: clock))
+    /// A gateway with the full-access key, or `key`; record streams hold `recordReadAhead`
+    /// pieces when given, the default otherwise.
+    func gateway(key: String? = nil, downloadChunkSize: Int = 8 << 20, recordReadAhead: Int? = nil) -> Gateway {
+        var options = GatewayOptions(pageSize: 20, downloadChunkSize: downloadChunkSize, clock: clock)
+        if let recordReadAhead { options.recordReadAhead = recordReadAhead }
+        return simulator.gateway(apiKey: key, options: options)
     }
 
     /// A completed export of a new dataset of `rows` data rows.

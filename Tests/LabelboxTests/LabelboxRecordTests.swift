@@ -10,10 +10,10 @@ struct LabelboxRecordTests {
         "Every row once, in order, whatever the chunk boundaries",
         arguments: [
             LabelboxSimulator.ChunkBoundary.line, .character, .byte, .single,
-        ])
-    func recordsCoverTheExportExactlyOnce(boundary: LabelboxSimulator.ChunkBoundary) async throws {
+        ], [1, GatewayOptions().recordReadAhead])
+    func recordsCoverTheExportExactlyOnce(boundary: LabelboxSimulator.ChunkBoundary, window: Int) async throws {
         let labelbox = LabelboxFixture(chunkSize: 777, chunkBoundary: boundary)
-        let gateway = labelbox.gateway(downloadChunkSize: 500)
+        let gateway = labelbox.gateway(downloadChunkSize: 500, recordReadAhead: window)
         let (export, _) = try await labelbox.completedExport(rows: 300, gateway: gateway)
         let records = try await gateway.records(of: export).collect(upTo: 100_000)
         #expect(records.count == 300)
@@ -26,15 +26,17 @@ struct LabelboxRecordTests {
         #expect(info.totalLines == 300)
     }
 
-    @Test func recordsArriveAfterOnePieceAndPiecesStayBounded() async throws {
+    @Test(arguments: [1, GatewayOptions().recordReadAhead])
+    func recordsArriveAfterOnePieceAndPiecesStayBounded(window: Int) async throws {
         let labelbox = LabelboxFixture(chunkSize: 64 * 1024)
         let pieceSize = 4096
-        let gateway = labelbox.gateway(downloadChunkSize: pieceSize)
+        let gateway = labelbox.gateway(downloadChunkSize: pieceSize, recordReadAhead: window)
         let (export, _) = try await labelbox.completedExport(rows: 2000, gateway: gateway)
         var iterator = gateway.records(of: export).makeAsyncIterator()
         _ = try await iterator.next()
+        // The first piece, and those asked for ahead of it while it was read.
         #expect(
-            labelbox.storageRequests.count == 1,
+            labelbox.storageRequests.count <= window,
             "the first record waited for \(labelbox.storageRequests.count) storage requests")
         var count = 1
         while try await iterator.next() != nil { count += 1 }
@@ -107,25 +109,29 @@ struct LabelboxRecordTests {
         #expect(Set(try await gateway.records(of: ready).collect(upTo: 100_000).map(\.id)) == Set(picked))
     }
 
-    @Test func aConnectionThatStaysDownResumesFromTheLastOffset() async throws {
+    @Test(arguments: [1, GatewayOptions().recordReadAhead])
+    func aConnectionThatStaysDownResumesFromTheLastOffset(window: Int) async throws {
         let labelbox = LabelboxFixture(chunkSize: 2048)
-        let gateway = labelbox.gateway(downloadChunkSize: 1024)
+        let gateway = labelbox.gateway(downloadChunkSize: 1024, recordReadAhead: window)
         let (export, _) = try await labelbox.completedExport(rows: 200, gateway: gateway)
         let lookups = { labelbox.operations.filter { $0 == "GetExportFileFromOffsetPyApi" }.count }
         let expected = try await gateway.lines(of: export).collect(upTo: 100_000)
         let firstPassLookups = lookups()
         // More drops in a row than the retry policy's attempts: the piece is located afresh
-        // and read from the same offset, not from the start.
+        // and read from the same offset, not from the start. (Pieces fetched ahead share
+        // the drops, so only a sequential read is sure to exhaust one piece's retries.)
         labelbox.simulator.injectFault(.dropConnection, on: .storage, count: 4, after: 3)
         let lines = try await gateway.lines(of: export).collect(upTo: 100_000)
         #expect(lines == expected)
         #expect(labelbox.storageRequests.filter { $0.status == nil }.count == 4)
-        #expect(lookups() - firstPassLookups == firstPassLookups + 1)
+        if window == 1 { #expect(lookups() - firstPassLookups == firstPassLookups + 1) }
     }
 
-    @Test func anExpiredChunkURLIsLocatedAfreshMidStream() async throws {
-        let labelbox = LabelboxFixture(chunkSize: 4096)
-        let gateway = labelbox.gateway(downloadChunkSize: 1024)
+    @Test(arguments: [1, GatewayOptions().recordReadAhead])
+    func anExpiredChunkURLIsLocatedAfreshMidStream(window: Int) async throws {
+        // A chunk of more pieces than the window: some are asked for after the expiry.
+        let labelbox = LabelboxFixture(chunkSize: 16 * 1024)
+        let gateway = labelbox.gateway(downloadChunkSize: 1024, recordReadAhead: window)
         let (export, _) = try await labelbox.completedExport(rows: 100, gateway: gateway)
         var iterator = gateway.records(of: export).makeAsyncIterator()
         var ids: [ItemID] = []

@@ -307,7 +307,8 @@ public struct Gateway: Sendable {
     private func recordSource(of export: Export, stream: RecordStream, startingAt offset: Int64) -> RecordSource {
         let adapter = self.adapter, api = self.api
         return RecordSource(
-            stream: stream, startOffset: offset, pieceSize: options.downloadChunkSize, api: api,
+            stream: stream, startOffset: offset, pieceSize: min(options.downloadChunkSize, RecordSource.largestPiece),
+            readAhead: options.recordReadAhead, api: api,
             info: {
                 try await api.perform(RecordStreamInfoRequest(export: export, stream: stream)) { request in
                     guard adapter.capabilities.streamsRecords else { throw adapter.unsupported("streaming records") }

@@ -14,6 +14,10 @@ public struct GatewayOptions: Sendable {
     public var retryPolicy: RetryPolicy
     /// Bytes fetched per ranged download request: the bound on download memory.
     public var downloadChunkSize: Int
+    /// Pieces of a record stream held at once: the one whose records are being handed out,
+    /// and the ones fetched ahead of it meanwhile (see ``RecordSequence``). Memory stays
+    /// within this many pieces; `1` fetches each piece only when the previous one is used up.
+    public var recordReadAhead: Int
     /// The clock waits and retries sleep on; tests inject a virtual one.
     public var clock: any GatewayClock
     /// Receives every request, retry, redirect and poll, for logs and metrics.
@@ -23,8 +27,10 @@ public struct GatewayOptions: Sendable {
     public init(
         pageSize: Int = 100, pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30),
         retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, clock: any GatewayClock = SystemClock(),
-        eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil, prefetchesPages: Bool = true
+        eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil, prefetchesPages: Bool = true,
+        recordReadAhead: Int = 4
     ) {
+        self.recordReadAhead = max(1, recordReadAhead)
         self.prefetchesPages = prefetchesPages
         self.pageSize = max(1, pageSize)
         self.pollInterval = pollInterval

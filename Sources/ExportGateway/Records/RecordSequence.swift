@@ -3,10 +3,14 @@ import Foundation
 /// A lazy sequence of the records of one stream of a finished export, read in bounded memory.
 ///
 /// Nothing is fetched until iteration starts. Then the vendor is asked for the stream's size,
-/// and its bytes are read piece by piece (see ``GatewayOptions/downloadChunkSize``): the first
-/// record arrives after the first piece, not after the whole stream, and memory holds one
-/// piece whatever the export's size. A piece whose fetch fails is asked for again from the
-/// same offset; a stream the vendor reports as empty ends at once.
+/// and its bytes are read piece by piece (see ``GatewayOptions/recordReadAhead``): the first
+/// record arrives after the first piece, not after the whole stream. While you handle the
+/// records of one piece, the next pieces are already being fetched, so memory holds a
+/// window of pieces whatever the export's size, and records come in stream order. A piece
+/// whose fetch fails is asked for again from the same offset, and an error is thrown only
+/// once every record before it was returned; breaking out of the loop, or a cancellation of
+/// the iterating task, cancels the fetches ahead. A stream the vendor reports as empty ends
+/// at once.
 ///
 /// ```swift
 /// for try await row in gateway.records(of: ready) { print(row.id) }
@@ -91,13 +95,14 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                     ? source.startOffset - 1 : source.startOffset
                 reader = StreamByteReader(
                     stream: source.stream, totalBytes: info.totalBytes, startingAt: readFrom,
-                    pieceSize: source.pieceSize, api: source.api, locate: source.locate)
+                    pieceSize: source.pieceSize, api: source.api, window: source.readAhead, locate: source.locate)
             }
-            guard var current = reader, var splitter else {
+            guard reader != nil, var splitter else {
                 finished = true
                 return
             }
-            if var piece = try await current.next() {
+            // Read in place: the reader holds the pieces fetched ahead.
+            if var piece = try await reader?.next() {
                 if piece.offset == source.startOffset - 1 {
                     guard let first = piece.bytes.first, separators.contains(first) else {
                         throw GatewayError.invalidRequest(
@@ -109,10 +114,10 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
                 }
                 lines = try splitter.records(in: piece.bytes, at: piece.offset)
             } else {
-                if let last = try splitter.finish(at: current.offset) { lines = [last] }
+                if let last = try splitter.finish(at: reader?.offset ?? 0) { lines = [last] }
                 finished = true
+                reader = nil
             }
-            reader = current
             self.splitter = splitter
         }
     }
@@ -134,9 +139,15 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
 /// Everything the iterator needs to start reading: the stream's size (nil when empty),
 /// and how to find the chunk holding an offset.
 struct RecordSource: Sendable {
+    /// The largest piece a record stream asks for, whatever ``GatewayOptions/downloadChunkSize``
+    /// says: small enough that the first record comes soon and a window of pieces stays a few
+    /// megabytes, large enough that requests cost little beside the parsing.
+    static let largestPiece = 1 << 20
     var stream: RecordStream
     var startOffset: Int64
     var pieceSize: Int
+    /// Pieces held at once: the one being split and those fetched ahead of it.
+    var readAhead: Int
     var api: VendorAPI
     var info: @Sendable () async throws -> RecordStreamInfo?
     var locate: @Sendable (Int64) async throws -> RecordChunk
