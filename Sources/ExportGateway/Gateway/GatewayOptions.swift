@@ -14,6 +14,10 @@ public struct GatewayOptions: Sendable {
     public var retryPolicy: RetryPolicy
     /// Bytes fetched per ranged download request: the bound on download memory.
     public var downloadChunkSize: Int
+    /// Ranged download requests in flight at once (at least 1): each range is written at its
+    /// offset as it arrives, so download memory is bounded by `downloadConcurrency` x
+    /// ``downloadChunkSize``. A device or pipe destination is fetched one range at a time.
+    public var downloadConcurrency: Int
     /// The clock waits and retries sleep on; tests inject a virtual one.
     public var clock: any GatewayClock
     /// Receives every request, retry, redirect and poll, for logs and metrics.
@@ -23,8 +27,10 @@ public struct GatewayOptions: Sendable {
     public init(
         pageSize: Int = 100, pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30),
         retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, clock: any GatewayClock = SystemClock(),
-        eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil, prefetchesPages: Bool = true
+        eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil, prefetchesPages: Bool = true,
+        downloadConcurrency: Int = 4
     ) {
+        self.downloadConcurrency = max(1, downloadConcurrency)
         self.prefetchesPages = prefetchesPages
         self.pageSize = max(1, pageSize)
         self.pollInterval = pollInterval
