@@ -70,13 +70,17 @@ struct RangePlan {
                 .integrity, message: "The file's size changed during the download (\(known) then \(size) bytes).")
         }
         total = range.size ?? total
-        let answeredLast = range.last ?? piece.first
-        let end = min(piece.last ?? answeredLast, answeredLast, (total ?? .max) - 1)
+        let answeredEnd = min(range.last ?? piece.first, (total ?? .max) - 1)
+        let end = min(piece.last ?? answeredEnd, answeredEnd)
         completedBytes += end - piece.first + 1
         if let last = piece.last, end < last, end + 1 < total ?? .max {
             retries.insert(Piece(first: end + 1, last: last), at: 0)
         }
-        nextOffset = max(nextOffset, end + 1)
+        // Bytes answered past the piece that no other piece was asked for (a host sending
+        // more than asked) are written already: they count, and are not asked for again.
+        let unclaimed = max(nextOffset, end + 1)
+        if answeredEnd >= unclaimed { completedBytes += answeredEnd - unclaimed + 1 }
+        nextOffset = max(unclaimed, answeredEnd + 1)
     }
 
     /// Accounts for a whole-file answer (200) of `size` bytes to `piece`, which covers every
