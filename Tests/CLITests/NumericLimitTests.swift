@@ -24,7 +24,7 @@ struct NumericLimitTests {
         NumericOption(
             words: ["items", "list", "d"], option: "page-size", largest: "\(Int.max)", beyond: "9223372036854775808"),
         NumericOption(words: ["simulate"], option: "port", largest: "65535", beyond: "65536"),
-        NumericOption(words: ["simulate"], option: "items", largest: "100000", beyond: "100001"),
+        NumericOption(words: ["simulate"], option: "items", largest: "1000000", beyond: "1000001"),
         NumericOption(words: ["simulate"], option: "export-polls", largest: "1000000", beyond: "1000001"),
         NumericOption(words: ["demo"], option: "items", largest: "\(Int.max)", beyond: "9223372036854775808"),
     ]

@@ -65,10 +65,12 @@ import Glibc
             at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("old".utf8).write(to: destination)
         // The first two ranges arrive, then storage fails: a half-written .part must not
-        // replace the old file.
+        // replace the old file. One range at a time, so the requests come in order (several in
+        // flight: ParallelDownloadTests).
         avala.simulator.injectFault(.serverError, on: .storage, count: 100, after: 2)
         await #expect(throws: GatewayError.self) {
-            try await avala.gateway(retryPolicy: .never, downloadChunkSize: 1024).download(ready, to: destination)
+            try await avala.gateway(retryPolicy: .never, downloadChunkSize: 1024, downloadConcurrency: 1).download(
+                ready, to: destination)
         }
         let storage = avala.simulator.requestLog.requests(to: avala.simulator.storageBaseURL)
         #expect(storage.map(\.status) == [206, 206, 500])

@@ -72,14 +72,17 @@ struct ExchangingSetup {
             pathPrefix: ExchangingAvala.tokenPath, count: count)
     }
 
-    func gateway(transport: (any HTTPTransport)? = nil, downloadChunkSize: Int = 8 << 20) -> Gateway {
+    func gateway(
+        transport: (any HTTPTransport)? = nil, downloadChunkSize: Int = 8 << 20,
+        downloadConcurrency: Int = GatewayOptions().downloadConcurrency
+    ) -> Gateway {
         let events = self.events
         return Gateway(
             provider: ExchangingAvala(), apiKey: APIKey(refreshKey), baseURL: simulator.apiBaseURL,
             transport: transport ?? simulator.transport,
             options: GatewayOptions(
                 downloadChunkSize: downloadChunkSize, clock: clock,
-                eventHandler: events.record))
+                eventHandler: events.record, downloadConcurrency: downloadConcurrency))
     }
 
     /// The exchanges the simulator received.

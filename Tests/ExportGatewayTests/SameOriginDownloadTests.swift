@@ -89,7 +89,8 @@ import Testing
     @Test func aRefusedTokenOnTheAPIOriginIsExchangedOnceMoreMidDownload() async throws {
         let setup = ExchangingSetup()
         setup.answerExchanges()
-        let gateway = setup.gateway(downloadChunkSize: 10)
+        // One range at a time, as the answers are scripted in request order.
+        let gateway = setup.gateway(downloadChunkSize: 10, downloadConcurrency: 1)
         _ = try await gateway.exports().collect(upTo: 10)
         let files = "/api/v1/files/"
         setup.simulator.injectAnswer(
@@ -121,7 +122,8 @@ import Testing
         avala.simulator.injectAnswer(
             HTTPResponse(status: 200, body: Self.bytes.prefix(30)), method: .get, pathPrefix: files)
         let destination = SimulatedAvala.temporaryFile()
-        let file = try await avala.gateway(downloadChunkSize: 10).download(
+        // One range at a time, as the answers are scripted in request order.
+        let file = try await avala.gateway(downloadChunkSize: 10, downloadConcurrency: 1).download(
             export(at: avala.simulator.apiBaseURL.appendingPathComponent("files/r.bin")), to: destination)
         #expect(file.byteCount == 30)
         #expect(try Data(contentsOf: destination) == Self.bytes.prefix(30))

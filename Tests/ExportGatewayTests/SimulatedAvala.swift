@@ -8,12 +8,14 @@ struct SimulatedAvala {
     let simulator = AvalaSimulator()
     let clock = VirtualClock()
 
-    func gateway(retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, pageSize: Int = 100) -> Gateway
-    {
+    func gateway(
+        retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, pageSize: Int = 100,
+        downloadConcurrency: Int = GatewayOptions().downloadConcurrency
+    ) -> Gateway {
         simulator.gateway(
             options: GatewayOptions(
                 pageSize: pageSize, pollInterval: .seconds(2), maxPollInterval: .seconds(10), retryPolicy: retryPolicy,
-                downloadChunkSize: downloadChunkSize, clock: clock))
+                downloadChunkSize: downloadChunkSize, clock: clock, downloadConcurrency: downloadConcurrency))
     }
 
     /// Creates an export of a new dataset, scripted as given.

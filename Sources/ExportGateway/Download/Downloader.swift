@@ -8,11 +8,14 @@ import Darwin
 
 /// Fetches a result file into a local file.
 ///
-/// - Memory stays bounded: the file is asked for in ranges of `chunkSize` bytes and each
-///   range goes to disk before the next is requested (URLSession on Linux has no
-///   backpressure, so one long streamed response could pile up in memory). A location whose
-///   bytes may change between requests (``DownloadLocation/isByteStable`` `false`) is fetched
-///   in one plain GET instead, and fetched again from byte 0 when that fails.
+/// - Fast and memory-bounded: the file is asked for in ranges of `chunkSize` bytes, up to
+///   `concurrency` of them in flight at once (one until the first answer gives the size),
+///   each written at its offset as it arrives, so memory stays near `concurrency x chunkSize`
+///   (URLSession on Linux has no backpressure, so one long streamed response could pile up in
+///   memory, and one connection at a time leaves the link idle between ranges). A device or
+///   pipe is written in order, one range at a time. A location whose bytes may change between
+///   requests (``DownloadLocation/isByteStable`` `false`) is fetched in one plain GET instead,
+///   and fetched again from byte 0 when that fails.
 /// - Nothing is half-written: bytes go to `<destination>.part`, which is flushed to disk
 ///   and renamed onto the destination only when complete and the size checks out.
 /// - A credential only where it belongs: a location on the vendor API's own origin is
@@ -23,6 +26,8 @@ import Darwin
 struct Downloader: Sendable {
     var api: VendorAPI
     var chunkSize: Int
+    /// Ranged GETs in flight at once, into a regular file.
+    var concurrency: Int
 
     func download(
         from initialLocation: DownloadLocation, to destination: URL,
@@ -102,71 +107,91 @@ struct Downloader: Sendable {
         progress: (@Sendable (DownloadProgress) -> Void)?
     ) async throws -> Int64 {
         var location = initialLocation
-        var refreshedForCurrentOffset = false
-        var offset: Int64 = 0
-        var total: Int64?
-        while total.map({ offset < $0 }) ?? true {
-            try Task.checkCancellation()
-            // Bytes that may change between requests are never joined from ranges.
-            let request =
-                location.isByteStable
-                ? RangedRead.request(location.url, from: offset, through: offset + Int64(chunkSize) - 1)
-                : RangedRead.whole(location.url)
-            let response = try await api.fetchResult(request)
-            switch response.status {
-            case 206:
-                // The total comes from Content-Range: the answer may carry no Content-Length at all.
-                guard let range = RangedRead.checkedRange(of: response, startingAt: offset),
-                    location.isByteStable || range.size == Int64(response.body.count)
-                else {
-                    throw GatewayError(
-                        .integrity, httpStatus: 206,
-                        message:
-                            "The host answered range \(offset)- with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to write a corrupt file."
-                    )
+        var generation = 0  // bumped by each fresh location
+        // A device or pipe takes bytes only in order; bytes that may change between requests
+        // are never joined from ranges.
+        var plan = RangePlan(
+            pieceSize: chunkSize, maxInFlight: file.isRegular ? concurrency : 1, wholeFile: !location.isByteStable)
+        try await withThrowingTaskGroup(of: PieceAnswer.self) { group in
+            while !plan.isComplete {
+                try Task.checkCancellation()
+                while let piece = plan.nextPiece() {
+                    let answer = PieceAnswer(piece: piece, location: location, generation: generation)
+                    group.addTask { try await fetch(answer, into: file) }
                 }
-                if let known = total, let size = range.size, known != size {
-                    throw GatewayError(
-                        .integrity,
-                        message: "The file's size changed during the download (\(known) then \(size) bytes).")
+                // A failure ends the body, which cancels the pieces still in flight.
+                guard let answer = try await group.next() else { break }
+                guard let response = answer.response else {
+                    try plan.received(answer.piece, range: answer.range!)
+                    progress?(DownloadProgress(bytesWritten: plan.completedBytes, totalBytes: plan.total))
+                    continue
                 }
-                total = range.size
-                try file.write(response.body)
-                offset += Int64(response.body.count)
-            case 200:
-                // The whole file from byte 0: a plain GET, or a host that ignores (or, past the
-                // first request, stops honoring) ranges. Only bytes not yet written are kept.
-                let size = Int64(response.body.count)
-                guard size >= offset, total.map({ $0 == size }) ?? true else {
-                    throw GatewayError(
-                        .integrity,
-                        message:
-                            "The file's size changed during the download (\(total ?? offset) then \(size) bytes).")
+                switch response.status {
+                case 200:
+                    // The whole file from byte 0: a plain GET, or a host that ignores (or, past the
+                    // first request, stops honoring) ranges. Only bytes not yet written are kept.
+                    let from = try plan.receivedWholeFile(answer.piece, size: Int64(response.body.count))
+                    try file.write(response.body.dropFirst(Int(from)), at: from)
+                    group.cancelAll()
+                case 416:
+                    try plan.reachedEnd(answer.piece, size: ContentRange(response.headers["Content-Range"])?.size)
+                case 403 where !answer.piece.refreshed:
+                    // Signed URLs expire; ask the vendor for a fresh one, once per position, and
+                    // once for all the pieces that were sent with the expired one.
+                    if answer.generation == generation {
+                        location = try await refreshLocation()
+                        generation += 1
+                    }
+                    plan.retry(answer.piece, refreshed: true)
+                    continue
+                default:
+                    throw api.resultError(for: response, url: answer.location.url, refreshed: answer.piece.refreshed)
                 }
-                try file.write(response.body.dropFirst(Int(offset)))
-                offset = size
-                total = size
-            case 416:
-                guard let size = ContentRange(response.headers["Content-Range"])?.size, size == offset else {
-                    throw GatewayError(
-                        .integrity, httpStatus: 416, message: "The host refused range \(offset)- of the file.")
-                }
-                total = size
-            case 403 where !refreshedForCurrentOffset:
-                // Signed URLs expire; ask the vendor for a fresh one, once per position.
-                location = try await refreshLocation()
-                refreshedForCurrentOffset = true
-                continue
-            default:
-                throw api.resultError(for: response, url: location.url, refreshed: refreshedForCurrentOffset)
+                progress?(DownloadProgress(bytesWritten: plan.completedBytes, totalBytes: plan.total))
             }
-            refreshedForCurrentOffset = false
-            progress?(DownloadProgress(bytesWritten: offset, totalBytes: total))
         }
-        if let expected = initialLocation.byteCount, expected != offset {
-            throw GatewayError(.integrity, message: "Downloaded \(offset) bytes but the vendor announced \(expected).")
+        let written = plan.completedBytes
+        if let expected = initialLocation.byteCount, expected != written {
+            throw GatewayError(.integrity, message: "Downloaded \(written) bytes but the vendor announced \(expected).")
         }
-        return offset
+        return written
+    }
+
+    /// One piece's request and what came of it: a checked 206 already written at its offset
+    /// (`range`), or any other answer (`response`) for the plan to judge.
+    private struct PieceAnswer: Sendable {
+        var piece: RangePlan.Piece
+        var location: DownloadLocation
+        var generation: Int
+        var range: ContentRange?
+        var response: HTTPResponse?
+    }
+
+    /// Asks for one piece and writes a 206 answer's bytes at their offset.
+    private func fetch(_ asked: PieceAnswer, into file: OutputFile) async throws -> PieceAnswer {
+        let (piece, location) = (asked.piece, asked.location)
+        let request =
+            piece.last.map { RangedRead.request(location.url, from: piece.first, through: $0) }
+            ?? RangedRead.whole(location.url)
+        let response = try await api.fetchResult(request)
+        var answer = asked
+        guard response.status == 206 else {
+            answer.response = response
+            return answer
+        }
+        // The total comes from Content-Range: the answer may carry no Content-Length at all.
+        guard let range = RangedRead.checkedRange(of: response, startingAt: piece.first),
+            location.isByteStable || range.size == Int64(response.body.count)
+        else {
+            throw GatewayError(
+                .integrity, httpStatus: 206,
+                message:
+                    "The host answered range \(piece.first)- with \(response.headers["Content-Range"] ?? "no Content-Range") and \(response.body.count) bytes; refusing to write a corrupt file."
+            )
+        }
+        try file.write(response.body, at: piece.first)
+        answer.range = range
+        return answer
     }
 }
 

@@ -32,7 +32,9 @@ final class OutputFile: @unchecked Sendable {  // used by one task at a time
 
     private let handle: FileHandle
     private let url: URL
-    private let isRegular: Bool
+    /// Whether this is a regular file, which can be written at any offset (a device or a pipe
+    /// can only be written in order).
+    let isRegular: Bool
 
     /// Creates (or empties) the `.part` file at `url`, creating its folders.
     init(creatingPartFileAt url: URL) throws {
@@ -76,6 +78,33 @@ final class OutputFile: @unchecked Sendable {  // used by one task at a time
                 .localFile,
                 message: "Cannot write \(url.path): \(error.localizedDescription) Check free space on that disk.",
                 underlying: error)
+        }
+    }
+
+    /// Writes `data` at byte `offset` of a regular file (`pwrite`, so ranges finishing out of
+    /// order each land in their place, from any thread); a device or pipe is written in
+    /// order, so there `offset` must be where the previous write ended.
+    func write(_ data: Data, at offset: Int64) throws {
+        guard isRegular else { return try write(data) }
+        let descriptor = handle.fileDescriptor
+        let failure: Int32? = data.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let count = pwrite(
+                    descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += count
+            }
+            return nil
+        }
+        if let failure {
+            throw GatewayError(
+                .localFile,
+                message:
+                    "Cannot write \(url.path): \(String(cString: strerror(failure))). Check free space on that disk.")
         }
     }
 

@@ -199,7 +199,8 @@ public struct Gateway: Sendable {
     /// Downloads a completed export's result to `destination`.
     ///
     /// The file appears at `destination` only when complete (it grows as `<destination>.part`);
-    /// memory stays bounded by ``GatewayOptions/downloadChunkSize`` (except for a location
+    /// memory stays bounded by ``GatewayOptions/downloadConcurrency`` x
+    /// ``GatewayOptions/downloadChunkSize`` (except for a location
     /// whose bytes are not stable between requests, fetched in one piece); a storage host never
     /// receives the vendor's credential, which goes only to a location on the API's own origin.
     /// An existing file at `destination` is replaced.
@@ -215,7 +216,8 @@ public struct Gateway: Sendable {
             handler?(.downloaded(bytes: value.bytesWritten, of: value.totalBytes))
             progress?(value)
         }
-        let downloader = Downloader(api: api, chunkSize: options.downloadChunkSize)
+        let downloader = Downloader(
+            api: api, chunkSize: options.downloadChunkSize, concurrency: options.downloadConcurrency)
         do {
             if export.downloadLocation == nil, adapter.capabilities.streamsRecords {
                 // A streaming vendor's result is its results stream, written as one NDJSON file.

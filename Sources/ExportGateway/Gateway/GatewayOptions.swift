@@ -18,6 +18,10 @@ public struct GatewayOptions: Sendable {
     /// and the ones fetched ahead of it meanwhile (see ``RecordSequence``). Memory stays
     /// within this many pieces; `1` fetches each piece only when the previous one is used up.
     public var recordReadAhead: Int
+    /// Ranged download requests in flight at once (at least 1): each range is written at its
+    /// offset as it arrives, so download memory is bounded by `downloadConcurrency` x
+    /// ``downloadChunkSize``. A device or pipe destination is fetched one range at a time.
+    public var downloadConcurrency: Int
     /// The clock waits and retries sleep on; tests inject a virtual one.
     public var clock: any GatewayClock
     /// Receives every request, retry, redirect and poll, for logs and metrics.
@@ -28,9 +32,10 @@ public struct GatewayOptions: Sendable {
         pageSize: Int = 100, pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30),
         retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, clock: any GatewayClock = SystemClock(),
         eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil, prefetchesPages: Bool = true,
-        recordReadAhead: Int = 4
+        recordReadAhead: Int = 4, downloadConcurrency: Int = 4
     ) {
         self.recordReadAhead = max(1, recordReadAhead)
+        self.downloadConcurrency = max(1, downloadConcurrency)
         self.prefetchesPages = prefetchesPages
         self.pageSize = max(1, pageSize)
         self.pollInterval = pollInterval

@@ -168,6 +168,9 @@ private final class TransferDelegate: NSObject, URLSessionDataDelegate, Sendable
         var tooSlow: GatewayError?
     }
 
+    /// The most body memory reserved ahead from a `Content-Length`.
+    private static let largestReservation: Int64 = 64 << 20
+
     private let lowSpeedLimit: URLSessionTransport.LowSpeedLimit?
     private let transfers = Mutex<[Int: Transfer]>([:])
 
@@ -183,13 +186,24 @@ private final class TransferDelegate: NSObject, URLSessionDataDelegate, Sendable
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
     ) {
-        transfers.withLock { $0[dataTask.taskIdentifier]?.response = response as? HTTPURLResponse }
+        let http = response as? HTTPURLResponse
+        // Room for the announced body up front: appending 16 KiB callbacks to a growing buffer
+        // would copy a large body several times over. Capped, as the header is the server's word.
+        let announced = Int(clamping: min(max(0, response.expectedContentLength), Self.largestReservation))
+        transfers.withLock { transfers in
+            transfers[dataTask.taskIdentifier]?.response = http
+            if announced > 0, transfers[dataTask.taskIdentifier]?.data.isEmpty == true {
+                transfers[dataTask.taskIdentifier]?.data = Data(capacity: announced)
+            }
+        }
         completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let tooSlow = transfers.withLock { transfers -> Bool in
-            guard var transfer = transfers[dataTask.taskIdentifier] else { return false }
+            // Taken out, not copied out: a copy would share the body's buffer with the entry
+            // still in the dictionary, and each append would copy the whole body so far.
+            guard var transfer = transfers.removeValue(forKey: dataTask.taskIdentifier) else { return false }
             transfer.data.append(data)
             transfer.windowBytes += data.count
             var stop = false

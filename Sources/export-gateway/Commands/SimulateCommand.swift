@@ -58,9 +58,10 @@ extension Commands {
     /// `simulate --items N`.
     static let simulateItems: Option<Int> = .value(
         "items", placeholder: "N", default: 100,
-        help: "Items in each vendor's seeded dataset (default: 100, at most 100000).",
-        // The simulators build each export's result in memory, item by item.
-        .integer(in: 0...100_000))
+        help: "Items in each vendor's seeded dataset (default: 100, at most 1000000).",
+        // The simulators build each export's result in memory, item by item (1M Avala items:
+        // a 860 MB file, enough to measure a download against curl).
+        .integer(in: 0...1_000_000))
     /// `simulate --export-polls K`.
     static let simulateExportPolls: Option<Int?> = .value(
         "export-polls", placeholder: "K",
