@@ -102,7 +102,7 @@ final class ReadinessPoller: Sendable {
     }
 
     /// The `poll` timeout until `deadline`, rounded up so a wait never ends early.
-    private static func milliseconds(from now: ContinuousClock.Instant, to deadline: ContinuousClock.Instant) -> Int32 {
+    static func milliseconds(from now: ContinuousClock.Instant, to deadline: ContinuousClock.Instant) -> Int32 {
         guard deadline > now else { return 0 }
         let (seconds, attoseconds) = (deadline - now).components
         let total = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
