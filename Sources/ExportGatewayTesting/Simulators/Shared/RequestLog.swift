@@ -2,6 +2,12 @@ import ExportGateway
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Every request a simulator received, in order, with secrets already removed, so tests
 /// can assert on traffic: which hosts were called, and whether a key went where it must not.
 public final class RequestLog: Sendable {
@@ -56,9 +62,24 @@ public final class RequestLog: Sendable {
     func record(_ request: HTTPRequest, status: Int?) {
         let secrets = known.withLock { $0 }
         let sent = request.body ?? Data()
-        // Byte searches: Foundation's String search and replace (CFString underneath) cost more
-        // than all the rest of a small answer, and almost every text holds no secret.
-        func holds(_ text: String, _ secret: String) -> Bool { text.utf8.firstRange(of: secret.utf8) != nil }
+        // A plain byte search: Foundation's String search (CFString underneath) and the
+        // standard library's generic `firstRange` each cost more than the rest of a small
+        // answer, and almost every text holds no secret.
+        func holds(_ text: String, _ secret: String) -> Bool {
+            var text = text, secret = secret
+            return text.withUTF8 { text in
+                secret.withUTF8 { secret in
+                    guard let first = secret.first, secret.count <= text.count else { return false }
+                    for start in 0...(text.count - secret.count)
+                    where text[start] == first
+                        && memcmp(text.baseAddress! + start, secret.baseAddress!, secret.count) == 0
+                    {
+                        return true
+                    }
+                    return false
+                }
+            }
+        }
         let carried = secrets.contains { secret in
             holds(request.url.absoluteString, secret) || request.headers.contains { holds($0.value, secret) }
                 || sent.range(of: Data(secret.utf8)) != nil
