@@ -7,8 +7,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Waits for socket readiness with `poll(2)` on one thread of its own, for every loopback
-/// server in the process.
+/// Waits for socket readiness with `poll(2)` on one thread of its own, for every wait made
+/// from a task in the process (``Socket/waitUntilReady(writing:timeout:)``: the server tests'
+/// raw client). The server's own connections wait on their own threads instead.
 ///
 /// Dispatch read/write sources are not used on purpose: libdispatch keeps one epoll
 /// registration per descriptor number for the whole process, FoundationNetworking registers
