@@ -81,6 +81,26 @@ struct AvalaSimulatorTests {
         }
     }
 
+    @Test func itemPageReadAgainIsTheSameCanonicalJSONWithItsOwnCursors() async throws {
+        let dataset = avala.seedDataset(named: "Read Twice", itemCount: 25)
+        let first = try await send("/datasets/\(dataset)/items/?limit=10")
+        let again = try await send("/datasets/\(dataset)/items/?limit=10")
+        #expect(first.status == 200 && again.body == first.body)
+        #expect(first.headers["Content-Type"] == "application/json")
+        // The kept rows spliced into the envelope read as the simulator's JSON always does:
+        // keys sorted, nothing between tokens.
+        let parsed = try JSONValue(parsing: first.body)
+        #expect(parsed.serialized() == first.body)
+        #expect(parsed["results"]?.arrayValue?.count == 10 && parsed["previous"] == .null)
+        // Same rows, other request: the cursor URLs follow the request, not the kept page.
+        let middle = try JSONValue(parsing: try await send("/datasets/\(dataset)/items/?limit=10&search=x").body)
+        #expect(middle["results"] == parsed["results"])
+        let next = try #require(middle["next"]?.stringValue)
+        #expect(next.contains("search=x") && next != parsed["next"]?.stringValue)
+        let second = try JSONValue(parsing: try await send(next).body)
+        #expect(second["results"]?.arrayValue?.first?["id"] == 11)
+    }
+
     @Test func itemPagesFollowEncodedCursorsToTheEndWithoutRepeats() async throws {
         let dataset = avala.seedDataset(named: "Paging Set", itemCount: 53)
         #expect(dataset == "sim-org/paging-set")

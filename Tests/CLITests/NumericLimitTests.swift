@@ -26,6 +26,8 @@ struct NumericLimitTests {
         NumericOption(words: ["simulate"], option: "port", largest: "65535", beyond: "65536"),
         NumericOption(words: ["simulate"], option: "items", largest: "1000000", beyond: "1000001"),
         NumericOption(words: ["simulate"], option: "export-polls", largest: "1000000", beyond: "1000001"),
+        NumericOption(words: ["simulate"], option: "latency", largest: "60s", beyond: "60.001s"),
+        NumericOption(words: ["simulate"], option: "jitter", largest: "60s", beyond: "60.001s"),
         NumericOption(words: ["demo"], option: "items", largest: "\(Int.max)", beyond: "9223372036854775808"),
     ]
 

@@ -20,6 +20,14 @@ struct SimulateCommandTests {
         return String(value.split(separator: " ")[0])
     }
 
+    /// A simulation started with `options`, and what it printed.
+    private func started(_ options: SimulationOptions) async throws -> (simulation: Simulation, output: String) {
+        let simulation = try await Simulation.start(options)
+        let captured = CapturedConsole()
+        simulation.describe(on: captured.console)
+        return (simulation, captured.output)
+    }
+
     @Test func setupServesEveryVendorToAGatewayOverLoopback() async throws {
         let simulation = try await Simulation.start(SimulationOptions(items: 12, exportPolls: 1))
         let captured = CapturedConsole()
@@ -56,10 +64,7 @@ struct SimulateCommandTests {
     }
 
     @Test func labelStudioPrintsItsKeyAsATokenToExchangeAndItsProject() async throws {
-        let simulation = try await Simulation.start(SimulationOptions(vendors: [.labelStudio], items: 7))
-        let captured = CapturedConsole()
-        simulation.describe(on: captured.console)
-        let output = captured.output
+        let (simulation, output) = try await started(SimulationOptions(vendors: [.labelStudio], items: 7))
         let running = try #require(simulation.vendors.first)
         let base = try printed("base URL", of: "label-studio", in: output)
         let key = try printed("API key", of: "label-studio", in: output)
@@ -310,6 +315,69 @@ struct SimulateCommandTests {
         #expect(captured.errors.contains(says), "stderr was: \(captured.errors)")
     }
 
+    /// The options `simulate` runs with when typed with `words`, as the tool reads them.
+    private func simulationOptions(_ words: [String]) throws -> SimulationOptions? {
+        guard case .run(_, let arguments) = try ArgumentParser(root: Commands.root).parse(["simulate"] + words) else {
+            Issue.record("simulate \(words) does not run")
+            return nil
+        }
+        return try SimulationOptions(arguments)
+    }
+
+    @Test(arguments: [
+        ([String](), Duration.zero, Duration.zero), (["--latency", "50ms"], .milliseconds(50), .zero),
+        (["--latency", "0"], .zero, .zero),
+        (["--latency", "0.2s", "--jitter", "5ms"], .milliseconds(200), .milliseconds(5)),
+        (["--latency=1s", "--jitter", "0ms"], .seconds(1), .zero),
+    ])
+    func latencyAndJitterReadAsDurations(words: [String], latency: Duration, jitter: Duration) throws {
+        let options = try #require(try simulationOptions(words))
+        #expect(options.latency.roundTrip == latency)
+        #expect(options.latency.jitter == jitter)
+    }
+
+    @Test(arguments: [
+        (["--latency", "fast"], "--latency"), (["--latency", "-5ms"], "--latency"), (["--latency", "2m"], "--latency"),
+        (["--jitter", "0.1ms"], "--jitter"), (["--latency", "50ms", "--jitter", "soon"], "--jitter"),
+    ])
+    func badLatencyIsAUsageErrorNamingTheOption(words: [String], option: String) async {
+        let captured = CapturedConsole()
+        #expect(await Tool.run(["export-gateway", "simulate"] + words, console: captured.console) == .usage)
+        #expect(captured.errors.contains("Option '\(option)'"), "stderr was: \(captured.errors)")
+        #expect(captured.errors.contains("such as 50ms"), "stderr was: \(captured.errors)")
+    }
+
+    @Test func latencyDelaysEveryAnswerOverLoopbackAndIsPrinted() async throws {
+        let (simulation, output) = try await started(
+            SimulationOptions(vendors: [.avala], items: 3, latency: SimulatedLatency(roundTrip: .milliseconds(40))))
+        #expect(output.contains("Latency: every API and storage answer waits 40ms."))
+        let running = try #require(simulation.vendors.first)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let answer = try await URLSessionTransport().send(
+            HTTPRequest(
+                url: running.apiBaseURL.appendingPathComponent("exports/"),
+                headers: ["X-Avala-Api-Key": running.apiKey]))
+        // A lower bound only: the answer cannot come sooner than the round trip it waits.
+        #expect(answer.status == 200 && clock.now - started >= .milliseconds(40))
+        await simulation.stop()
+    }
+
+    @Test func labelboxPrintsAProjectBesideTheDatasetThatExportsOverLoopback() async throws {
+        let (simulation, output) = try await started(SimulationOptions(vendors: [.labelbox], items: 8, exportPolls: 1))
+        let running = try #require(simulation.vendors.first)
+        let project = try printed("project", of: "labelbox", in: output)
+        let dataset = try printed("dataset", of: "labelbox", in: output)
+        #expect(project == running.project && project != dataset)
+
+        let gateway = running.simulator.gateway(transport: URLSessionTransport())
+        let export = try await gateway.createExport(ExportRequest(source: .project(project)))
+        let done = try await gateway.wait(for: export, timeout: .seconds(60))
+        #expect(done.status == .completed)
+        #expect(try await gateway.records(of: done).collect(upTo: 100).count == 8)
+        await simulation.stop()
+    }
+
     @Test func unknownVendorIsAUsageError() async {
         let captured = CapturedConsole()
         #expect(
@@ -324,7 +392,10 @@ struct SimulateCommandTests {
         #expect(await Tool.run(["export-gateway", "simulate", "--help"], console: captured.console) == .success)
         // The help is wrapped to the terminal's width: read it as one line.
         let help = captured.output.replacingOccurrences(of: "\n", with: " ")
-        for text in ["--faults FILE", "\"vendor\"", "rateLimited", "Examples:", "curl", "POST /api/token/refresh/"] {
+        for text in [
+            "--faults FILE", "\"vendor\"", "rateLimited", "Examples:", "curl", "POST /api/token/refresh/",
+            "--latency DURATION", "--jitter DURATION", "round trip", "project",
+        ] {
             #expect(help.contains(text), "help lacks \(text)")
         }
         // The vendors a fault may name, from SimulatedVendor.allCases.

@@ -5,8 +5,9 @@ import Foundation
 /// bytes kept for the next request), answers each through the handler, and closes on the
 /// client's word, on a protocol error, on a timeout, or when the server stops.
 ///
-/// Every wait is a ``ReadinessPoller`` wait, bounded by the idle timeout, so a
-/// connection costs no thread while it waits, and a silent client costs nothing for long.
+/// It runs on a thread of its own (see ``LoopbackHTTPServer``): every wait is a `poll(2)` on
+/// its one socket, bounded by the idle timeout, so a waiting or slow connection holds up no
+/// other, and a silent client costs nothing for long.
 struct HTTPConnection: Sendable {
     let socket: Socket
     let origin: URL
@@ -22,13 +23,18 @@ struct HTTPConnection: Sendable {
         "proxy-connection",
     ]
 
-    /// Serves requests until the connection ends. Never throws: every failure ends in a close.
-    func serve() async {
+    /// Serves requests until the connection ends, on the calling thread. Never throws: every
+    /// failure ends in a close.
+    func serve() {
         var input: [UInt8] = []
         var start = 0
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
         defer { scratch.deallocate() }
 
+        // A client that has just connected means to send: its first request gets the longer
+        // of the keep-alive and request bounds to begin, since a busy client (its tasks waiting
+        // for a thread) can take longer to send than a pause between requests lasts.
+        var waitForRequest = max(limits.keepAliveTimeout, limits.requestTimeout)
         while true {
             // The request's clock starts with its first byte: before that the connection is
             // merely idle between requests, and only the keep-alive timeout applies.
@@ -45,17 +51,17 @@ struct HTTPConnection: Sendable {
                     if begun, deadline == nil { deadline = ContinuousClock.now + limits.requestTimeout }
                     let outcome =
                         begun
-                        ? await fill(&input, scratch, idle: limits.idleTimeout, deadline: deadline)
-                        : await fill(&input, scratch, idle: limits.keepAliveTimeout, deadline: nil)
+                        ? fill(&input, scratch, idle: limits.idleTimeout, deadline: deadline)
+                        : fill(&input, scratch, idle: waitForRequest, deadline: nil)
                     switch outcome {
                     case .more: continue
-                    case .timedOut where begun: return await refuse(408, "the request did not arrive in time")
+                    case .timedOut where begun: return refuse(408, "the request did not arrive in time")
                     case .timedOut, .closed: return
                     }
                 case .tooLarge:
-                    return await refuse(431, "the request head is larger than \(limits.maxHeaderBytes) bytes")
+                    return refuse(431, "the request head is larger than \(limits.maxHeaderBytes) bytes")
                 case .invalid(let reason):
-                    return await refuse(400, reason)
+                    return refuse(400, reason)
                 }
             }
 
@@ -64,18 +70,18 @@ struct HTTPConnection: Sendable {
             do {
                 framing = try BodyFraming(of: head, maxBodyBytes: limits.maxBodyBytes)
             } catch {
-                return await refuse(error.status, error.reason)
+                return refuse(error.status, error.reason)
             }
             // What this request's body holds of the budget, given back however the request ends.
             var reserved = 0
             defer { budget.release(reserved) }
             if case .length(let length) = framing {
                 // Before a byte of the body is kept, and before `100 Continue` invites it.
-                guard budget.reserve(length) else { return await refuseOverBudget() }
+                guard budget.reserve(length) else { return refuseOverBudget() }
                 reserved = length
             }
             if framing != .none, head.expectsContinue, input.count == start {
-                guard await write(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+                guard write(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
             }
 
             var body: Data?
@@ -93,9 +99,9 @@ struct HTTPConnection: Sendable {
                     if received.count == length { break }
                     input.removeAll(keepingCapacity: true)
                     start = 0
-                    switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
+                    switch fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
                     case .more: continue
-                    case .timedOut: return await refuse(408, "the request body did not arrive in time")
+                    case .timedOut: return refuse(408, "the request body did not arrive in time")
                     case .closed: return
                     }
                 }
@@ -105,7 +111,7 @@ struct HTTPConnection: Sendable {
                 decoding: while true {
                     let progress = decoder.decode(input, from: &start)
                     // Checked as the body grows, so it overshoots by at most one read.
-                    guard budget.reserve(decoder.body.count - reserved) else { return await refuseOverBudget() }
+                    guard budget.reserve(decoder.body.count - reserved) else { return refuseOverBudget() }
                     reserved = decoder.body.count
                     switch progress {
                     case .done:
@@ -114,13 +120,13 @@ struct HTTPConnection: Sendable {
                         // Decoded bytes live in the decoder; the input keeps only what is not.
                         input.removeFirst(start)
                         start = 0
-                        switch await fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
+                        switch fill(&input, scratch, idle: limits.idleTimeout, deadline: bodyDeadline) {
                         case .more: continue
-                        case .timedOut: return await refuse(408, "the request body did not arrive in time")
+                        case .timedOut: return refuse(408, "the request body did not arrive in time")
                         case .closed: return
                         }
-                    case .invalid: return await refuse(400, "malformed chunked body")
-                    case .tooLarge: return await refuse(413, "body larger than \(limits.maxBodyBytes) bytes")
+                    case .invalid: return refuse(400, "malformed chunked body")
+                    case .tooLarge: return refuse(413, "body larger than \(limits.maxBodyBytes) bytes")
                     }
                 }
                 body = decoder.body
@@ -131,11 +137,11 @@ struct HTTPConnection: Sendable {
             start = 0
 
             guard let request = makeRequest(head, body: body) else {
-                return await refuse(400, "the request target is not a path on this origin")
+                return refuse(400, "the request target is not a path on this origin")
             }
             let answer: (response: HTTPResponse, delivery: ResponseDelivery)
             do {
-                answer = try await handler(request)
+                answer = try handler(request)
             } catch {
                 // The handler said "no answer" (a simulated dropped connection, a lost
                 // response): the client must see exactly that, a connection closed unanswered.
@@ -146,54 +152,60 @@ struct HTTPConnection: Sendable {
             let keepAlive = head.wantsKeepAlive && !ResponseHead.isCloseDelimited(answer.response)
             let (responseHead, responseBody) = ResponseHead.parts(
                 answer.response, isHead: head.method == "HEAD", keepAlive: keepAlive, date: ResponseHead.httpDate())
-            guard await deliver(responseHead, responseBody, answer.delivery), keepAlive else { return }
+            guard deliver(responseHead, responseBody, answer.delivery), keepAlive else { return }
+            waitForRequest = limits.keepAliveTimeout
         }
     }
 
     /// Writes an answer's head and body as `delivery` says; `false` when the connection must
     /// end (the client went away, or the body was cut or stalled on purpose).
-    private func deliver(_ head: Data, _ body: Data, _ delivery: ResponseDelivery) async -> Bool {
+    private func deliver(_ head: Data, _ body: Data, _ delivery: ResponseDelivery) -> Bool {
         switch delivery {
         case .whole:
-            return await write(head + body)
+            return write(head + body)
         case .truncated(let sent):
-            _ = await write(head + body.prefix(sent))
+            _ = write(head + body.prefix(sent))
             return false
         case .stalled(let sent, let stall):
-            guard await write(head + body.prefix(sent)) else { return false }
-            await holdSilently(for: stall)
+            guard write(head + body.prefix(sent)) else { return false }
+            holdSilently(for: stall)
             return false
         case .trickled(let size, let interval):
-            guard await write(head) else { return false }
+            guard write(head) else { return false }
             var offset = body.startIndex
             while offset < body.endIndex {
                 // A stopping server shuts the socket down, so the next write fails: a pause
                 // delays stopping by one interval at most.
-                try? await Task.sleep(for: interval)
+                Self.pause(for: interval)
                 let end = min(offset + max(1, size), body.endIndex)
-                guard await write(body[offset..<end]) else { return false }
+                guard write(body[offset..<end]) else { return false }
                 offset = end
             }
             return true
         case .held(let wait):
             // A stopping server shuts the socket down, so the write after the pause fails.
-            try? await Task.sleep(for: wait)
-            return await write(head + body)
+            Self.pause(for: wait)
+            return write(head + body)
         }
     }
 
     /// Sends nothing for `duration`, ending sooner when the client closes or the server stops
     /// (either makes the socket readable at its end). What the client sends meanwhile is
     /// dropped: the connection closes after the stall anyway.
-    private func holdSilently(for duration: Duration) async {
+    private func holdSilently(for duration: Duration) {
         let deadline = ContinuousClock.now + duration
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
         defer { scratch.deallocate() }
         while true {
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero, await socket.waitUntilReady(timeout: remaining) else { return }
+            guard remaining > .zero, socket.blockUntilReady(timeout: remaining) else { return }
             if socket.read(into: scratch) == .closed { return }
         }
+    }
+
+    /// Sleeps the connection's own thread, which no other connection shares.
+    private static func pause(for duration: Duration) {
+        if duration > .zero { Thread.sleep(forTimeInterval: duration.timeInterval) }
     }
 
     /// The request the handler sees: the origin's URL plus the target as sent, every field
@@ -220,14 +232,19 @@ struct HTTPConnection: Sendable {
 
     /// Characters a request target may hold as they are: RFC 3986's unreserved and
     /// sub-delimiters, `:`, `@`, `/`, `?`, and `%` (the target's own escapes).
-    private static let targetCharacters = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%")
+    private static let targetAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%"
+    private static let targetCharacters = CharacterSet(charactersIn: targetAlphabet)
+    /// ``targetAlphabet`` by ASCII code: what lets an ordinary target through without
+    /// Foundation's escaping, which costs more than the rest of reading a request.
+    private static let targetBytes: [Bool] = (0..<128).map { targetAlphabet.utf8.contains(UInt8($0)) }
 
     /// `target` with the characters a URL may not hold (`[`, `]`, `|`, a space...) escaped and
     /// its own escapes kept as sent: given such a character, `URL(string:)` escapes every
     /// `%` too, and `ids[]=%203` would read as `%203` rather than ` 3`.
     static func escapingInvalidCharacters(_ target: String) -> String {
-        target.addingPercentEncoding(withAllowedCharacters: targetCharacters) ?? target
+        if target.utf8.allSatisfy({ $0 < 128 && targetBytes[Int($0)] }) { return target }
+        return target.addingPercentEncoding(withAllowedCharacters: targetCharacters) ?? target
     }
 
     private enum Fill {
@@ -241,7 +258,7 @@ struct HTTPConnection: Sendable {
     private func fill(
         _ input: inout [UInt8], _ scratch: UnsafeMutableRawBufferPointer, idle: Duration,
         deadline: ContinuousClock.Instant?
-    ) async -> Fill {
+    ) -> Fill {
         while true {
             switch socket.read(into: scratch) {
             case .bytes(let count):
@@ -252,7 +269,7 @@ struct HTTPConnection: Sendable {
             case .wouldBlock:
                 let remaining = deadline.map { $0 - ContinuousClock.now } ?? idle
                 guard remaining > .zero else { return .timedOut }
-                guard await socket.waitUntilReady(timeout: min(idle, remaining)) else {
+                guard socket.blockUntilReady(timeout: min(idle, remaining)) else {
                     return .timedOut
                 }
             }
@@ -260,7 +277,7 @@ struct HTTPConnection: Sendable {
     }
 
     /// Writes all of `bytes`; `false` when the client went away or stopped reading for too long.
-    private func write(_ bytes: Data) async -> Bool {
+    private func write(_ bytes: Data) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let transfer = bytes.withUnsafeBytes { socket.write(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
@@ -271,7 +288,7 @@ struct HTTPConnection: Sendable {
                 // A reader pausing between chunks is normal (a client writing to disk): hold it
                 // to the longer of the two idle bounds.
                 let patience = max(limits.idleTimeout, limits.keepAliveTimeout)
-                guard await socket.waitUntilReady(writing: true, timeout: patience) else { return false }
+                guard socket.blockUntilReady(writing: true, timeout: patience) else { return false }
             case .closed:
                 return false
             }
@@ -281,8 +298,8 @@ struct HTTPConnection: Sendable {
 
     /// Refuses a body the server cannot hold now: 503 with `Retry-After`, since the bodies of
     /// other requests will soon be answered and given back.
-    private func refuseOverBudget() async {
-        await refuse(
+    private func refuseOverBudget() {
+        refuse(
             503, "the server holds \(budget.limit) bytes of request bodies at most; try again shortly",
             headers: ["Retry-After": "1"])
     }
@@ -291,9 +308,9 @@ struct HTTPConnection: Sendable {
     /// the client still sends (the rest of a refused body) is drained for a moment, because
     /// closing with unread bytes makes the kernel send a reset that can destroy the answer
     /// before the client reads it. Drained bytes are dropped, never kept.
-    private func refuse(_ status: Int, _ reason: String, headers: HTTPHeaders = [:]) async {
+    private func refuse(_ status: Int, _ reason: String, headers: HTTPHeaders = [:]) {
         let answer = ResponseHead.serverError(status, reason, headers: headers, date: ResponseHead.httpDate())
-        guard await write(answer) else { return }
+        guard write(answer) else { return }
         socket.shutdownWrite()
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
         defer { scratch.deallocate() }
@@ -307,7 +324,7 @@ struct HTTPConnection: Sendable {
                 return
             case .wouldBlock:
                 let remaining = deadline - ContinuousClock.now
-                guard remaining > .zero, await socket.waitUntilReady(timeout: remaining) else { return }
+                guard remaining > .zero, socket.blockUntilReady(timeout: remaining) else { return }
             }
         }
     }

@@ -8,9 +8,12 @@ import Synchronization
 ///
 /// It speaks the HTTP/1.1 a client needs from a test server — keep-alive and pipelining,
 /// `Content-Length` and chunked request bodies, `Expect: 100-continue`, `HEAD` — and holds
-/// every client to ``LoopbackServerLimits`` (431, 413, 408, 400, 503, never a crash). It runs on
-/// non-blocking Glibc sockets whose readiness one ``ReadinessPoller`` thread reports, so no
-/// cooperative thread ever waits in a syscall and Swift's cooperative pool stays free for the handler.
+/// every client to ``LoopbackServerLimits`` (431, 413, 408, 400, 503, never a crash). Each
+/// connection is served on a thread of its own, waiting in `poll(2)` on its one socket, and
+/// accepting runs on one more: no connection waits on another's slow answer or simulated
+/// latency, and the server never competes with the client's tasks for Swift's cooperative
+/// pool (two threads here), whose starving once stalled it under load. An async handler runs
+/// as a task its connection's thread waits for.
 ///
 /// The server binds when created (so the port is known before anything is mounted) and
 /// answers once ``start(handler:)`` runs. A handler that throws means "no answer": the
@@ -25,10 +28,11 @@ import Synchronization
 public final class LoopbackHTTPServer: Sendable {
     /// Answers one request; throws to close the connection unanswered.
     public typealias Handler = @Sendable (HTTPRequest) async throws -> HTTPResponse
-    /// Answers one request and says how its body goes on the wire (whole, or cut, stalled
-    /// or trickled for a simulated body fault); throws to close the connection unanswered.
+    /// Answers one request on its connection's own thread, which it may block (a held answer,
+    /// a simulated network's wait), and says how its body goes on the wire (whole, or cut,
+    /// stalled or trickled for a simulated body fault); throws to close the connection unanswered.
     typealias DeliveringHandler =
-        @Sendable (HTTPRequest) async throws -> (response: HTTPResponse, delivery: ResponseDelivery)
+        @Sendable (HTTPRequest) throws -> (response: HTTPResponse, delivery: ResponseDelivery)
 
     /// The port it listens on (the one the system chose, when created with port 0).
     public let port: Int
@@ -43,10 +47,13 @@ public final class LoopbackHTTPServer: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var acceptLoop: Task<Void, Never>?
+        var started = false
+        var accepting = false
         var stopping = false
         var listenerClosed = false
         var connections: Set<Int32> = []
+        /// The ``stop()`` calls waiting for the accepting thread and every connection to end.
+        var stopWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     /// Binds 127.0.0.1:`port` (0 = any free port) and starts listening; connections wait in
@@ -68,33 +75,42 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// Starts accepting connections and answering them with `handler`. Call once.
     public func start(handler: @escaping Handler) {
-        startDelivering(handler: { request in (try await handler(request), .whole) })
+        startDelivering(handler: { request in (try blockingAwait { try await handler(request) }, .whole) })
     }
 
     /// Starts accepting connections and answering them with `handler`, each body delivered
     /// as it says. Call once (this or ``start(handler:)``).
     func startDelivering(handler: @escaping DeliveringHandler) {
-        state.withLock { state in
-            precondition(state.acceptLoop == nil, "LoopbackHTTPServer.start(handler:) called twice")
-            guard !state.stopping else { return }
-            state.acceptLoop = Task { await self.acceptConnections(handler) }
+        let starting = state.withLock { state in
+            precondition(!state.started, "LoopbackHTTPServer.start(handler:) called twice")
+            state.started = true
+            state.accepting = !state.stopping
+            return state.accepting
         }
+        guard starting else { return }
+        let thread = Thread { self.acceptConnections(handler) }
+        thread.name = "LoopbackHTTPServer.accept :\(port)"
+        thread.start()
     }
 
     /// Stops: closes the listener, ends every open connection (one in the middle of a
     /// handler call finishes that call, then closes), and returns once all are gone.
     public func stop() async {
-        let acceptLoop = state.withLock { state -> Task<Void, Never>? in
-            if !state.stopping {
-                state.stopping = true
-                // shutdown, not close: it wakes every readiness wait on these descriptors
-                // while they stay ours, so nothing can reuse a number still being waited on.
-                listener.shutdown()
-                for descriptor in state.connections { Socket(descriptor: descriptor).shutdown() }
+        await withCheckedContinuation { continuation in
+            let ended = state.withLock { state in
+                if !state.stopping {
+                    state.stopping = true
+                    // shutdown, not close: it wakes every readiness wait on these descriptors
+                    // while they stay ours, so nothing can reuse a number still being waited on.
+                    listener.shutdown()
+                    for descriptor in state.connections { Socket(descriptor: descriptor).shutdown() }
+                }
+                guard state.accepting || !state.connections.isEmpty else { return true }
+                state.stopWaiters.append(continuation)
+                return false
             }
-            return state.acceptLoop
+            if ended { continuation.resume() }
         }
-        await acceptLoop?.value
         state.withLock { state in
             if !state.listenerClosed {
                 state.listenerClosed = true
@@ -106,44 +122,54 @@ public final class LoopbackHTTPServer: Sendable {
     /// How many client connections are open now.
     public var openConnectionCount: Int { state.withLock { $0.connections.count } }
 
-    private func acceptConnections(_ handler: @escaping DeliveringHandler) async {
-        // A discarding group: each connection is a child task, and leaving the group waits
-        // for every one of them, which is what lets stop() return only when all are closed.
-        await withDiscardingTaskGroup { group in
-            while true {
-                let client: Socket
-                do {
-                    guard let accepted = try listener.accept() else {
-                        if state.withLock({ $0.stopping }) { return }
-                        _ = await listener.waitUntilReady(timeout: .seconds(1))
-                        continue
-                    }
-                    client = accepted
-                } catch {
-                    return  // the listener was shut down by stop()
+    private func acceptConnections(_ handler: @escaping DeliveringHandler) {
+        defer { ended { $0.accepting = false } }
+        while true {
+            let client: Socket
+            do {
+                guard let accepted = try listener.accept() else {
+                    if state.withLock({ $0.stopping }) { return }
+                    _ = listener.blockUntilReady(timeout: .seconds(1))
+                    continue
                 }
-                let admitted = state.withLock { state in
-                    guard !state.stopping else { return false }
-                    state.connections.insert(client.descriptor)
-                    return true
-                }
-                guard admitted else {
+                client = accepted
+            } catch {
+                return  // the listener was shut down by stop()
+            }
+            let admitted = state.withLock { state in
+                guard !state.stopping else { return false }
+                state.connections.insert(client.descriptor)
+                return true
+            }
+            guard admitted else {
+                client.close()
+                return
+            }
+            let connection = HTTPConnection(
+                socket: client, origin: origin, limits: limits, budget: bodyBudget, handler: handler)
+            let thread = Thread {
+                connection.serve()
+                // Removed and closed under the lock stop() shuts connections down under, so it
+                // never shuts down a number the system has reused.
+                self.ended { state in
+                    state.connections.remove(client.descriptor)
                     client.close()
-                    return
-                }
-                let connection = HTTPConnection(
-                    socket: client, origin: origin, limits: limits, budget: bodyBudget,
-                    handler: handler)
-                group.addTask {
-                    await connection.serve()
-                    self.state.withLock { state in
-                        // Removed and closed under the lock stop() shuts connections down
-                        // under, so it never shuts down a number the system has reused.
-                        state.connections.remove(client.descriptor)
-                        client.close()
-                    }
                 }
             }
+            thread.name = "LoopbackHTTPServer.connection :\(port)"
+            thread.start()
         }
+    }
+
+    /// Applies `change` (a thread of the server ending), then resumes the ``stop()`` calls
+    /// waiting when nothing is left running.
+    private func ended(_ change: (inout State) -> Void) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            change(&state)
+            guard !state.accepting, state.connections.isEmpty else { return [] }
+            defer { state.stopWaiters = [] }
+            return state.stopWaiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }

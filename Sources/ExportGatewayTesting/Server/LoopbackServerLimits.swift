@@ -11,7 +11,9 @@
 /// - no byte for ``idleTimeout`` in the middle of a request (a slowloris, a body that never
 ///   comes), or a request not complete within ``requestTimeout``: `408 Request Timeout`, then
 ///   close;
-/// - a keep-alive connection with no request for ``keepAliveTimeout``: closed silently.
+/// - a keep-alive connection with no request for ``keepAliveTimeout``: closed silently (a new
+///   connection waits for its first request for the longer of ``keepAliveTimeout`` and
+///   ``requestTimeout``: a client that has just connected means to send).
 ///
 /// The two idle bounds are apart on purpose: a stalled half request is an attack or a bug
 /// and should end fast, while a quiet connection between requests is normal and closing it

@@ -7,8 +7,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Waits for socket readiness with `poll(2)` on one thread of its own, for every loopback
-/// server in the process.
+/// Waits for socket readiness with `poll(2)` on one thread of its own, for every wait made
+/// from a task in the process (``Socket/waitUntilReady(writing:timeout:)``: the server tests'
+/// raw client). The server's own connections wait on their own threads instead.
 ///
 /// Dispatch read/write sources are not used on purpose: libdispatch keeps one epoll
 /// registration per descriptor number for the whole process, FoundationNetworking registers
@@ -102,7 +103,7 @@ final class ReadinessPoller: Sendable {
     }
 
     /// The `poll` timeout until `deadline`, rounded up so a wait never ends early.
-    private static func milliseconds(from now: ContinuousClock.Instant, to deadline: ContinuousClock.Instant) -> Int32 {
+    static func milliseconds(from now: ContinuousClock.Instant, to deadline: ContinuousClock.Instant) -> Int32 {
         guard deadline > now else { return 0 }
         let (seconds, attoseconds) = (deadline - now).components
         let total = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000

@@ -47,12 +47,19 @@ public final class SimulatorServer<Simulator: ServableSimulator>: Sendable {
     /// Binds the API and storage listeners (0 = any free port), builds the simulator with
     /// their origins, and starts serving it.
     ///
-    /// - Parameter makeSimulator: builds the simulator from the API origin and the storage
-    ///   origin; it must use them (with any path prefix after the API origin).
+    /// - Parameters:
+    ///   - latency: what every answer, API and storage alike, waits before it is written: a
+    ///     real network's round trip (``SimulatedLatency/none`` by default). A waiting answer
+    ///     holds up no other connection.
+    ///   - clock: the clock the latency is waited on: the system clock unless a test gives
+    ///     one it controls.
+    ///   - makeSimulator: builds the simulator from the API origin and the storage
+    ///     origin; it must use them (with any path prefix after the API origin).
     /// - Throws: ``LoopbackServerError`` when a port cannot be bound, or when the simulator's
     ///   base URLs are not on the origins it was given (it could never be reached).
     public static func start(
         apiPort: Int = 0, storagePort: Int = 0, limits: LoopbackServerLimits = LoopbackServerLimits(),
+        latency: SimulatedLatency = .none, clock: any GatewayClock = SystemClock(),
         simulator makeSimulator: (_ apiOrigin: URL, _ storageOrigin: URL) throws -> Simulator
     ) throws -> SimulatorServer {
         let api = try LoopbackHTTPServer(port: apiPort, limits: limits)
@@ -67,9 +74,9 @@ public final class SimulatorServer<Simulator: ServableSimulator>: Sendable {
                     + "not at the loopback origins \(api.origin.absoluteString) and \(storage.origin.absoluteString) "
                     + "it was given: build it with apiBaseURL and storageBaseURL from those origins.")
         }
-        let transport = simulator.transport
-        api.startDelivering(handler: { request in try await transport.served(request) })
-        storage.startDelivering(handler: { request in try await transport.served(request) })
+        let transport = simulator.transport.withLatency(latency, clock: clock)
+        api.startDelivering(handler: { request in try transport.served(request) })
+        storage.startDelivering(handler: { request in try transport.served(request) })
         return SimulatorServer(simulator: simulator, api: api, storage: storage)
     }
 

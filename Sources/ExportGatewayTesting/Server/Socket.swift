@@ -10,10 +10,11 @@ import Darwin
 /// One non-blocking TCP socket: the few Glibc calls the loopback server makes, each
 /// returning what happened instead of blocking.
 ///
-/// Nothing here ever blocks a thread: a call that would block answers `.wouldBlock`, and the
-/// caller awaits readiness with ``waitUntilReady(writing:timeout:)``. Swift's
-/// cooperative pool is as wide as the machine has cores (two here), so one blocking
-/// `accept` or `read` would stall half of every test and simulator in the process.
+/// No read, write or accept ever blocks: a call that would block answers `.wouldBlock`, and
+/// the caller waits for readiness, on a thread of its own with
+/// ``blockUntilReady(writing:timeout:)`` (the server's connections), or in a task with
+/// ``waitUntilReady(writing:timeout:)`` (never blocking a thread of Swift's cooperative pool,
+/// which is as wide as the machine has cores: two here).
 struct Socket: Sendable {
     /// The file descriptor; owned by whoever created the socket, closed with ``close()``.
     let descriptor: Int32
@@ -144,6 +145,28 @@ struct Socket: Sendable {
     /// number was reused while still registered).
     func waitUntilReady(writing: Bool = false, timeout: Duration?) async -> Bool {
         await ReadinessPoller.shared.wait(for: descriptor, writing: writing, timeout: timeout)
+    }
+}
+
+extension Socket {
+    /// Waits on the calling thread until the socket is readable (or, with `writing`,
+    /// writable; an error or hang-up counts, the next read or write says what happened), or
+    /// `timeout` passes. Returns `false` on timeout.
+    ///
+    /// For a thread that serves this socket alone: called from a task, it would hold one of
+    /// the cooperative pool's few threads for as long as the peer is silent.
+    func blockUntilReady(writing: Bool = false, timeout: Duration?) -> Bool {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        var entry = pollfd(fd: descriptor, events: Int16(writing ? POLLOUT : POLLIN), revents: 0)
+        while true {
+            let now = ContinuousClock.now
+            if let deadline, now >= deadline { return false }
+            let wait = deadline.map { ReadinessPoller.milliseconds(from: now, to: $0) } ?? -1
+            let count = poll(&entry, 1, wait)
+            if count > 0 { return true }
+            // Anything but an interruption or a timeout: the next read or write says what it is.
+            if count < 0 && errno != EINTR { return true }
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import ExportGatewayTesting
 import Foundation
 
 extension Commands {
@@ -10,7 +11,14 @@ extension Commands {
             its storage host (result files), seeds a deterministic dataset of --items items, prints \
             the base URL, storage URL, fake API key and dataset reference to use, then serves until \
             Ctrl-C. With --port N the API ports are N, N+1, ... and the storage ports follow; without \
-            it (or with 0) any free ports are used.
+            it (or with 0) any free ports are used. Labelbox also gets a project of as many data rows \
+            (rows in every workflow status, labels on all but TO_LABEL), whose id is printed beside \
+            the dataset, for project exports.
+
+            --latency DURATION delays every API and storage answer by that round trip (such as 50ms), \
+            and --jitter DURATION adds up to that much more to each, drawn from a fixed seed: a client, \
+            benchmark or SDK then sees a real network's shape. A delayed answer holds up no other \
+            connection, so concurrent requests wait concurrently.
 
             Label Studio (label-studio) has no storage host: its storage port is bound but unused, \
             as files come from its API (so its faults go on the api origin), and its key is a personal access token that a client \
@@ -36,8 +44,12 @@ extension Commands {
             "curl -H 'X-Avala-Api-Key: avk_sim_fake_full_access' http://127.0.0.1:8800/api/v1/exports/",
             "export-gateway simulate --vendors labelbox --faults faults.json",
             "export-gateway simulate --vendors label-studio --export-polls 2",
+            "export-gateway simulate --vendors labelbox --latency 50ms --jitter 5ms",
         ],
-        options: [simulatePort, simulateVendors, simulateItems, simulateExportPolls, simulateFaults]
+        options: [
+            simulatePort, simulateVendors, simulateItems, simulateExportPolls, simulateFaults, simulateLatency,
+            simulateJitter,
+        ]
     ) { arguments, console in
         let simulation = try await Simulation.start(try SimulationOptions(arguments))
         simulation.describe(on: console)
@@ -71,6 +83,34 @@ extension Commands {
     /// `simulate --faults FILE`.
     static let simulateFaults: Option<String?> = .value(
         "faults", placeholder: "FILE", help: "JSON file of faults to inject (format above).", .path)
+    /// `simulate --latency DURATION`.
+    static let simulateLatency: Option<Duration> = .value(
+        "latency", placeholder: "DURATION", default: .zero,
+        help: "Round trip every API and storage answer waits, such as 50ms (default: 0, none).", .simulatedDelay)
+    /// `simulate --jitter DURATION`.
+    static let simulateJitter: Option<Duration> = .value(
+        "jitter", placeholder: "DURATION", default: .zero,
+        help: "Most each answer waits on top of --latency, drawn from a fixed seed (default: 0).", .simulatedDelay)
+}
+
+extension ValueParser where Value == Duration {
+    /// The longest simulated delay, in seconds: longer would only trip a client's timeouts.
+    static var longestSimulatedDelaySeconds: Int64 { 60 }
+
+    /// A simulated network delay: `0` (none), or a duration as ``duration`` reads it, up to
+    /// ``longestSimulatedDelaySeconds``.
+    static var simulatedDelay: Self {
+        Self { text, _ throws(ValueMismatch) in
+            let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if ["0", "0s", "0ms"].contains(trimmed) { return .zero }
+            guard let delay = duration(from: text), delay <= .seconds(longestSimulatedDelaySeconds) else {
+                throw ValueMismatch(
+                    text: text,
+                    expected: "0 or a duration up to \(longestSimulatedDelaySeconds)s, such as 50ms or 0.2s")
+            }
+            return delay
+        }
+    }
 }
 
 extension SimulationOptions {
@@ -80,6 +120,8 @@ extension SimulationOptions {
         port = arguments[Commands.simulatePort]
         items = arguments[Commands.simulateItems]
         exportPolls = arguments[Commands.simulateExportPolls]
+        latency = SimulatedLatency(
+            roundTrip: arguments[Commands.simulateLatency], jitter: arguments[Commands.simulateJitter])
         if let list = arguments[Commands.simulateVendors] {
             vendors = try list.split(separator: ",").map { word in
                 let name = word.trimmingCharacters(in: .whitespaces).lowercased()

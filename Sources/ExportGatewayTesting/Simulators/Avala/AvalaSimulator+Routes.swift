@@ -185,7 +185,10 @@ extension AvalaSimulator {
             return restricted ? forbidden : .json(200, datasetJSON(dataset))
         case ("items", 1):
             return restricted
-                ? forbidden : offsetPage(request, count: dataset.itemCount) { AvalaFixtures.item($0, of: dataset) }
+                ? forbidden
+                : offsetPage(request, count: dataset.itemCount, cachedAs: "items of \(dataset.number)") {
+                    AvalaFixtures.item($0, of: dataset)
+                }
         case ("items", 2):
             guard let index = index(of: rest[1], namespace: Namespace.items(of: dataset), count: dataset.itemCount)
             else { return notFound }
@@ -246,18 +249,35 @@ extension AvalaSimulator {
     // MARK: Paging
 
     /// A cursor page over `count` rows whose cursor is the offset of the page's first row.
-    private func offsetPage(_ request: SimulatedRequest, count: Int, row: (Int) -> JSONValue) -> HTTPResponse {
+    ///
+    /// With `cachedAs` (rows fixed once seeded, such as a dataset's items), the page's rows are
+    /// encoded once and kept in ``pageBodies`` under that name and the page's bounds: reading
+    /// a dataset again costs only the envelope (the cursor URLs follow each request's own).
+    private func offsetPage(
+        _ request: SimulatedRequest, count: Int, cachedAs name: String? = nil, row: (Int) -> JSONValue
+    ) -> HTTPResponse {
         guard let limit = pageLimit(request), let position = cursorPosition(request) else { return invalidCursor }
         let start = min(position ?? 0, count)
         let end = min(start + limit, count)
         let next = end < count ? cursorURL(request, position: end, limit: limit) : nil
         let previous = start > 0 ? cursorURL(request, position: max(0, start - limit), limit: limit) : nil
-        return .json(
-            200,
-            [
-                "next": next.map(JSONValue.string) ?? .null, "previous": previous.map(JSONValue.string) ?? .null,
-                "results": .array((start..<end).map(row)),
-            ])
+        var envelope: [String: JSONValue] = [
+            "next": next.map(JSONValue.string) ?? .null, "previous": previous.map(JSONValue.string) ?? .null,
+        ]
+        guard let name else {
+            envelope["results"] = .array((start..<end).map(row))
+            return .json(200, .object(envelope))
+        }
+        let results = pageBodies.body(for: "\(name) \(start)..<\(end)") {
+            JSONValue.array((start..<end).map(row)).serialized()
+        }
+        // "results" sorts last, so the envelope ends `[]}`: the rows go in its place.
+        envelope["results"] = []
+        var page = HTTPResponse.json(200, .object(envelope))
+        page.body.removeLast(3)
+        page.body.append(results)
+        page.body.append(UInt8(ascii: "}"))
+        return page
     }
 
     /// The `limit` in effect: the request's when it is a positive integer, clamped.

@@ -2,6 +2,12 @@ import ExportGateway
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Every request a simulator received, in order, with secrets already removed, so tests
 /// can assert on traffic: which hosts were called, and whether a key went where it must not.
 public final class RequestLog: Sendable {
@@ -56,8 +62,26 @@ public final class RequestLog: Sendable {
     func record(_ request: HTTPRequest, status: Int?) {
         let secrets = known.withLock { $0 }
         let sent = request.body ?? Data()
+        // A plain byte search: Foundation's String search (CFString underneath) and the
+        // standard library's generic `firstRange` each cost more than the rest of a small
+        // answer, and almost every text holds no secret.
+        func holds(_ text: String, _ secret: String) -> Bool {
+            var text = text, secret = secret
+            return text.withUTF8 { text in
+                secret.withUTF8 { secret in
+                    guard let first = secret.first, secret.count <= text.count else { return false }
+                    for start in 0...(text.count - secret.count)
+                    where text[start] == first
+                        && memcmp(text.baseAddress! + start, secret.baseAddress!, secret.count) == 0
+                    {
+                        return true
+                    }
+                    return false
+                }
+            }
+        }
         let carried = secrets.contains { secret in
-            request.url.absoluteString.contains(secret) || request.headers.contains { $0.value.contains(secret) }
+            holds(request.url.absoluteString, secret) || request.headers.contains { holds($0.value, secret) }
                 || sent.range(of: Data(secret.utf8)) != nil
         }
         let body: Data
@@ -66,14 +90,18 @@ public final class RequestLog: Sendable {
             let start = Redaction.redact(
                 String(decoding: sent.prefix(Self.maxKeptBodyBytes), as: UTF8.self), secrets: secrets)
             body = Data(start.dropLast(secrets.map(\.count).max() ?? 0).utf8)
-        } else if let text = String(data: sent, encoding: .utf8), secrets.contains(where: text.contains) {
+        } else if let text = String(data: sent, encoding: .utf8), secrets.contains(where: { holds(text, $0) }) {
             body = Data(Redaction.redact(text, secrets: secrets).utf8)
         } else {
             body = sent
         }
         var headers = HTTPHeaders()
         for field in request.headers {
-            headers.add(name: field.name, value: Redaction.redact(field.value, secrets: secrets))
+            // Redaction also takes a key's first characters before a cut marker, which is not
+            // ASCII: an ASCII value without a whole key has nothing to redact.
+            let untouched = field.value.utf8.allSatisfy { $0 < 0x80 } && !secrets.contains { holds(field.value, $0) }
+            headers.add(
+                name: field.name, value: untouched ? field.value : Redaction.redact(field.value, secrets: secrets))
         }
         let entry = Entry(
             method: request.method, url: request.url, headers: headers, body: body, carriedCredential: carried,

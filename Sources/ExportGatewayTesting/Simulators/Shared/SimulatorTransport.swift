@@ -1,8 +1,9 @@
 import ExportGateway
 import Foundation
 
-/// An ``HTTPTransport`` that answers from a simulator inside the process: no sockets, no
-/// waiting. Hand it to ``Gateway`` in place of `URLSessionTransport`.
+/// An ``HTTPTransport`` that answers from a simulator inside the process: no sockets, and no
+/// waiting unless given a network's latency (``withLatency(_:clock:)``). Hand it to
+/// ``Gateway`` in place of `URLSessionTransport`.
 ///
 /// It routes by origin (the vendor's API host or its storage host), fires injected faults,
 /// and records every request in the simulator's ``RequestLog``. An answer whose body a fault
@@ -13,8 +14,21 @@ public struct SimulatorTransport: HTTPTransport {
     /// The vendor's routes: an answer and how it goes on the wire (``ResponseDelivery/whole``
     /// but for an answer the vendor itself holds back, see ``ResponseDelivery/held(for:)``).
     let api: @Sendable (SimulatedRequest) -> (HTTPResponse, ResponseDelivery)
+    /// What each answer waits before it is given: a round trip of the simulated network.
+    var delay: ResponseDelay? = nil
+
+    /// This transport with every answer delayed by `latency`, waited on `clock`: a
+    /// ``VirtualClock`` in tests (the wait returns at once and moves its time on), the system
+    /// clock for a pipeline or a benchmark that should see a real network's shape.
+    /// ``SimulatedLatency/none`` gives a transport that answers at once.
+    public func withLatency(_ latency: SimulatedLatency, clock: any GatewayClock) -> SimulatorTransport {
+        var delayed = self
+        delayed.delay = latency.isNone ? nil : ResponseDelay(latency, clock: clock)
+        return delayed
+    }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await delay?.wait()
         let (response, delivery) = try answer(request)
         // Nothing waits in-process: the simulator's clock takes the time the wire would.
         host.time.advance(by: delivery.duration(bodyBytes: response.body.count).timeInterval)
@@ -97,15 +111,17 @@ public struct SimulatorTransport: HTTPTransport {
         }
     }
 
-    /// The answer to `request` as a server puts it on the wire: like ``answer(_:)``, but an
-    /// answer the vendor holds back (``ResponseDelivery/held(for:)``) is waited for here, in
-    /// real time, and then the simulator's clock moves on by as much, as the in-process
-    /// transport moves it; what the server then writes is whole. A server stopping meanwhile
-    /// waits for the pause to end, so a loopback test keeps such pauses short.
-    func served(_ request: HTTPRequest) async throws -> (response: HTTPResponse, delivery: ResponseDelivery) {
+    /// The answer to `request` as a server puts it on the wire, on the connection's own thread:
+    /// like ``answer(_:)``, but the transport's latency, if any, is waited first (on its own
+    /// clock), and an answer the vendor holds back (``ResponseDelivery/held(for:)``) is waited
+    /// for here, in real time, after which the simulator's clock moves on by as much, as the
+    /// in-process transport moves it; what the server then writes is whole. A server stopping
+    /// meanwhile waits for the pause to end, so a loopback test keeps such pauses short.
+    func served(_ request: HTTPRequest) throws -> (response: HTTPResponse, delivery: ResponseDelivery) {
+        if let delay { try blockingAwait { try await delay.wait() } }
         let answer = try answer(request)
         guard case .held(let wait) = answer.delivery else { return answer }
-        try? await Task.sleep(for: wait)
+        Thread.sleep(forTimeInterval: wait.timeInterval)
         host.time.advance(by: wait.timeInterval)
         return (answer.response, .whole)
     }

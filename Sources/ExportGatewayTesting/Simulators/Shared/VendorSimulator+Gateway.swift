@@ -11,6 +11,10 @@ extension VendorSimulator {
     /// advance by status reads, not by time, so no test needs to sleep. Options passed in
     /// keep their own clock; pass a ``VirtualClock`` there too unless real pauses are wanted.
     ///
+    /// With a `latency`, the in-process transport delays every answer by it, waited on the
+    /// options' clock: a ``VirtualClock`` moves on by each delay at once, the system clock
+    /// waits it for real (for a benchmark that should see a network's round trips).
+    ///
     /// ```swift
     /// let avala = AvalaSimulator()
     /// let gateway = avala.gateway()
@@ -19,10 +23,10 @@ extension VendorSimulator {
     /// ```
     public func gateway(
         apiKey: String? = nil, transport: (any HTTPTransport)? = nil,
-        options: GatewayOptions = GatewayOptions(clock: VirtualClock())
+        options: GatewayOptions = GatewayOptions(clock: VirtualClock()), latency: SimulatedLatency = .none
     ) -> Gateway {
         Gateway(
             provider: Self.provider.makeProvider(), apiKey: APIKey(apiKey ?? self.apiKey), baseURL: apiBaseURL,
-            transport: transport ?? self.transport, options: options)
+            transport: transport ?? self.transport.withLatency(latency, clock: options.clock), options: options)
     }
 }

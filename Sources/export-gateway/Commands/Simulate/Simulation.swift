@@ -56,6 +56,8 @@ struct SimulationOptions: Sendable {
     /// Reads an export takes to complete; `nil`: each vendor's ``SimulatedVendor/defaultExportPolls``.
     var exportPolls: Int?
     var faults = FaultPlan()
+    /// What every answer waits: `--latency` and `--jitter`.
+    var latency = SimulatedLatency.none
 }
 
 /// The simulators `simulate` runs, each behind a ``SimulatorServer``: started by
@@ -69,6 +71,9 @@ struct Simulation: Sendable {
         var dataset: String
         /// The dataset's uid, where the wire names datasets by uid (Avala's create body).
         var datasetUID: String?
+        /// A project seeded beside the dataset, where the vendor exports projects apart from
+        /// datasets (Labelbox).
+        var project: String?
         var stop: @Sendable () async -> Void
 
         var apiBaseURL: URL { simulator.apiBaseURL }
@@ -79,6 +84,7 @@ struct Simulation: Sendable {
     /// The running vendors, in the order asked for.
     let vendors: [Vendor]
     let items: Int
+    let latency: SimulatedLatency
 
     /// Binds every vendor's two ports, builds and seeds its simulator, injects the faults.
     /// - Throws: ``LoopbackServerError`` when a port is taken (what was started is stopped).
@@ -95,7 +101,7 @@ struct Simulation: Sendable {
             for vendor in running { await vendor.stop() }
             throw error
         }
-        return Simulation(vendors: running, items: options.items)
+        return Simulation(vendors: running, items: options.items, latency: options.latency)
     }
 
     private static func start(
@@ -104,33 +110,42 @@ struct Simulation: Sendable {
         let polls = options.exportPolls ?? vendor.defaultExportPolls
         func running(_ simulator: any VendorSimulator, stop: @escaping @Sendable () async -> Void) -> Vendor {
             let dataset = simulator.seedDataset(named: "sim-dataset", itemCount: options.items)
+            let project = (simulator as? LabelboxSimulator)?.seedProject(named: "sim-project", itemCount: options.items)
             options.faults.inject(into: simulator, vendor: vendor)
             return Vendor(
                 vendor: vendor, simulator: simulator, dataset: dataset,
-                datasetUID: (simulator as? AvalaSimulator)?.datasetUID(for: dataset), stop: stop)
+                datasetUID: (simulator as? AvalaSimulator)?.datasetUID(for: dataset), project: project, stop: stop)
         }
         switch vendor {
         case .avala:
-            let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
+            let server = try SimulatorServer.start(
+                apiPort: apiPort, storagePort: storagePort, latency: options.latency
+            ) { api, storage in
                 AvalaSimulator(
                     apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage,
                     pollsToComplete: polls)
             }
             return running(server.simulator) { await server.stop() }
         case .pictograph:
-            let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
+            let server = try SimulatorServer.start(
+                apiPort: apiPort, storagePort: storagePort, latency: options.latency
+            ) { api, storage in
                 PictographSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
             }
             return running(server.simulator) { await server.stop() }
         case .labelbox:
-            let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
+            let server = try SimulatorServer.start(
+                apiPort: apiPort, storagePort: storagePort, latency: options.latency
+            ) { api, storage in
                 LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
             }
             return running(server.simulator) { await server.stop() }
         case .labelStudio:
             // The API's origin is its base URL (every route starts /api/); nothing is ever
             // stored on the storage origin, as Label Studio serves files from its API.
-            let server = try SimulatorServer.start(apiPort: apiPort, storagePort: storagePort) { api, storage in
+            let server = try SimulatorServer.start(
+                apiPort: apiPort, storagePort: storagePort, latency: options.latency
+            ) { api, storage in
                 LabelStudioSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
             }
             return running(server.simulator) { await server.stop() }
@@ -139,6 +154,13 @@ struct Simulation: Sendable {
 
     /// What to point a client at, vendor by vendor.
     func describe(on console: Console) {
+        if !latency.isNone {
+            // Whole milliseconds, as --latency and --jitter are read.
+            func spelled(_ delay: Duration) -> String { "\(Int((delay / .milliseconds(1)).rounded()))ms" }
+            let jitter = latency.jitter == .zero ? "" : " plus up to \(spelled(latency.jitter)) of jitter"
+            console.line("Latency: every API and storage answer waits \(spelled(latency.roundTrip))\(jitter).")
+            console.line()
+        }
         for vendor in vendors {
             let descriptor = vendor.vendor.descriptor
             console.line("\(descriptor.displayName) (\(vendor.vendor.rawValue))")
@@ -158,6 +180,9 @@ struct Simulation: Sendable {
                 console.line("  dataset:      \(vendor.dataset)   (\(items) items)")
             }
             if let uid = vendor.datasetUID { console.line("  dataset uid:  \(uid)") }
+            if let project = vendor.project {
+                console.line("  project:      \(project)   (\(items) data rows in every workflow status)")
+            }
             console.line(
                 "  environment:  \(descriptor.apiKeyEnvironmentVariable)=\(vendor.apiKey) \(descriptor.baseURLEnvironmentVariable)=\(vendor.apiBaseURL.absoluteString)"
             )
