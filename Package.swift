@@ -51,7 +51,7 @@ let package = Package(
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
         .executableTarget(
             name: "export-gateway-benchmarks",
-            dependencies: ["ExportGateway", "ExportGatewayTesting"]),
+            dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayLabelbox", "ExportGatewayTesting"]),
         .target(name: "ClashingHTTPTypes", path: "Tests/Support/ClashingHTTPTypes"),
         .target(name: "ThreadHandoff", path: "Tests/Support/ThreadHandoff"),
         .target(

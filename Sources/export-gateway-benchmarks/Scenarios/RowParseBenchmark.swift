@@ -62,7 +62,7 @@ func benchmarkRowParsing(rowCount: Int) async throws -> RowParseFigures {
             if pass == 0 { checksum &+= item.id.rawValue.utf8.count }
         }
         if pass == 0 {
-            parseSeconds = seconds(clock.now - started)
+            parseSeconds = (clock.now - started).seconds
             parseCPUSeconds = threadCPUSeconds() - cpuStarted
         }
     }
@@ -70,8 +70,8 @@ func benchmarkRowParsing(rowCount: Int) async throws -> RowParseFigures {
     let streamStarted = clock.now
     var streamed = 0
     for try await item in gateway.records(of: ready) { streamed &+= item.id.rawValue.utf8.count }
-    let streamSeconds = seconds(clock.now - streamStarted)
-    guard streamed == checksum else { throw CocoaError(.coderValueNotFound) }
+    let streamSeconds = (clock.now - streamStarted).seconds
+    guard streamed == checksum else { throw BenchmarkFailure("records(of:) gave other rows than the lines parsed.") }
 
     return RowParseFigures(
         rowCount: rows.count, meanRowBytes: Double(totalBytes) / Double(max(rows.count, 1)),
@@ -91,27 +91,6 @@ private func lineBytes(_ export: Export, gateway: Gateway, bounds: [Range<Int64>
         while end > Int(bound.lowerBound), whole[end - 1] == 0x0A || whole[end - 1] == 0x0D { end -= 1 }
         return whole[Int(bound.lowerBound)..<end]
     }
-}
-
-/// Prints `figures` as the table rows of the row-parsing scenario.
-func printRowParseFigures(_ figures: RowParseFigures) {
-    print("")
-    print(
-        String(
-            format: "row parsing: %d Labelbox rows of %.0f bytes on average", figures.rowCount, figures.meanRowBytes))
-    print(
-        String(
-            format: "  parse + map in memory: %.3f s, %.0f rows/s (%.2f us per row)", figures.parseSeconds,
-            figures.parseRowsPerSecond, figures.parseSeconds / Double(figures.rowCount) * 1e6))
-    print(
-        String(
-            format: "  parse + map CPU time: %.3f s, %.0f rows per CPU second (%.2f us per row)",
-            figures.parseCPUSeconds, figures.parseRowsPerCPUSecond,
-            figures.parseCPUSeconds / Double(figures.rowCount) * 1e6))
-    print(
-        String(
-            format: "  through records(of:) in-process: %.3f s, %.0f rows/s", figures.streamSeconds,
-            figures.streamRowsPerSecond))
 }
 
 /// The CPU time of the calling thread, in seconds.
