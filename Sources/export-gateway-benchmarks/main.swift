@@ -11,15 +11,16 @@ import Foundation
 // tiny sizes (CI): it checks that every scenario runs, and no timing fails anything.
 
 let scenarios:
-    [(name: String, run: (BenchmarkSize) throws -> [Measurement], runCase: (ChildArguments) async throws -> Void)] = [
-        (StreamScenario.name, StreamScenario.run, StreamScenario.runCase),
-        (ParseScenario.name, ParseScenario.run, ParseScenario.runCase),
-        (PagingScenario.name, PagingScenario.run, PagingScenario.runCase),
-        (DownloadScenario.name, DownloadScenario.run, DownloadScenario.runCase),
-        (WaitScenario.name, WaitScenario.run, WaitScenario.runCase),
-        (OverheadScenario.name, OverheadScenario.run, OverheadScenario.runCase),
-        (ServerScenario.name, ServerScenario.run, ServerScenario.runCase),
-    ]
+    [(name: String, run: (BenchmarkSize) async throws -> [Measurement], runCase: (ChildArguments) async throws -> Void)] =
+        [
+            (StreamScenario.name, StreamScenario.run, StreamScenario.runCase),
+            (ParseScenario.name, ParseScenario.run, ParseScenario.runCase),
+            (PagingScenario.name, PagingScenario.run, PagingScenario.runCase),
+            (DownloadScenario.name, DownloadScenario.run, DownloadScenario.runCase),
+            (WaitScenario.name, WaitScenario.run, WaitScenario.runCase),
+            (OverheadScenario.name, OverheadScenario.run, OverheadScenario.runCase),
+            (ServerScenario.name, ServerScenario.run, ServerScenario.runCase),
+        ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
@@ -43,7 +44,7 @@ do {
         var measurements: [Measurement] = []
         for scenario in chosen {
             print("running \(scenario.name)...")
-            measurements += try scenario.run(size)
+            measurements += try await scenario.run(size)
         }
         print("")
         print(ReportTable(measurements).text)

@@ -30,7 +30,7 @@ public struct GatewayOptions: Sendable {
     /// Creates options.
     public init(
         pageSize: Int = 100, pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(30),
-        retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 8 << 20, clock: any GatewayClock = SystemClock(),
+        retryPolicy: RetryPolicy = .standard, downloadChunkSize: Int = 1 << 20, clock: any GatewayClock = SystemClock(),
         eventHandler: (@Sendable (GatewayEvent) -> Void)? = nil, prefetchesPages: Bool = true,
         recordReadAhead: Int = 4, downloadConcurrency: Int = 4
     ) {

@@ -95,11 +95,13 @@ extension ChildProcess {
         guard status == 0 else {
             throw BenchmarkFailure("The case \(arguments.joined(separator: " ")) failed (exit status \(status)).")
         }
-        let shared = measurements.count > 1
+        let shared = measurements.filter { !$0.peakIsElsewhere }.count > 1
         return measurements.map { measurement in
             var measurement = measurement
-            measurement.peakResidentBytes = peak
-            measurement.peakIsShared = shared
+            if !measurement.peakIsElsewhere {
+                measurement.peakResidentBytes = peak
+                measurement.peakIsShared = shared
+            }
             return measurement
         }
     }

@@ -21,6 +21,8 @@ struct Measurement: Codable, Sendable {
     var peakResidentBytes: Int64?
     /// Whether the peak belongs to this measurement alone (one child process) or is shared.
     var peakIsShared: Bool = false
+    /// Set when another program did the work (curl): the child's peak is not its memory.
+    var peakIsElsewhere: Bool = false
 }
 
 /// The line prefix a child uses for its results on standard output.

@@ -6,23 +6,42 @@ import Foundation
 enum DownloadScenario {
     static let name = "download"
 
-    static func run(size: BenchmarkSize) throws -> [Measurement] {
+    /// The variants measured, each in a child of its own: label, ranges in flight, range size.
+    static let variants: [(label: String, concurrency: Int, rangeBytes: Int)] = [
+        ("default options", GatewayOptions().downloadConcurrency, GatewayOptions().downloadChunkSize),
+        ("one range at a time", 1, GatewayOptions().downloadChunkSize),
+        ("4 ranges of 8 MiB", 4, 8 << 20),
+    ]
+
+    static func run(size: BenchmarkSize) async throws -> [Measurement] {
         let (server, served) = try ChildProcess.server(vendor: "avala", items: size.downloadItems, latency: .zero)
         defer { server.finish() }
-        return try ChildProcess.runCase([name, "--served", served.argument])
+        // One export for every variant: the simulator builds a large file slowly.
+        let (ready, preparing) = try await measure { try await served.finishedExport(through: try served.gateway()) }
+        var measurements: [Measurement] = []
+        for variant in variants {
+            measurements += try ChildProcess.runCase([
+                name, "--served", served.argument, "--export", ready.id.rawValue, "--variant", variant.label,
+                "--concurrency", String(variant.concurrency), "--range-bytes", String(variant.rangeBytes),
+            ])
+        }
+        measurements[0].note = (measurements[0].note ?? "") + String(format: "; create + wait took %.1f s", preparing)
+        return measurements
     }
 
     static func runCase(_ arguments: ChildArguments) async throws {
         let served = try ServedSimulator(argument: try arguments.string("served"))
+        let variant = try arguments.string("variant")
         let seen = SeenRequests()
-        var options = GatewayOptions()
+        var options = GatewayOptions(
+            downloadChunkSize: try arguments.int("range-bytes"), downloadConcurrency: try arguments.int("concurrency"))
         options.eventHandler = { event in
             if case .response(.get, let url, let status, _) = event, status == 200 || status == 206 {
                 seen.record(url)
             }
         }
         let gateway = try served.gateway(options: options)
-        let (ready, preparing) = try await measure { try await served.finishedExport(through: gateway) }
+        let ready = try await gateway.export(ExportID(rawValue: try arguments.string("export")))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eg-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -35,33 +54,28 @@ enum DownloadScenario {
             let (file, elapsed) = try await measure { try await gateway.download(ready, to: ours) }
             gatewayTimes.append(elapsed)
             byteCount = file.byteCount
-            if let curl {
-                // The URL of the file's bytes: the last storage GET the gateway made.
-                guard let url = seen.last else { continue }
-                curlTimes.append(try Curl.download(url, to: theirs, with: curl))
-            }
+            // curl on the URL of the file's bytes: the last storage GET the gateway made.
+            if let curl, let url = seen.last { curlTimes.append(try Curl.download(url, to: theirs, with: curl)) }
         }
-        if curl != nil {
-            guard FileComparison.sameBytes(ours, theirs) else {
-                throw BenchmarkFailure("The gateway's file and curl's differ.")
-            }
+        if curl != nil, !FileComparison.sameBytes(ours, theirs) {
+            throw BenchmarkFailure("The gateway's file and curl's differ.")
         }
         let megabytes = Double(byteCount) / 1e6
-        let gatewayLabel = String(format: "%.0f MB export file, download(_:to:)", megabytes)
-        let curlLabel = String(format: "%.0f MB export file, curl", megabytes)
-        if !curlTimes.isEmpty {
+        let curlLabel = String(format: "%.0f MB export file, curl (beside %@)", megabytes, variant)
+        if let best = curlTimes.min() {
             ChildProtocol.report(
                 Measurement(
-                    scenario: name, label: curlLabel, seconds: curlTimes.min()!, rate: megabytes / curlTimes.min()!,
-                    unit: "MB/s", note: String(format: "best of 3; median %.2f s", curlTimes.median)))
+                    scenario: name, label: curlLabel, seconds: best, rate: megabytes / best, unit: "MB/s",
+                    note: String(format: "best of 3; median %.2f s", curlTimes.median), peakIsElsewhere: true))
         }
+        let best = gatewayTimes.min()!
         ChildProtocol.report(
             Measurement(
-                scenario: name, label: gatewayLabel, seconds: gatewayTimes.min()!,
-                rate: megabytes / gatewayTimes.min()!, unit: "MB/s", baseline: curlTimes.isEmpty ? nil : curlLabel,
+                scenario: name, label: String(format: "%.0f MB export file, download(_:to:), %@", megabytes, variant),
+                seconds: best, rate: megabytes / best, unit: "MB/s", baseline: curlTimes.isEmpty ? nil : curlLabel,
                 note: String(
-                    format: "best of 3; median %.2f s; bytes %@; create + wait before it %.2f s",
-                    gatewayTimes.median, curl == nil ? "not compared (no curl)" : "identical to curl's", preparing)))
+                    format: "best of 3; median %.2f s; bytes %@", gatewayTimes.median,
+                    curl == nil ? "not compared (no curl)" : "identical to curl's")))
     }
 }
 

@@ -13,11 +13,27 @@ enum PagingScenario {
             let (server, served) = try ChildProcess.server(vendor: "avala", items: items, latency: latency)
             defer { server.finish() }
             let sequential = "\(items.grouped) items, \(latency.label), no prefetch"
+            // The simulator encodes each page once: a first pass, not measured, gives every
+            // case below the same warm server.
+            _ = try ChildProcess.runCase([
+                name, "--served", served.argument, "--prefetch", "1", "--label", "warm-up", "--baseline", "warm-up",
+                "--consumer", "count",
+            ])
             for prefetch in [false, true] {
                 let label = prefetch ? "\(items.grouped) items, \(latency.label), one page ahead (default)" : sequential
                 measurements += try ChildProcess.runCase([
                     name, "--served", served.argument, "--prefetch", prefetch ? "1" : "0", "--label", label,
-                    "--baseline", sequential,
+                    "--baseline", sequential, "--consumer", "count",
+                ])
+            }
+            // A consumer with work of its own per item, as a pipeline has: the next page
+            // arrives while it works.
+            let working = "\(items.grouped) items, \(latency.label), each written as JSON"
+            for prefetch in [false, true] {
+                let label = working + (prefetch ? ", one page ahead (default)" : ", no prefetch")
+                measurements += try ChildProcess.runCase([
+                    name, "--served", served.argument, "--prefetch", prefetch ? "1" : "0", "--label", label,
+                    "--baseline", working + ", no prefetch", "--consumer", "json",
                 ])
             }
             if OfficialSDK.python != nil {
@@ -54,17 +70,24 @@ enum PagingScenario {
         let label = try arguments.string("label"), baseline = try arguments.string("baseline")
         let gateway = try served.gateway(
             options: GatewayOptions(pageSize: 1000, prefetchesPages: try arguments.int("prefetch") == 1))
+        let writesJSON = try arguments.string("consumer") == "json"
         let cpuBefore = ProcessFigures.cpuTime
         let (count, elapsed) = try await measure {
             var count = 0
-            for try await _ in gateway.items(in: DatasetRef(rawValue: served.dataset)) { count += 1 }
-            return count
+            var written = 0
+            for try await item in gateway.items(in: DatasetRef(rawValue: served.dataset)) {
+                count += 1
+                if writesJSON { written &+= item.providerFields.serialized().count }
+            }
+            return count + (written < 0 ? 1 : 0)
         }
         let cpu = (ProcessFigures.cpuTime - cpuBefore).seconds
         ChildProtocol.report(
             Measurement(
                 scenario: name, label: label, seconds: elapsed, rate: Double(count) / elapsed, unit: "items/s",
                 baseline: label == baseline ? nil : baseline,
-                note: String(format: "client CPU %.1f µs per item", cpu / Double(max(count, 1)) * 1e6)))
+                note: String(
+                    format: "client CPU %.1f µs per item%@", cpu / Double(max(count, 1)) * 1e6,
+                    writesJSON ? ", the consumer's work included" : "")))
     }
 }
