@@ -2,7 +2,7 @@ import ExportGateway
 import Foundation
 
 /// Downloads a large Avala export file with `download(_:to:)` and with curl from the same
-/// signed URL, three times each, alternating; the bytes must be the same.
+/// signed URL, five times each, alternating; the bytes must be the same.
 enum DownloadScenario {
     static let name = "download"
 
@@ -47,10 +47,11 @@ enum DownloadScenario {
         defer { try? FileManager.default.removeItem(at: folder) }
         let ours = folder.appendingPathComponent("gateway.zip"), theirs = folder.appendingPathComponent("curl.zip")
 
+        let rounds = 5
         var gatewayTimes: [Double] = [], curlTimes: [Double] = []
         var byteCount: Int64 = 0
         let curl = Curl.path
-        for _ in 0..<3 {
+        for _ in 0..<rounds {
             let (file, elapsed) = try await measure { try await gateway.download(ready, to: ours) }
             gatewayTimes.append(elapsed)
             byteCount = file.byteCount
@@ -66,7 +67,7 @@ enum DownloadScenario {
             ChildProtocol.report(
                 Measurement(
                     scenario: name, label: curlLabel, seconds: best, rate: megabytes / best, unit: "MB/s",
-                    note: String(format: "best of 3; median %.2f s", curlTimes.median), peakIsElsewhere: true))
+                    note: String(format: "best of %d; median %.2f s", rounds, curlTimes.median), peakIsElsewhere: true))
         }
         let best = gatewayTimes.min()!
         ChildProtocol.report(
@@ -74,7 +75,7 @@ enum DownloadScenario {
                 scenario: name, label: String(format: "%.0f MB export file, download(_:to:), %@", megabytes, variant),
                 seconds: best, rate: megabytes / best, unit: "MB/s", baseline: curlTimes.isEmpty ? nil : curlLabel,
                 note: String(
-                    format: "best of 3; median %.2f s; bytes %@", gatewayTimes.median,
+                    format: "best of %d; median %.2f s; bytes %@", rounds, gatewayTimes.median,
                     curl == nil ? "not compared (no curl)" : "identical to curl's")))
     }
 }
