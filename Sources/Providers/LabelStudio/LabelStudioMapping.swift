@@ -35,8 +35,9 @@ extension LabelStudioExportWire {
 }
 
 extension LabelStudioTaskWire {
-    /// The normalized item; `dataset` is the reference the caller used.
-    func item(dataset: DatasetRef?) -> Item {
+    /// The normalized item; `dataset` is the reference the caller used, `text` the task's
+    /// own JSON text when it was read from a record stream (kept as `providerFieldsJSON`).
+    func item(dataset: DatasetRef?, text: Data? = nil) -> Item {
         let key = LabelStudioMapping.key(in: data)
         let status = LabelStudioProvider.itemStatus(isLabeled: isLabeled)
         let mediaURL = key.flatMap(URL.init(string:)).flatMap { url in
@@ -45,7 +46,7 @@ extension LabelStudioTaskWire {
         return Item(
             id: ItemID(rawValue: String(id)), kind: .item, key: key, dataset: dataset, status: status?.status,
             rawStatus: status?.rawStatus, mediaURL: mediaURL, metadata: meta, annotations: annotations,
-            createdAt: createdAt, providerFields: raw)
+            createdAt: createdAt, providerFields: raw, providerFieldsJSON: text)
     }
 }
 

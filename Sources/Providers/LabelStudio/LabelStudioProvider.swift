@@ -246,7 +246,7 @@ public struct LabelStudioProvider: ExportProvider {
             ?? row.export.source.flatMap { source in
                 if case .dataset(let ref) = source { ref } else { nil }
             }
-        return try LabelStudioTaskWire(WireValue(answer: row.value)).item(dataset: dataset)
+        return try LabelStudioTaskWire(WireValue(answer: row.value)).item(dataset: dataset, text: row.bytes)
     }
 
     // MARK: Helpers

@@ -19,6 +19,4 @@ struct ChildArguments {
         guard let value = Int(try string(name)) else { throw BenchmarkFailure("--\(name) is not a whole number.") }
         return value
     }
-
-    func optionalInt(_ name: String) -> Int? { values[name].flatMap { Int($0) } }
 }

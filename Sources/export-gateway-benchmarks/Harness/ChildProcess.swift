@@ -58,12 +58,10 @@ struct ServedSimulator: Codable, Sendable {
 
 extension ChildProcess {
     /// Starts a server child and reads the simulator it serves.
-    static func server(
-        vendor: String, items: Int, latency: Duration, chunkBytes: Int? = nil
-    ) throws -> (ChildProcess, ServedSimulator) {
-        var arguments = ["--serve", vendor, "--items", String(items), "--latency-ms", String(latency.milliseconds)]
-        if let chunkBytes { arguments += ["--chunk-bytes", String(chunkBytes)] }
-        let child = try ChildProcess(arguments: arguments)
+    static func server(vendor: String, items: Int, latency: Duration) throws -> (ChildProcess, ServedSimulator) {
+        let child = try ChildProcess(arguments: [
+            "--serve", vendor, "--items", String(items), "--latency-ms", String(latency.milliseconds),
+        ])
         while let line = child.readLine() {
             guard line.hasPrefix(ChildProtocol.serverPrefix) else { continue }
             let served = try JSONDecoder().decode(

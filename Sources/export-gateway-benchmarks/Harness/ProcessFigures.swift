@@ -10,9 +10,6 @@ enum ProcessFigures {
     /// reports, so that a child process per scenario measures that scenario alone.
     static var peakResidentBytes: Int64 { statusField("VmHWM:") }
 
-    /// The current resident set size (`VmRSS`).
-    static var residentBytes: Int64 { statusField("VmRSS:") }
-
     /// User plus system CPU time of this process.
     static var cpuTime: Duration {
         var usage = rusage()

@@ -9,29 +9,29 @@ enum Serve {
         let vendor = try arguments.string("serve")
         let items = try arguments.int("items")
         let latency = Duration.milliseconds(try arguments.int("latency-ms"))
-        let served: ServedSimulator
-        let stop: @Sendable () async -> Void
+        // The simulator in one generic place, so each vendor is only its constructor.
+        func serve<Simulator: VendorSimulator>(
+            _ make: (URL, URL) -> Simulator
+        ) throws -> (ServedSimulator, @Sendable () async -> Void) {
+            let server = try SimulatorServer.start(latency: SimulatedLatency(roundTrip: latency), simulator: make)
+            let dataset = server.simulator.seedDataset(named: "benchmark", itemCount: items)
+            let served = ServedSimulator(
+                vendor: vendor, apiBaseURL: server.simulator.apiBaseURL, apiKey: server.simulator.apiKey,
+                dataset: dataset)
+            return (served, { await server.stop() })
+        }
+        let (served, stop): (ServedSimulator, @Sendable () async -> Void)
         switch vendor {
         case "labelbox":
-            let chunkBytes = arguments.optionalInt("chunk-bytes") ?? 16 << 20
-            let server = try SimulatorServer.start(latency: SimulatedLatency(roundTrip: latency)) { api, storage in
-                LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: 1, chunkSize: chunkBytes)
+            // Chunks of 16 MiB: few chunk lookups, so the figures are about reading rows.
+            (served, stop) = try serve {
+                LabelboxSimulator(apiBaseURL: $0, storageBaseURL: $1, pollsToComplete: 1, chunkSize: 16 << 20)
             }
-            let dataset = server.simulator.seedDataset(named: "benchmark", itemCount: items)
-            served = ServedSimulator(
-                vendor: vendor, apiBaseURL: server.simulator.apiBaseURL, apiKey: server.simulator.apiKey,
-                dataset: dataset)
-            stop = { await server.stop() }
         case "avala":
-            let server = try SimulatorServer.start(latency: SimulatedLatency(roundTrip: latency)) { api, storage in
+            (served, stop) = try serve {
                 AvalaSimulator(
-                    apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage, pollsToComplete: 1)
+                    apiBaseURL: $0.appendingPathComponent("api/v1"), storageBaseURL: $1, pollsToComplete: 1)
             }
-            let dataset = server.simulator.seedDataset(named: "benchmark", itemCount: items)
-            served = ServedSimulator(
-                vendor: vendor, apiBaseURL: server.simulator.apiBaseURL, apiKey: server.simulator.apiKey,
-                dataset: dataset)
-            stop = { await server.stop() }
         default:
             throw BenchmarkFailure("No simulator named \(vendor) to serve.")
         }

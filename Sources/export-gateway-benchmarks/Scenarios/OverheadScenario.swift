@@ -57,10 +57,9 @@ enum OverheadScenario {
     }
 }
 
-/// URLs the gateway fetched, as its event handler reports them.
+/// The last URL the gateway fetched, as its event handler reports it.
 final class SeenRequests: Sendable {
-    private let urls = Mutex<[URL]>([])
-    func record(_ url: URL) { urls.withLock { $0.append(url) } }
-    var last: URL? { urls.withLock { $0.last } }
-    var all: [URL] { urls.withLock { $0 } }
+    private let latest = Mutex<URL?>(nil)
+    func record(_ url: URL) { latest.withLock { $0 = url } }
+    var last: URL? { latest.withLock { $0 } }
 }

@@ -19,8 +19,6 @@ struct RowParseFigures: Sendable {
 
     /// Rows parsed and mapped per second.
     var parseRowsPerSecond: Double { Double(rowCount) / parseSeconds }
-    /// Rows parsed and mapped per CPU second.
-    var parseRowsPerCPUSecond: Double { Double(rowCount) / parseCPUSeconds }
     /// Rows per second through `records(of:)`.
     var streamRowsPerSecond: Double { Double(rowCount) / streamSeconds }
 }

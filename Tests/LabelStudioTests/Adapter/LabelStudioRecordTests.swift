@@ -26,6 +26,20 @@ import Testing
         #expect(ls.downloads.allSatisfy { $0.carriedCredential })
     }
 
+    @Test func eachTaskKeepsItsOwnTextAsProviderFieldsJSON() async throws {
+        let ls = LabelStudio()
+        let gateway = ls.gateway(downloadChunkSize: 700)
+        let ready = try await ls.completedExport(items: 12, with: gateway)
+        let lines = try await gateway.lines(of: ready).collect(upTo: 100)
+        let records = try await gateway.records(of: ready).collect(upTo: 100)
+        #expect(records.count == lines.count)
+        for (record, line) in zip(records, lines) {
+            #expect(record.providerFieldsJSON == line.bytes)
+            let text = try #require(record.providerFieldsJSON)
+            #expect(try JSONValue(parsing: text) == record.providerFields)
+        }
+    }
+
     @Test func aStreamResumesAtASavedOffset() async throws {
         let ls = LabelStudio()
         let gateway = ls.gateway(downloadChunkSize: 512)

@@ -116,39 +116,26 @@ struct Simulation: Sendable {
                 vendor: vendor, simulator: simulator, dataset: dataset,
                 datasetUID: (simulator as? AvalaSimulator)?.datasetUID(for: dataset), project: project, stop: stop)
         }
+        func serve<Simulator: VendorSimulator>(_ make: (URL, URL) -> Simulator) throws -> Vendor {
+            let server = try SimulatorServer.start(
+                apiPort: apiPort, storagePort: storagePort, latency: options.latency, simulator: make)
+            return running(server.simulator) { await server.stop() }
+        }
         switch vendor {
         case .avala:
-            let server = try SimulatorServer.start(
-                apiPort: apiPort, storagePort: storagePort, latency: options.latency
-            ) { api, storage in
+            return try serve { api, storage in
                 AvalaSimulator(
                     apiBaseURL: api.appendingPathComponent("api/v1"), storageBaseURL: storage,
                     pollsToComplete: polls)
             }
-            return running(server.simulator) { await server.stop() }
         case .pictograph:
-            let server = try SimulatorServer.start(
-                apiPort: apiPort, storagePort: storagePort, latency: options.latency
-            ) { api, storage in
-                PictographSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
-            }
-            return running(server.simulator) { await server.stop() }
+            return try serve { PictographSimulator(apiBaseURL: $0, storageBaseURL: $1, pollsToComplete: polls) }
         case .labelbox:
-            let server = try SimulatorServer.start(
-                apiPort: apiPort, storagePort: storagePort, latency: options.latency
-            ) { api, storage in
-                LabelboxSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
-            }
-            return running(server.simulator) { await server.stop() }
+            return try serve { LabelboxSimulator(apiBaseURL: $0, storageBaseURL: $1, pollsToComplete: polls) }
         case .labelStudio:
             // The API's origin is its base URL (every route starts /api/); nothing is ever
             // stored on the storage origin, as Label Studio serves files from its API.
-            let server = try SimulatorServer.start(
-                apiPort: apiPort, storagePort: storagePort, latency: options.latency
-            ) { api, storage in
-                LabelStudioSimulator(apiBaseURL: api, storageBaseURL: storage, pollsToComplete: polls)
-            }
-            return running(server.simulator) { await server.stop() }
+            return try serve { LabelStudioSimulator(apiBaseURL: $0, storageBaseURL: $1, pollsToComplete: polls) }
         }
     }
 
