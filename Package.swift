@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // ExportGateway ships with no package dependencies: Foundation, FoundationNetworking,
-// Synchronization, Glibc and Swift Testing only (a product decision, see README.md).
+// Synchronization, Glibc and Swift Testing only (a product decision, see README.md); zlib is
+// the system's, through the CZlib system-library target.
 import PackageDescription
 
 let package = Package(
@@ -17,7 +18,8 @@ let package = Package(
         .executable(name: "export-gateway", targets: ["export-gateway"]),
     ],
     targets: [
-        .target(name: "ExportGateway"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ExportGateway", dependencies: ["CZlib"]),
         .target(
             name: "ExportGatewayAvala",
             dependencies: ["ExportGateway"],
@@ -80,6 +82,9 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["export-gateway", "ExportGateway", "ExportGatewayTesting"]),
+        .testTarget(
+            name: "FormatsTests",
+            dependencies: ["ExportGateway", "ExportGatewayTesting"]),
         .testTarget(
             name: "ConformanceTests",
             dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),

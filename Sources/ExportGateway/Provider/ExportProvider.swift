@@ -75,6 +75,11 @@ public protocol ExportProvider: Sendable {
     func recordChunk(_ request: RecordChunkRequest, api: VendorAPI) async throws -> RecordChunk
     /// One line of an export's results stream, read as an item.
     func record(from row: RecordRow) throws -> Item
+    /// How annotations are read from this vendor's exports; the default is unsupported.
+    var annotationRoute: AnnotationRoute { get }
+    /// One line of an export's results stream, read as an image with its annotations (for
+    /// ``AnnotationRoute/records``).
+    func annotatedItem(from row: RecordRow) throws -> AnnotatedItem
 }
 
 extension ExportProvider {
@@ -138,6 +143,14 @@ extension ExportProvider {
 
     public func record(from row: RecordRow) throws -> Item {
         throw unsupported("streaming records")
+    }
+
+    public var annotationRoute: AnnotationRoute {
+        .unsupported(reason: "\(Self.descriptor.displayName) offers no export the gateway can read annotations from.")
+    }
+
+    public func annotatedItem(from row: RecordRow) throws -> AnnotatedItem {
+        throw unsupported("reading annotations from records")
     }
 
     /// An `unsupported` error naming `feature` and this provider, with `advice` on what to
