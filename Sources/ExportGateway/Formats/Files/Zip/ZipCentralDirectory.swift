@@ -44,7 +44,8 @@ enum ZipCentralDirectory {
             let length = 46 + Int(nameLength) + Int(extraLength) + Int(commentLength)
             let full = try record(length)
             position += UInt64(length)
-            guard let rawName = full.slice(46, Int(nameLength)), let extra = full.slice(46 + Int(nameLength), Int(extraLength))
+            guard let rawName = full.slice(46, Int(nameLength)),
+                let extra = full.slice(46 + Int(nameLength), Int(extraLength))
             else { continue }
             guard let decoded = ZipEntryName.decode(rawName, flags: flags) else {
                 throw ZipError.damaged(file.url, "an entry's name is flagged UTF-8 but is not")
@@ -81,12 +82,15 @@ enum ZipCentralDirectory {
 
     /// Replaces the saturated 32-bit sizes and offset with the ZIP64 extra field's values,
     /// which hold only the saturated ones, in this order.
-    private static func applyZip64(_ extra: ArraySlice<UInt8>, to entry: inout ZipEntry, archive: ZipArchiveFile)
+    private static func applyZip64(
+        _ extra: ArraySlice<UInt8>, to entry: inout ZipEntry, archive: ZipArchiveFile
+    )
         throws
     {
         let saturated: UInt64 = 0xFFFF_FFFF
-        guard entry.uncompressedSize == saturated || entry.compressedSize == saturated
-            || entry.localHeaderOffset == saturated
+        guard
+            entry.uncompressedSize == saturated || entry.compressedSize == saturated
+                || entry.localHeaderOffset == saturated
         else { return }
         let fields = ZipBytes(bytes: Array(extra))
         var at = 0

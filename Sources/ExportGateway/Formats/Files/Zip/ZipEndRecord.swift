@@ -59,7 +59,8 @@ struct ZipEndRecord {
                         file.url, "its ZIP64 locator points to \(zip64Offset), where there is no ZIP64 end record")
                 }
                 record = ZipEndRecord(entryCount: total64, directoryOffset: offset64, directorySize: size64)
-                split = split || disks > 1 || disk64 != 0 || directoryDisk64 != 0 || onDisk64 != total64
+                // The 16-bit fields may be saturated here, so the ZIP64 record alone says whether it is split.
+                split = disks > 1 || disk64 != 0 || directoryDisk64 != 0 || onDisk64 != total64
                 directoryLimit = zip64Offset
             }
         }
@@ -72,12 +73,14 @@ struct ZipEndRecord {
             record.directorySize <= directoryLimit - record.directoryOffset
         else {
             throw ZipError.damaged(
-                file.url, "its central directory (\(record.directorySize) bytes at \(record.directoryOffset)) "
+                file.url,
+                "its central directory (\(record.directorySize) bytes at \(record.directoryOffset)) "
                     + "lies outside the file, so it is truncated or damaged")
         }
         guard record.entryCount <= record.directorySize / smallestEntry else {
             throw ZipError.damaged(
-                file.url, "it declares \(record.entryCount) entries, more than its \(record.directorySize)-byte "
+                file.url,
+                "it declares \(record.entryCount) entries, more than its \(record.directorySize)-byte "
                     + "central directory can hold")
         }
         return record

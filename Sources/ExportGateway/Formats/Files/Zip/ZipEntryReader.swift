@@ -29,7 +29,8 @@ struct ZipEntryReader: DatasetFileReader {
         guard !entry.isEncrypted else {
             throw ZipError.unsupported(
                 file.url, entry: entry.path, "encryption",
-                advice: "Export the archive again without a password, or unpack it with the password and read the folder.")
+                advice:
+                    "Export the archive again without a password, or unpack it with the password and read the folder.")
         }
         switch entry.method {
         case Self.storedMethod:
@@ -76,7 +77,8 @@ struct ZipEntryReader: DatasetFileReader {
                 inflater.supply(try nextCompressed(count: Int(min(UInt64(ZipInflater.inputCapacity), compressedLeft))))
             }
             // One byte past the declared size is room enough to catch an entry that inflates to more.
-            let room = Int(min(UInt64(limit), entry.uncompressedSize - produced + 1))
+            let left = entry.uncompressedSize - produced
+            let room = left >= UInt64(limit) ? limit : Int(left) + 1
             let step: ZipInflater.Step
             do {
                 step = try inflater.inflate(capacity: room)

@@ -21,7 +21,8 @@ enum ZipError {
 
     /// The archive or one entry uses a ZIP feature this reader does not implement.
     static func unsupported(_ archive: URL, entry: String?, _ feature: String, advice: String) -> GatewayError {
-        let subject = entry.map { "The entry \($0) of the ZIP archive \(archive.path)" } ?? "The ZIP archive \(archive.path)"
+        let subject =
+            entry.map { "The entry \($0) of the ZIP archive \(archive.path)" } ?? "The ZIP archive \(archive.path)"
         return GatewayError(
             .unsupported, message: "\(subject) uses \(feature), which cannot be read. " + advice, feature: feature)
     }
