@@ -222,6 +222,38 @@ import Testing
         #expect(error.kind == .decoding)
     }
 
+    @Test(arguments: [false, true])
+    func damagedArchivesFailWithTypedErrorsNeverACrash(zip64: Bool) throws {
+        let whole = TestZip.make(
+            [
+                .init(name: "a/deflated.txt", contents: Self.sampleBytes(count: 300)),
+                .init(name: "stored.txt", contents: Data("stored".utf8), deflated: false, dataDescriptor: true),
+            ],
+            zip64: zip64)
+        var refused = 0
+        for index in whole.indices {
+            for value: UInt8 in [0x00, 0xFF] where whole[index] != value {
+                var bytes = whole
+                bytes[index] = value
+                let archive = try TemporaryArchive(bytes)
+                do {
+                    let files = try ZipFiles(archive: archive.url)
+                    for path in files.paths { _ = try files.contents(of: path) }
+                } catch is GatewayError {
+                    refused += 1
+                }
+            }
+        }
+        #expect(refused > whole.count / 2)
+        for length in 0..<whole.count {
+            let archive = try TemporaryArchive(whole.prefix(length))
+            #expect(throws: GatewayError.self, "cut at \(length)") {
+                let files = try ZipFiles(archive: archive.url)
+                for path in files.paths { _ = try files.contents(of: path) }
+            }
+        }
+    }
+
     /// Bytes that deflate somewhat but not trivially, the same on every run.
     private static func sampleBytes(count: Int) -> Data {
         var state: UInt32 = 0x1234_5678
