@@ -49,7 +49,8 @@ import Testing
             entries.map { ($0.path, String(decoding: $0.contents, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
         #expect(
             text["data.yaml"]
-                == "train: images/train\nval: images/train\nnames:\n  0: car\n  1: traffic light\n  2: vélo\n  3: person\n")
+                == "train: images/train\nval: images/train\nnames:\n  0: car\n  1: traffic light\n  2: vélo\n  3: person\n"
+        )
         // Boxes only: the vélo polygon of city/0001 and the car polygon of street/0005 are left out.
         #expect(
             text["labels/train/city/0001.txt"]
@@ -73,7 +74,8 @@ import Testing
         for (entry, size) in zip(images, sizes) {
             let png = try #require(checkedPNG(entry.contents), "\(entry.path) is not a valid PNG")
             #expect(png.width == size.0 && png.height == size.1, "\(entry.path)")
-            #expect(png.pixelBytes == size.1 * (1 + (size.0 + 7) / 8), "\(entry.path): one filter byte and 1 bit a pixel")
+            #expect(
+                png.pixelBytes == size.1 * (1 + (size.0 + 7) / 8), "\(entry.path): one filter byte and 1 bit a pixel")
         }
     }
 
