@@ -81,10 +81,10 @@ import Testing
 
     @Test func largeImagesSpanSeveralStoredBlocks() throws {
         // 1024 × 1024 at 1 bit is 132,096 bytes of scanlines: three STORED blocks.
-        let png = try #require(MinimalPNG.black(width: 1024, height: 1024))
+        let png = try #require(MinimalPNG.checkerboard(width: 1024, height: 1024))
         let checked = try #require(checkedPNG(png))
         #expect(checked.width == 1024 && checked.pixelBytes == 1024 * 129)
-        #expect(MinimalPNG.black(width: 0, height: 8) == nil)
+        #expect(MinimalPNG.checkerboard(width: 0, height: 8) == nil)
     }
 
     @Test func otherFormatsAndDatasetsAreUnchanged() async throws {
@@ -114,7 +114,7 @@ private struct CheckedPNG {
     var pixelBytes: Int
 }
 
-/// `data` checked as a 1-bit grayscale PNG with one `IDAT`; `nil` when anything is wrong.
+/// `data` checked as the 1-bit grayscale checkerboard PNG with one `IDAT`; `nil` when anything is wrong.
 private func checkedPNG(_ data: Data) -> CheckedPNG? {
     let bytes = [UInt8](data)
     guard bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else { return nil }
@@ -148,8 +148,21 @@ private func checkedPNG(_ data: Data) -> CheckedPNG? {
     guard status == Z_OK else { return nil }
     let pixels = Array(inflated.prefix(Int(inflatedCount)))
     let adler = pixels.withUnsafeBufferPointer { adler32(1, $0.baseAddress, uInt($0.count)) }
-    guard Int(adler) == stream.suffix(4).reduce(0, { $0 << 8 | Int($1) }), pixels.allSatisfy({ $0 == 0 }) else {
+    guard Int(adler) == stream.suffix(4).reduce(0, { $0 << 8 | Int($1) }),
+        pixels == checkerboardScanlines(width: width, height: height)
+    else {
         return nil
     }
     return CheckedPNG(width: width, height: height, pixelBytes: pixels.count)
+}
+
+/// The scanlines of an 8 × 8 checkerboard with a white top-left square, one filter byte (0)
+/// a row: the picture the simulators promise, stated independently of them.
+private func checkerboardScanlines(width: Int, height: Int) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for row in 0..<height {
+        bytes.append(0)
+        for x in stride(from: 0, to: width, by: 8) { bytes.append((row / 8 + x / 8) % 2 == 0 ? 0xFF : 0x00) }
+    }
+    return bytes
 }

@@ -132,7 +132,7 @@ private struct CheckedPNG {
     var height: Int
 }
 
-/// `data` checked as a black 1-bit grayscale PNG with one `IDAT`; `nil` when anything is wrong.
+/// `data` checked as the 1-bit grayscale checkerboard PNG with one `IDAT`; `nil` when anything is wrong.
 private func checkedPNG(_ data: Data) -> CheckedPNG? {
     let bytes = [UInt8](data)
     guard bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else { return nil }
@@ -162,8 +162,21 @@ private func checkedPNG(_ data: Data) -> CheckedPNG? {
             uncompress(target.baseAddress, &inflatedCount, source.baseAddress, uLong(source.count))
         }
     }
-    guard status == Z_OK, Int(inflatedCount) == expected, inflated.prefix(expected).allSatisfy({ $0 == 0 }) else {
+    guard status == Z_OK, Int(inflatedCount) == expected,
+        Array(inflated.prefix(expected)) == checkerboardScanlines(width: width, height: height)
+    else {
         return nil
     }
     return CheckedPNG(width: width, height: height)
+}
+
+/// The scanlines of an 8 × 8 checkerboard with a white top-left square, one filter byte (0)
+/// a row: the picture the simulators promise, stated independently of them.
+private func checkerboardScanlines(width: Int, height: Int) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for row in 0..<height {
+        bytes.append(0)
+        for x in stride(from: 0, to: width, by: 8) { bytes.append((row / 8 + x / 8) % 2 == 0 ? 0xFF : 0x00) }
+    }
+    return bytes
 }

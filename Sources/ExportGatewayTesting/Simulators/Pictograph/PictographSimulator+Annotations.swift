@@ -33,7 +33,7 @@ extension PictographSimulator {
         var entries = [ZipArchive.Entry(path: SeededCOCOFile.path, contents: SeededCOCOFile.data)]
         if record.request.includeImages {
             for image in SeededAnnotations.images {
-                let png = MinimalPNG.black(width: image.size.width, height: image.size.height) ?? Data()
+                let png = MinimalPNG.checkerboard(width: image.size.width, height: image.size.height) ?? Data()
                 entries.append(ZipArchive.Entry(path: "images/" + image.key, contents: png))
             }
         }

@@ -1,18 +1,25 @@
 import Foundation
 
-/// The smallest valid PNG of a given size: a black, 1-bit grayscale image whose pixels are
+/// The smallest valid PNG of a given size: a 1-bit grayscale checkerboard whose pixels are
 /// kept in STORED deflate blocks, so simulators can ship real image files (that a reader
 /// sizes from the `IHDR` header and any decoder opens) without a compressor.
 public enum MinimalPNG {
-    /// A black `width` × `height` PNG, or `nil` when either side is not positive. The file
-    /// grows with the pixel count (about one byte per eight pixels), so keep sides small.
-    public static func black(width: Int, height: Int) -> Data? {
+    /// A `width` × `height` PNG of 8 × 8 black and white squares (the top-left one white),
+    /// or `nil` when either side is not positive. The file grows with the pixel count (about
+    /// one byte per eight pixels), so keep sides small.
+    public static func checkerboard(width: Int, height: Int) -> Data? {
         guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else { return nil }
-        let (rowBytes, rowOverflow) = ((width + 7) / 8).addingReportingOverflow(1)
-        let (imageBytes, overflow) = rowBytes.multipliedReportingOverflow(by: height)
-        guard !rowOverflow, !overflow else { return nil }
-        // Each row is a filter-type byte (0, none) and its packed pixels, all 0: black.
-        let scanlines = Data(count: imageBytes)
+        let rowBytes = (width + 7) / 8
+        let (imageBytes, overflow) = (rowBytes + 1).multipliedReportingOverflow(by: height)
+        guard !overflow else { return nil }
+        // Each row is a filter-type byte (0, none), then 8 pixels a byte, most significant bit
+        // first: a byte of ones is 8 white pixels. The squares make the Adler-32 sums wrap,
+        // which an all-black image would never exercise.
+        var scanlines = Data(capacity: imageBytes)
+        for row in 0..<height {
+            scanlines.append(0)
+            for column in 0..<rowBytes { scanlines.append((row / 8 + column) % 2 == 0 ? 0xFF : 0x00) }
+        }
 
         var header = Data()
         header.appendBigEndian(UInt32(width))

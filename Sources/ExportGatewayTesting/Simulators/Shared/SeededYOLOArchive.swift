@@ -57,7 +57,7 @@ public enum SeededYOLOArchive {
     public static var entries: [ZipArchive.Entry] {
         var entries = [ZipArchive.Entry(path: dataYAMLPath, contents: Data(dataYAML.utf8))]
         for image in SeededAnnotations.images {
-            let png = MinimalPNG.black(width: image.size.width, height: image.size.height) ?? Data()
+            let png = MinimalPNG.checkerboard(width: image.size.width, height: image.size.height) ?? Data()
             entries.append(ZipArchive.Entry(path: imagePath(of: image), contents: png))
             entries.append(ZipArchive.Entry(path: labelPath(of: image), contents: Data(labels(of: image).utf8)))
         }
