@@ -121,7 +121,9 @@ extension AvalaSimulator {
     private func storeResult(of record: ExportRecord, in state: State) -> String {
         let datasets = datasets(of: record, in: state)
         var entries: [ZipArchive.Entry] = []
-        if record.format == "YOLO" {
+        if let seeded = annotatedEntries(format: record.format, datasets: datasets) {
+            entries = seeded
+        } else if record.format == "YOLO" {
             var classes = Set<String>()
             for dataset in datasets {
                 for index in 0..<dataset.itemCount {

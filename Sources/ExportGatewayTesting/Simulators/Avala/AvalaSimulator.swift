@@ -125,6 +125,8 @@ public final class AvalaSimulator: VendorSimulator {
         var itemCount: Int
         var sequenceCount: Int
         var createdAt: Date
+        /// Whether its `YOLO` exports hold ``SeededAnnotations`` (``seedAnnotatedSource()``).
+        var annotated = false
     }
 
     struct Project {

@@ -94,7 +94,9 @@ extension PictographSimulator {
             fail(&record, "dataset was deleted")
             return
         }
-        let result = PictographFixtures.archive(for: record, dataset: dataset)
+        let result =
+            annotatedArchive(for: record, dataset: dataset)
+            ?? PictographFixtures.archive(for: record, dataset: dataset)
         let object = "exports/\(Self.organizationID(record.organization))/\(record.id)/export.zip"
         host.storage.put(result.data, at: object)
         record.status = "completed"

@@ -181,6 +181,8 @@ public final class PictographSimulator: VendorSimulator {
         var itemCount: Int
         var coldStorage: Bool
         var createdAt: Date
+        /// Whether its `coco` exports hold ``SeededAnnotations`` (``seedAnnotatedSource()``).
+        var annotated = false
     }
 
     struct State {
