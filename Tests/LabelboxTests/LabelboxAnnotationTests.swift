@@ -225,13 +225,17 @@ struct LabelboxAnnotationTests {
     func seededProjectStreamsExactlyTheSeededAnnotations(boundary: LabelboxSimulator.ChunkBoundary) async throws {
         let labelbox = LabelboxFixture(chunkSize: 700, chunkBoundary: boundary)
         let gateway = labelbox.gateway(downloadChunkSize: 512)
-        let source = labelbox.simulator.seedAnnotatedSource()
-        let created = try await gateway.createExport(ExportRequest(source: source))
+        #expect(gateway.annotationRoute == .records)
+        let created = try await gateway.createAnnotationExport(of: labelbox.simulator.seedAnnotatedSource())
         let export = try await gateway.wait(for: created, timeout: .seconds(600))
-        let items = try await gateway.records(of: export).collect(upTo: 1000).map {
+        var items: [AnnotatedItem] = []
+        for try await item in gateway.annotations(of: export) { items.append(item) }
+        try Self.expectSeeded(items)
+        // The same rows read offline map to the same items.
+        let offline = try await gateway.records(of: export).collect(upTo: 1000).map {
             try LabelboxAnnotations.item(fromRow: $0.providerFields)
         }
-        try Self.expectSeeded(items)
+        #expect(offline == items)
     }
 
     @Test func seededProjectLeavesOtherProjectsRowsAlone() async throws {
@@ -241,9 +245,7 @@ struct LabelboxAnnotationTests {
         let project = labelbox.simulator.seedProject(named: "Plain", itemCount: 8)
         let created = try await gateway.createExport(ExportRequest(source: .project(project)))
         let export = try await gateway.wait(for: created, timeout: .seconds(600))
-        let items = try await gateway.records(of: export).collect(upTo: 1000).map {
-            try LabelboxAnnotations.item(fromRow: $0.providerFields)
-        }
+        let items = try await gateway.annotations(of: export).collect()
         #expect(items.count == 8)
         #expect(items.allSatisfy { $0.key?.hasPrefix("scène-") == true })
         // Computed rows: every row but those waiting for a label holds one box.
