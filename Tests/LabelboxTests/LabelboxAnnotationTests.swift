@@ -189,6 +189,20 @@ struct LabelboxAnnotationTests {
         #expect(item.annotations.isEmpty)
     }
 
+    @Test func sizeIsUnknownWithoutWholePixelDimensionsAndAnErrorWhenNotANumber() throws {
+        for attributes in [
+            #"{"mime_type": "text/plain"}"#, #"{"width": 0, "height": 480}"#, #"{"width": 1.5, "height": 2}"#,
+        ] {
+            let row = try Self.parse(#"{"data_row": {"id": "dr1"}, "media_attributes": \#(attributes)}"#)
+            #expect(try LabelboxAnnotations.item(fromRow: row).imageSize == nil, "\(attributes)")
+        }
+        let row = try Self.parse(#"{"data_row": {"id": "dr7"}, "media_attributes": {"width": "640", "height": 480}}"#)
+        let error = try #require(throws: GatewayError.self) { try LabelboxAnnotations.item(fromRow: row) }
+        #expect(error.kind == .decoding)
+        #expect(error.message.contains("dr7"))
+        #expect(error.message.contains("media_attributes.width"))
+    }
+
     @Test func malformedBoxIsADecodingErrorNamingTheRowAndFeature() throws {
         let row = try Self.row(
             objects: """

@@ -198,14 +198,15 @@ private struct Reader {
             confidence: try number(answer["confidence"], "confidence"), children: children)
     }
 
-    /// `media_attributes.{width,height}` when both are positive whole numbers.
+    /// `media_attributes.{width,height}` when both are positive whole numbers; `nil` when
+    /// either is missing or is no size in pixels (a text or audio row), an error when either is
+    /// not a number.
     func imageSize(_ attributes: JSONValue?) throws -> ImageSize? {
         guard let attributes, !attributes.isNull else { return nil }
         guard let width = try number(attributes["width"], "media_attributes.width"),
-            let height = try number(attributes["height"], "media_attributes.height")
+            let height = try number(attributes["height"], "media_attributes.height"),
+            width >= 1, height >= 1, width < 1e9, height < 1e9, width == width.rounded(), height == height.rounded()
         else { return nil }
-        guard width > 0, height > 0, width < 1e9, height < 1e9, width == width.rounded(), height == height.rounded()
-        else { throw malformed("`media_attributes` is not a size in whole pixels (\(width)x\(height))", nil) }
         return ImageSize(width: Int(width), height: Int(height))
     }
 
