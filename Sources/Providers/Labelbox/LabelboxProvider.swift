@@ -124,6 +124,15 @@ public struct LabelboxProvider: ExportProvider {
         try LabelboxMapping.item(from: row.value, text: row.bytes)
     }
 
+    /// Each RESULT row is one image: ``Gateway/annotations(of:)`` streams the rows and maps
+    /// each with ``LabelboxAnnotations/item(fromRow:)``.
+    public var annotationRoute: AnnotationRoute { .records }
+
+    /// One RESULT row as an image with its annotations (see ``LabelboxAnnotations``).
+    public func annotatedItem(from row: RecordRow) throws -> AnnotatedItem {
+        try LabelboxAnnotations.item(fromRow: row.value)
+    }
+
     // MARK: Helpers
 
     private func task(_ id: ExportID, source: ExportSource?, api: VendorAPI) async throws -> Export {

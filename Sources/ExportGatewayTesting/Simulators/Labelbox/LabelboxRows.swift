@@ -45,6 +45,10 @@ enum LabelboxRows {
     static func lastActivity(of index: Int) -> Int { activityEpoch + index * activityStep }
     static func labelCreated(of index: Int) -> Int { lastActivity(of: index) - labelLead }
     static func hasLabel(_ index: Int) -> Bool { index % 4 != 0 }
+    /// Whether row `index` of `source` carries a label: every annotated row does.
+    static func hasLabel(_ index: Int, of source: LabelboxSimulator.Source) -> Bool {
+        source.annotated || hasLabel(index)
+    }
 
     static func globalKey(source: Int, index: Int) -> String { "gk-\(pad(source, 5))-\(pad(index, 8)).jpg" }
 
@@ -103,6 +107,7 @@ enum LabelboxRows {
                 "asset_type": "image",
             ],
         ]
+        if source.annotated { LabelboxAnnotatedRows.describe(index, source: source, row: &object) }
         if include.attachments {
             object["attachments"] = [
                 ["type": "RAW_TEXT", "name": "note", "value": .string("Captured for row \(number)")]
@@ -140,7 +145,7 @@ enum LabelboxRows {
                     "batch_name": .string("Batch \(pad(batch, 6))"),
                     "workflow_status": .string(workflowStatuses[residue]),
                     "priority": .int(Int64(5 - residue)),
-                    "selected_label_id": hasLabel(index)
+                    "selected_label_id": hasLabel(index, of: source)
                         ? .string(LabelboxID.make(.label, source: source.number, index: index)) : .null,
                     "consensus_expected_label_count": 1,
                     "workflow_history": [],
@@ -152,27 +157,29 @@ enum LabelboxRows {
     }
 
     private static func labels(_ index: Int, _ layout: Layout) -> [JSONValue] {
-        guard hasLabel(index) else { return [] }
+        guard hasLabel(index, of: layout.source) else { return [] }
         let residue = index % 4
         let source = layout.source.number
         var label: [String: JSONValue] = [
             "label_kind": "Default", "version": "1.0.0",
             "id": .string(LabelboxID.make(.label, source: source, index: index)),
-            "annotations": [
-                "objects": [
-                    [
-                        "feature_id": .string(LabelboxID.make(.feature, source: source, index: index)),
-                        "feature_schema_id": .string(LabelboxID.make(.schema, source: 0, index: 10 + residue)),
-                        "name": .string(["car", "person", "bicycle", "dog"][residue]),
-                        "annotation_kind": "ImageBoundingBox", "classifications": [],
-                        "bounding_box": [
-                            "top": .int(Int64(40 * residue + 10)), "left": .int(Int64(30 * residue + 5)),
-                            "height": .int(Int64(100 + residue)), "width": .int(Int64(120 + residue)),
-                        ],
-                    ]
+            "annotations": layout.source.annotated
+                ? LabelboxAnnotatedRows.annotations(index, source: source)
+                : [
+                    "objects": [
+                        [
+                            "feature_id": .string(LabelboxID.make(.feature, source: source, index: index)),
+                            "feature_schema_id": .string(LabelboxID.make(.schema, source: 0, index: 10 + residue)),
+                            "name": .string(["car", "person", "bicycle", "dog"][residue]),
+                            "annotation_kind": "ImageBoundingBox", "classifications": [],
+                            "bounding_box": [
+                                "top": .int(Int64(40 * residue + 10)), "left": .int(Int64(30 * residue + 5)),
+                                "height": .int(Int64(100 + residue)), "width": .int(Int64(120 + residue)),
+                            ],
+                        ]
+                    ],
+                    "classifications": [], "relationships": [],
                 ],
-                "classifications": [], "relationships": [],
-            ],
         ]
         if layout.include.labelDetails {
             label["label_details"] = [

@@ -56,6 +56,9 @@ public final class LabelboxSimulator: VendorSimulator {
         var kind: Kind
         var name: String
         var itemCount: Int
+        /// Whether the rows are ``SeededAnnotations/images`` (see
+        /// ``LabelboxSimulator/seedAnnotatedSource()``) rather than the computed rows.
+        var annotated = false
 
         var id: String { LabelboxID.make(kind == .dataset ? .dataset : .project, source: number, index: 0) }
         /// The dataset a project's rows live in is named after the project.
@@ -152,11 +155,24 @@ public final class LabelboxSimulator: VendorSimulator {
         seed(.project, name, itemCount)
     }
 
-    private func seed(_ kind: Source.Kind, _ name: String, _ itemCount: Int) -> String {
+    /// Seeds a project whose export rows are exactly ``SeededAnnotations/images``, in order,
+    /// in Labelbox's export shapes, and returns it as an export source.
+    ///
+    /// Row `i` has `external_id` = image `i`'s key, `media_attributes` with its size, and one
+    /// label (even for the image without objects) whose boxes are `bounding_box`es and whose
+    /// polygons repeat their first point last, as Labelbox exports them. Feature and schema ids
+    /// are deterministic. The first image also carries a label-level radio classification,
+    /// `weather` → `sunny`, with a nested checklist `glare` → `windshield`, `road`. Workflow
+    /// statuses, batches and dates follow the computed rows (``seedProject(named:itemCount:)``).
+    public func seedAnnotatedSource() -> ExportSource {
+        .project(seed(.project, "Annotated images", SeededAnnotations.images.count, annotated: true))
+    }
+
+    private func seed(_ kind: Source.Kind, _ name: String, _ itemCount: Int, annotated: Bool = false) -> String {
         state.withLock { state in
             let source = Source(
                 number: state.sources.count + 1, kind: kind, name: name,
-                itemCount: min(max(0, itemCount), Self.maxItemCount))
+                itemCount: min(max(0, itemCount), Self.maxItemCount), annotated: annotated)
             state.sources.append(source)
             return source.id
         }

@@ -26,8 +26,11 @@ struct LabelboxStream: Sendable {
         var content: Content
         var ranges: [Range<Int>]
         var residues: [Bool]
-        /// The byte length of a line, by residue.
+        /// The byte length of a line, by residue (the longest, for exact-length parts).
         var lengths: [Int]
+        /// The byte length of every line, by index, for a part whose lines do not share a
+        /// length per residue (an annotated source's few rows); `nil` otherwise.
+        var exactLengths: [Int]?
         /// Before each range: how many lines and bytes the part's earlier ranges hold.
         var linesBefore: [Int] = []
         var bytesBefore: [Int] = []
@@ -37,18 +40,24 @@ struct LabelboxStream: Sendable {
         init(content: Content, ranges: [Range<Int>], residues: [Bool]) {
             self.content = content
             self.residues = residues
-            lengths = (0..<4).map { content.line($0).count }
+            if case .rows(let layout) = content, layout.source.annotated {
+                let exact = (0..<layout.source.itemCount).map { content.line($0).count }
+                exactLengths = exact
+                lengths = (0..<4).map { residue in
+                    stride(from: residue, to: exact.count, by: 4).map { exact[$0] }.max() ?? 0
+                }
+            } else {
+                lengths = (0..<4).map { content.line($0).count }
+            }
             self.ranges = ranges.filter { range in
                 (0..<4).contains { residues[$0] && Self.count(in: range, residue: $0) > 0 }
             }
             for range in self.ranges {
                 linesBefore.append(lineCount)
                 bytesBefore.append(byteCount)
-                for residue in 0..<4 where residues[residue] {
-                    let count = Self.count(in: range, residue: residue)
-                    lineCount += count
-                    byteCount += count * lengths[residue]
-                }
+                let (lines, bytes) = measure(range.lowerBound, range.upperBound)
+                lineCount += lines
+                byteCount += bytes
             }
         }
 
@@ -61,6 +70,14 @@ struct LabelboxStream: Sendable {
         /// Lines and bytes of the allowed indices in `lower..<upper`.
         func measure(_ lower: Int, _ upper: Int) -> (lines: Int, bytes: Int) {
             var lines = 0, bytes = 0
+            if let exactLengths {
+                // Few rows: summing them is cheaper than keeping prefix sums right.
+                for index in lower..<max(lower, upper) where residues[index % 4] {
+                    lines += 1
+                    bytes += exactLengths[index]
+                }
+                return (lines, bytes)
+            }
             for residue in 0..<4 where residues[residue] {
                 let count = Self.count(in: lower..<upper, residue: residue)
                 lines += count
