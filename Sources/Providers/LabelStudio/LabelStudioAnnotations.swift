@@ -141,7 +141,9 @@ private struct TaskReader {
         var answers: [String: [Attribute]] = [:]
         var set: [Annotation] = []
         for result in results {
-            guard result.objectValue != nil else { throw error("a result is \(LabelStudioAnnotations.kindName(result))") }
+            guard result.objectValue != nil else {
+                throw error("a result is \(LabelStudioAnnotations.kindName(result))")
+            }
             let id = try string(result["id"], "result id")
             let at = ResultReader(task: task, result: id ?? "(no id)", json: result)
             guard let type = try at.string(result["type"], "type") else { continue }
