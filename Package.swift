@@ -78,7 +78,7 @@ let package = Package(
             dependencies: ["ExportGateway", "ExportGatewayLabelStudio", "ExportGatewayTesting", "DecoderRobustness"]),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["ExportGateway", "ExportGatewayTesting", "ThreadHandoff"]),
+            dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting", "ThreadHandoff"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["export-gateway", "ExportGateway", "ExportGatewayTesting"]),

@@ -26,7 +26,8 @@ public enum Geometry: Sendable, Hashable {
         case .rotatedBox(let box): return box.enclosingBox
         case .polygon(let rings): return Box(enclosing: rings.first ?? [])
         case .polyline(let points): return Box(enclosing: points)
-        case .keypoints(let keypoints): return Box(enclosing: keypoints.filter { $0.visibility != .unlabeled }.map(\.point))
+        case .keypoints(let keypoints):
+            return Box(enclosing: keypoints.filter { $0.visibility != .unlabeled }.map(\.point))
         case .mask, .whole: return nil
         }
     }

@@ -43,4 +43,6 @@ public struct GatewayOperation: Sendable, Hashable, CustomStringConvertible {
     public static let recordChunk = GatewayOperation(name: "recordChunk", action: "read the records of")
     /// Turning one record of a stream into an item.
     public static let record = GatewayOperation(name: "record(from:)", action: "read a record of")
+    /// ``Gateway/annotations(of:)``: reading the annotations of an export.
+    public static let annotations = GatewayOperation(name: "annotations(of:)", action: "read the annotations of")
 }

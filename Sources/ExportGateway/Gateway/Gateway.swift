@@ -21,8 +21,8 @@ public struct Gateway: Sendable {
     /// The options in effect.
     public let options: GatewayOptions
 
-    private let adapter: any ExportProvider
-    private let api: VendorAPI
+    let adapter: any ExportProvider
+    let api: VendorAPI
 
     /// Creates a gateway for the provider `configuration` names.
     ///
@@ -306,7 +306,7 @@ public struct Gateway: Sendable {
         RecordSequence(source: recordSource(of: export, stream: stream, startingAt: offset)) { $0 }
     }
 
-    private func recordSource(of export: Export, stream: RecordStream, startingAt offset: Int64) -> RecordSource {
+    func recordSource(of export: Export, stream: RecordStream, startingAt offset: Int64) -> RecordSource {
         let adapter = self.adapter, api = self.api
         return RecordSource(
             stream: stream, startOffset: offset, pieceSize: min(options.downloadChunkSize, RecordSource.largestPiece),

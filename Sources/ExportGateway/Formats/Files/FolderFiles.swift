@@ -36,18 +36,24 @@ public struct FolderFiles: DatasetFiles {
         guard DatasetPath.isSafe(path) else {
             throw GatewayError(.localFile, message: "\(path) is not a path inside \(root.path).")
         }
-        do {
-            return FolderFileReader(handle: try FileHandle(forReadingFrom: url(of: path)))
-        } catch {
-            throw GatewayError(
-                .localFile, message: "Could not open \(url(of: path).path): \(error.localizedDescription)",
-                underlying: error)
-        }
+        return try FileReader(url: url(of: path))
     }
 }
 
-private struct FolderFileReader: DatasetFileReader {
+/// Reads a file on disk in pieces.
+struct FileReader: DatasetFileReader {
     let handle: FileHandle
+
+    /// Opens `url`.
+    /// - Throws: ``GatewayError/Kind/localFile`` when it cannot be opened.
+    init(url: URL) throws {
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            throw GatewayError(
+                .localFile, message: "Could not open \(url.path): \(error.localizedDescription)", underlying: error)
+        }
+    }
 
     mutating func read(upTo maxCount: Int) throws -> Data? {
         let piece = try handle.read(upToCount: maxCount)

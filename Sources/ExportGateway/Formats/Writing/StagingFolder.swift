@@ -16,7 +16,8 @@ struct StagingFolder: Sendable {
         let manager = FileManager.default
         var isFolder: ObjCBool = false
         if manager.fileExists(atPath: destination.path, isDirectory: &isFolder) {
-            let empty = isFolder.boolValue && ((try? manager.contentsOfDirectory(atPath: destination.path))?.isEmpty ?? false)
+            let empty =
+                isFolder.boolValue && ((try? manager.contentsOfDirectory(atPath: destination.path))?.isEmpty ?? false)
             guard empty else {
                 throw GatewayError(
                     .localFile,
@@ -61,7 +62,8 @@ struct StagingFolder: Sendable {
         } catch {
             discard()
             throw GatewayError(
-                .localFile, message: "Could not move the output into \(destination.path): \(error.localizedDescription)",
+                .localFile,
+                message: "Could not move the output into \(destination.path): \(error.localizedDescription)",
                 underlying: error)
         }
     }

@@ -1,0 +1,81 @@
+import Foundation
+
+extension Gateway {
+    /// How this vendor's annotations are read: from its record stream, from a file in a
+    /// standard format, or not at all (see ``AnnotationRoute``).
+    public var annotationRoute: AnnotationRoute { adapter.annotationRoute }
+
+    /// Starts an export that ``annotations(of:)`` can read: for a vendor that delivers a file,
+    /// it asks for the standard format the gateway reads (Pictograph `coco`, Avala `YOLO`);
+    /// for a vendor that streams records, it is a plain export of `source`.
+    ///
+    /// ```swift
+    /// let export = try await gateway.createAnnotationExport(of: .dataset("team/cars"))
+    /// let ready = try await gateway.wait(for: export, timeout: .seconds(600))
+    /// for try await item in gateway.annotations(of: ready) { print(item.id, item.annotations.count) }
+    /// ```
+    /// - Throws: ``GatewayError/Kind/unsupported`` when the vendor offers no such export.
+    public func createAnnotationExport(of source: ExportSource, name: String? = nil) async throws -> Export {
+        switch adapter.annotationRoute {
+        case .records:
+            return try await createExport(ExportRequest(source: source, name: name))
+        case .file(let format, _):
+            return try await createExport(ExportRequest(source: source, name: name, format: format))
+        case .unsupported(let reason):
+            throw annotationsUnsupported(reason, resource: .source(source))
+        }
+    }
+
+    /// Every image of a completed export with its annotations, in the same model whatever the
+    /// vendor, read lazily in bounded memory.
+    ///
+    /// A vendor that streams records (Labelbox, Label Studio) is read record by record, each
+    /// mapped by its adapter. A vendor that delivers a file (Avala, Pictograph) is downloaded
+    /// to a temporary folder, read with the format's reader (ZIP entries are read in place),
+    /// and the temporary file is removed when iteration ends; that export must have been
+    /// created in the format the route names (``createAnnotationExport(of:name:)`` does so).
+    ///
+    /// Throws on first use: ``GatewayError/Kind/unsupported`` when the vendor offers no export
+    /// the gateway can read annotations from, or the export is in another format;
+    /// ``GatewayError/Kind/notReady`` for an export that has not completed.
+    public func annotations(of export: Export) -> AnnotationSequence {
+        let adapter = self.adapter, api = self.api
+        switch adapter.annotationRoute {
+        case .records:
+            let records = RecordSequence(source: recordSource(of: export, stream: .results, startingAt: 0)) { line in
+                do {
+                    return try adapter.annotatedItem(
+                        from: RecordRow(value: line.value, bytes: line.bytes, export: export, offset: line.offset))
+                } catch let error as GatewayError {
+                    throw api.stamped(error, operation: .annotations, resource: .export(export.id))
+                }
+            }
+            return AnnotationSequence(records: records)
+        case .file(let request, let format):
+            return AnnotationSequence(file: {
+                try await self.openAnnotationFile(of: export, request: request, format: format)
+            })
+        case .unsupported(let reason):
+            return AnnotationSequence(failure: annotationsUnsupported(reason, resource: .export(export.id)))
+        }
+    }
+
+    private func annotationsUnsupported(_ reason: String, resource: GatewayResource) -> GatewayError {
+        var error = GatewayError.unsupported(
+            "annotations", message: reason + " Download the export and read it with your own tools instead.")
+        error.provider = provider
+        error.operation = .annotations
+        error.resource = resource
+        return error
+    }
+}
+
+extension Gateway {
+    /// Downloads `export` into a temporary folder and opens it with `format`'s reader.
+    fileprivate func openAnnotationFile(
+        of export: Export, request: ExportFormat, format: AnnotationFormat
+    ) async throws -> AnnotationFile {
+        throw annotationsUnsupported(
+            "Reading \(format) files lands with the format readers.", resource: .export(export.id))
+    }
+}
