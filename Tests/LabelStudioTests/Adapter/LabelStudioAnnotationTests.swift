@@ -221,11 +221,9 @@ import Testing
         let created = try await gateway.createExport(
             ExportRequest(source: ls.simulator.seedAnnotatedSource(), providerOptions: options))
         let ready = try await gateway.wait(for: created, timeout: .seconds(600))
-        let provider = LabelStudioProvider()
-        return try await gateway.lines(of: ready).collect(upTo: 100).map { line in
-            try provider.annotatedItem(
-                from: RecordRow(value: line.value, bytes: line.bytes, export: ready, offset: line.offset))
-        }
+        var items: [AnnotatedItem] = []
+        for try await item in gateway.annotations(of: ready) { items.append(item) }
+        return items
     }
 
     @Test func theSeededAnnotationsComeBackExactlyInPixels() async throws {
@@ -245,6 +243,20 @@ import Testing
         #expect(predictions.count == 1)
         #expect(predictions.first?.source.score == 0.87 && predictions.first?.confidence == 0.75)
         #expect(predictions.first?.geometry == SeededAnnotations.images[1].objects.first?.geometry)
+    }
+
+    @Test func anAnnotationExportIsTheStoredJSONReadTaskByTask() async throws {
+        let ls = LabelStudio()
+        let gateway = ls.gateway(downloadChunkSize: 256)
+        let created = try await gateway.createAnnotationExport(of: ls.simulator.seedAnnotatedSource())
+        let ready = try await gateway.wait(for: created, timeout: .seconds(600))
+        let items = try await gateway.annotations(of: ready).collect()
+        #expect(items.map { $0.key.map(DatasetPath.stem) } == SeededAnnotations.images.map(\.stem))
+        #expect(Set(items.map(\.id)).count == SeededAnnotations.images.count)
+        #expect(
+            items.map { $0.annotations.filter { $0.geometry != .whole }.count }
+                == SeededAnnotations.images.map(\.objects.count))
+        #expect(ls.downloads.allSatisfy { $0.url.query == nil })
     }
 
     @Test func aDefaultSnapshotListsPredictionsByIdOnly() async throws {
