@@ -72,12 +72,17 @@ public enum LabelStudioAnnotations {
             imageSize: size, units: .pixels, annotations: annotations, providerFields: task)
     }
 
-    /// The file name a media path ends with: its last path component, without a query or
-    /// fragment, as given (Label Studio's upload prefix `<8 hex>-` is kept).
+    /// The file name a media path ends with: its last path component, as given (Label
+    /// Studio's upload prefix `<8 hex>-` is kept), without a URL's query or fragment; `nil`
+    /// for a value that is no path (a text task's text, which spans lines).
     static func fileName(of path: String) -> String? {
-        let bare = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let noFragment = bare.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let name = noFragment.split(separator: "/").last.map(String.init)
+        guard !path.contains(where: \.isNewline) else { return nil }
+        var bare = Substring(path)
+        if path.contains("://") {
+            bare = bare.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            bare = bare.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        }
+        let name = bare.split(separator: "/").last.map(String.init)
         return name?.isEmpty == false ? name : nil
     }
 

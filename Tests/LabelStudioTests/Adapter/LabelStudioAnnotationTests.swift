@@ -175,6 +175,17 @@ import Testing
         #expect(item.providerFields == task)
     }
 
+    @Test func theKeyIsTheMediaPathsLastComponentAsGiven() throws {
+        func key(_ image: String) throws -> String? {
+            try item(["id": 1, "data": ["image": .string(image)]]).key
+        }
+        #expect(try key("https://img.example.invalid/a/b/0001.png?X-Amz-Signature=1#top") == "0001.png")
+        #expect(try key("/data/upload/3/ec5cb336-0001.png") == "ec5cb336-0001.png")
+        #expect(try key("s3://bucket/city/what?.png") == "what")
+        #expect(try key("local/what?.png") == "what?.png")
+        #expect(try key("a text\nover lines") == nil)
+    }
+
     // MARK: Malformed
 
     @Test(arguments: [
