@@ -249,6 +249,18 @@ public struct LabelStudioProvider: ExportProvider {
         return try LabelStudioTaskWire(WireValue(answer: row.value)).item(dataset: dataset, text: row.bytes)
     }
 
+    // MARK: Annotations
+
+    /// Annotations come from the records: each task of the stored JSON, streamed, is one image.
+    public var annotationRoute: AnnotationRoute { .records }
+
+    /// One exported task as an image with its annotations (see ``LabelStudioAnnotations``).
+    /// Predictions come only from a snapshot created with
+    /// `serialization_options.predictions.only_id = false`; otherwise the task lists their ids.
+    public func annotatedItem(from row: RecordRow) throws -> AnnotatedItem {
+        try LabelStudioAnnotations.item(fromTask: row.value)
+    }
+
     // MARK: Helpers
 
     /// The stored snapshot behind `export` (whatever format its id names), or `notFound` for

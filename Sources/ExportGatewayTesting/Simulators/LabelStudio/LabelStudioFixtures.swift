@@ -61,6 +61,7 @@ enum LabelStudioFixtures {
 
     /// How many non-skipped annotations and predictions a project's tasks hold together.
     static func totals(of project: LabelStudioSimulator.Project) -> (annotations: Int, skipped: Int, predictions: Int) {
+        if case .annotatedImages = project.kind { return annotatedTotals(of: project) }
         guard project.isSeeded else { return (0, 0, 0) }
         let count = project.taskCount
         func matching(_ modulus: Int, _ residues: [Int]) -> Int {
@@ -72,6 +73,7 @@ enum LabelStudioFixtures {
 
     /// Task `index` of `project`.
     static func task(_ index: Int, of project: LabelStudioSimulator.Project) -> Task {
+        if case .annotatedImages = project.kind { return annotatedTask(index, of: project) }
         let id = project.firstTaskID + index
         let created = project.createdAt.addingTimeInterval(1 + Double(index) * 0.001_237)
         let marked = project.createdAt.addingTimeInterval(3_600 + Double(index) + 0.125_5)
@@ -94,7 +96,7 @@ enum LabelStudioFixtures {
         switch project.kind {
         case .imageBoxes:
             data = ["image": .string(imageURL(index)), "seq": .int(index)]
-        case .textChoices, .custom:
+        case .textChoices, .custom, .annotatedImages:
             data = ["text": .string("Review \(index): \(sentences[index % sentences.count])"), "seq": .int(index)]
         }
         return Task(
@@ -126,7 +128,7 @@ enum LabelStudioFixtures {
                     "type": "rectanglelabels", "origin": .string(origin),
                 ]
             }
-        case .textChoices, .custom:
+        case .textChoices, .custom, .annotatedImages:
             return [
                 [
                     "value": ["choices": [.string(sentiments[index % sentiments.count])]],
@@ -323,6 +325,7 @@ extension LabelStudioSimulator.Project {
         case .imageBoxes: LabelStudioFixtures.imageConfig
         case .textChoices: LabelStudioFixtures.textConfig
         case .custom(let config): config
+        case .annotatedImages: LabelStudioFixtures.annotatedConfig
         }
     }
 }

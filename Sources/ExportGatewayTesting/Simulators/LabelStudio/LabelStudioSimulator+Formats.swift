@@ -296,6 +296,8 @@ extension LabelStudioSimulator {
         case .imageBoxes: tags = ["label": "RectangleLabels"]
         case .textChoices: tags = ["sentiment": "Choices"]
         case .custom: tags = [:]
+        case .annotatedImages:
+            tags = ["label": "RectangleLabels", "polygon": "PolygonLabels", "weather": "Choices"]
         }
         var items: [ConverterItem] = []
         for task in OrderedJSON(parsing: snapshot)?.arrayValue ?? [] {

@@ -144,6 +144,7 @@ extension LabelStudioSimulator {
         case .imageBoxes: control = ("label", "RectangleLabels", "image", "Image", LabelStudioFixtures.boxLabels)
         case .textChoices: control = ("sentiment", "Choices", "text", "Text", LabelStudioFixtures.sentiments)
         case .custom: control = nil
+        case .annotatedImages: control = ("label", "RectangleLabels", "image", "Image", SeededAnnotations.classes)
         }
         var parsed: OrderedJSON = [:]
         var weights: OrderedJSON = [:]

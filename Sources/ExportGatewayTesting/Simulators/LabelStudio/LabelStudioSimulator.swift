@@ -187,6 +187,8 @@ public final class LabelStudioSimulator: ServableSimulator {
             case textChoices
             /// Made by `POST /api/projects/`, with whatever config it was given.
             case custom(labelConfig: String)
+            /// ``SeededAnnotations/images`` as boxes and polygons in percent, one task each.
+            case annotatedImages
         }
 
         var id: Int
