@@ -106,7 +106,8 @@ import Testing
                 + #"{"id":5,"image_id":1,"category_id":1,"bbox":[0,0,4,4],"iscrowd":0,"segmentation":[[0,0,4,0,4,4,0,0],[5,5,6,5,6,6]]},"#
                 + #"{"id":6,"image_id":1,"category_id":1,"bbox":[0,0,2,2],"iscrowd":1,"segmentation":{"counts":[0,4,96],"size":[10,10]}},"#
                 + #"{"id":7,"image_id":1,"category_id":1,"bbox":[0,0,2,2],"iscrowd":1,"segmentation":{"counts":"04L0","size":[10,10]}},"#
-                + #"{"id":8,"image_id":1,"category_id":1,"bbox":[1,1,2,2],"segmentation":[],"keypoints":[1,1,2,3,3,1]}]}"#)
+                + #"{"id":8,"image_id":1,"category_id":1,"bbox":[1,1,2,2],"segmentation":[],"keypoints":[1,1,2,3,3,1]}]}"#
+        )
         let (_, items) = try Self.readAll(FolderFiles(root: folder.url))
         let annotations = try #require(items.first?.annotations)
         #expect(annotations.count == 5)

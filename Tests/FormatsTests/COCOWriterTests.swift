@@ -85,7 +85,9 @@ import Testing
         let item = AnnotatedItem(
             id: "a", key: "a.png", imageSize: ImageSize(width: 10, height: 10),
             annotations: [
-                Annotation(label: "zebra", geometry: .box(Box(x: 1.5, y: 0.1234567, width: 2, height: 1e-7)))
+                Annotation(label: "zebra", geometry: .box(Box(x: 1.5, y: 0.1234567, width: 2, height: 1e-7))),
+                Annotation(
+                    label: "zebra", geometry: .box(Box(x: 12_345_678_901_234.75, y: -4e-7, width: 1e20, height: -2.5))),
             ])
         let (destination, summary) = try Self.write([item], classes: ["b", "a"], in: parent)
         #expect(summary.classes == ["b", "a", "zebra"])
@@ -95,6 +97,7 @@ import Testing
         #expect(json["annotations"]?[0]?["category_id"] == .int(3))
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.contains(#""bbox":[1.5,0.123457,2,0]"#))
+        #expect(text.contains(#""bbox":[12345678901235,0,100000000000000000000,-2.5]"#))
     }
 
     @Test func reportsWhatCOCOCannotHold() throws {
@@ -113,7 +116,11 @@ import Testing
                 Annotation(
                     label: "blob",
                     geometry: .mask(.cocoCompressedRLE("04P3", size: ImageSize(width: 10, height: 10)))),
-                Annotation(label: "spin", geometry: .rotatedBox(RotatedBox(centerX: 5, centerY: 5, width: 2, height: 2, degreesClockwise: 90)), confidence: 0.25),
+                Annotation(
+                    label: "spin",
+                    geometry: .rotatedBox(
+                        RotatedBox(centerX: 5, centerY: 5, width: 2, height: 2, degreesClockwise: 90)), confidence: 0.25
+                ),
             ])
         let (destination, summary) = try Self.write([item], classes: [], in: parent)
         #expect(summary.skipped["polyline (COCO instances has no lines)"] == 1)

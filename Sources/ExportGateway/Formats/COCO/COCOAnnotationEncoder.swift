@@ -92,7 +92,9 @@ enum COCOAnnotationEncoder {
             size = maskSize
             countsText = "[" + runs.map(String.init).joined(separator: ",") + "]"
         case .cocoCompressedRLE(let text, let maskSize):
-            guard let runs = COCORunLengths.decode(text) else { return .skip("compressed RLE mask that cannot be decoded") }
+            guard let runs = COCORunLengths.decode(text) else {
+                return .skip("compressed RLE mask that cannot be decoded")
+            }
             counts = runs
             size = maskSize
             countsText = COCOText.string(text)
@@ -142,7 +144,8 @@ enum COCOAnnotationEncoder {
             case .text(let text): value = COCOText.string(text)
             case .number(let number): value = number.isFinite ? COCOText.number(number) : "null"
             case .choice(let choice): value = COCOText.string(choice.name)
-            case .choices(let choices): value = "[" + choices.map { COCOText.string($0.name) }.joined(separator: ",") + "]"
+            case .choices(let choices):
+                value = "[" + choices.map { COCOText.string($0.name) }.joined(separator: ",") + "]"
             }
             parts.append(COCOText.string(attribute.name) + ":" + value)
         }

@@ -51,7 +51,8 @@ struct COCOFileReading {
                     guard indexByID[image.id] == nil else {
                         throw GatewayError(
                             .decoding,
-                            message: "\(path) lists image id \(image.id) twice. Image ids must be unique in a COCO file.")
+                            message:
+                                "\(path) lists image id \(image.id) twice. Image ids must be unique in a COCO file.")
                     }
                     indexByID[image.id] = images.count
                     images.append(image)

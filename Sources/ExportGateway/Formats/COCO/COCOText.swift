@@ -36,18 +36,16 @@ enum COCOText {
     /// Non-finite values have no JSON form: callers check first.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
-        if value.rounded() == value, abs(value) < 9e15 {
-            let integer = Int64(value)
-            return String(integer)
-        }
-        let scaled = (value * 1_000_000).rounded()
-        guard abs(scaled) < 9e18 else { return String(Int64(value.rounded())) }
-        let micro = Int64(scaled)
+        // Micro-units of larger values would overflow Int64; there a pixel fraction is noise, so
+        // they print rounded to whole numbers, all digits and no exponent.
+        guard abs(value) < 9e12 else { return String(format: "%.0f", value) }
+        if value.rounded() == value { return String(Int64(value)) }
+        let micro = Int64((value * 1_000_000).rounded())
         if micro == 0 { return "0" }
         let magnitude = micro.magnitude
         let whole = magnitude / 1_000_000
         var fraction = magnitude % 1_000_000
-        var sign = micro < 0 ? "-" : ""
+        let sign = micro < 0 ? "-" : ""
         if fraction == 0 { return sign + String(whole) }
         var digits = 6
         while fraction % 10 == 0 {
@@ -55,7 +53,6 @@ enum COCOText {
             digits -= 1
         }
         let fractionText = String(fraction)
-        if magnitude == 0 { sign = "" }
         return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
     }
 

@@ -91,7 +91,6 @@ struct JSONObjectScanner: Sendable {
         }
     }
 
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
     private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, into found: inout [Event]) throws {
         var start: Int? = nil  // where the current key or element began in this piece
         var index = 0
