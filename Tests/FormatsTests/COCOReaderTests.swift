@@ -164,6 +164,26 @@ import Testing
         }
     }
 
+    @Test func wrongTypesAreDecodingErrorsNamingTheFileAndImage() throws {
+        let cases = [
+            (#"{"categories":[],"images":{},"annotations":[]}"#, "`images` that is not an array"),
+            (#"{"categories":[],"images":[{"id":5,"file_name":"a.jpg","width":"wide"}],"annotations":[]}"#, "image 5"),
+            (#"{"categories":[],"images":[{"id":5}],"annotations":[]}"#, "image 5 without a `file_name`"),
+            (#"{"categories":[{"id":"x"}],"images":[],"annotations":[]}"#, "category"),
+        ]
+        for (json, expected) in cases {
+            let folder = try COCOTemporaryFolder()
+            try folder.write("annotations/instances_train.json", json)
+            #expect {
+                _ = try Self.readAll(FolderFiles(root: folder.url))
+            } throws: { error in
+                guard let error = error as? GatewayError else { return false }
+                return error.kind == .decoding && error.message.contains(expected)
+                    && error.message.contains("instances_train.json")
+            }
+        }
+    }
+
     @Test func anUnknownCategoryNamesTheAnnotationAndFile() throws {
         let folder = try COCOTemporaryFolder()
         try folder.write(

@@ -4,8 +4,10 @@ import Foundation
 struct COCOSeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
+    /// A generator that always gives the same sequence for `seed`.
     init(seed: UInt64) { state = seed }
 
+    /// The next value (splitmix64).
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
@@ -17,8 +19,10 @@ struct COCOSeededGenerator: RandomNumberGenerator {
 
 /// A folder under the system's temporary folder, removed when the test's value goes away.
 final class COCOTemporaryFolder {
+    /// The folder.
     let url: URL
 
+    /// Creates a new empty folder.
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("coco-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

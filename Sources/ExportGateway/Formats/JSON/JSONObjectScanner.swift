@@ -7,7 +7,8 @@ import Foundation
 /// one line. This scanner tracks only nesting depth and string state, skips the values of
 /// other members without keeping them, and keeps between pieces just the unfinished element,
 /// so memory holds one piece and one element whatever the file's size. Elements are not
-/// parsed here; the caller parses each one.
+/// parsed here; the caller parses each one. Skipped values are checked only for balanced
+/// nesting and closed strings, not for full JSON validity.
 struct JSONObjectScanner: Sendable {
     /// Something found in a piece.
     enum Event: Sendable {
