@@ -6,7 +6,9 @@ import Testing
 /// layouts built from the same files, label files without their images, and bad rows.
 @Suite struct YOLOReaderTests {
     /// Every item the reader yields, in order.
-    static func readAll(_ files: any DatasetFiles, imageSizes: (@Sendable (String) -> ImageSize?)? = nil) throws
+    static func readAll(
+        _ files: any DatasetFiles, imageSizes: (@Sendable (String) -> ImageSize?)? = nil
+    ) throws
         -> (classes: [String], items: [AnnotatedItem])
     {
         var reader = try YOLOReader(files: files, imageSizes: imageSizes)
@@ -105,7 +107,8 @@ import Testing
             let (subset, rest) = (parts[1], parts[2])
             try put(fixture.contents(of: path), "data/obj_\(subset)_data/\(rest)", in: folder)
             let label = "labels/\(subset)/" + DatasetPath.stem(rest) + ".txt"
-            try put(fixture.contents(of: label), "data/obj_\(subset)_data/" + DatasetPath.stem(rest) + ".txt", in: folder)
+            try put(
+                fixture.contents(of: label), "data/obj_\(subset)_data/" + DatasetPath.stem(rest) + ".txt", in: folder)
             lists[subset, default: ""] += "data/obj_\(subset)_data/\(rest)\n"
         }
         for (subset, list) in lists { try put(Data(list.utf8), "data/\(subset).txt", in: folder) }
@@ -146,9 +149,12 @@ import Testing
     static func labelsOnlyFolder() throws -> URL {
         let fixture = try FormatFixtures.files(.yolo)
         let folder = try temporaryFolder()
-        try put(Data("train: images/train\nval: images/val\nnames: [car, traffic light, 'vélo', \"person\"]\n".utf8),
+        try put(
+            Data("train: images/train\nval: images/val\nnames: [car, traffic light, 'vélo', \"person\"]\n".utf8),
             "data.yaml", in: folder)
-        for path in fixture.paths where path.hasPrefix("labels/") { try put(fixture.contents(of: path), path, in: folder) }
+        for path in fixture.paths where path.hasPrefix("labels/") {
+            try put(fixture.contents(of: path), path, in: folder)
+        }
         return folder
     }
 

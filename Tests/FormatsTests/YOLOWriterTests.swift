@@ -79,7 +79,8 @@ import Testing
                 #expect(values.count == 4 && values.allSatisfy { (0...1).contains($0) })
             }
         }
-        let text = try String(contentsOf: destination.appendingPathComponent("labels/train/city/0001.txt"), encoding: .utf8)
+        let text = try String(
+            contentsOf: destination.appendingPathComponent("labels/train/city/0001.txt"), encoding: .utf8)
         #expect(text.hasPrefix("0 0.093750 0.500000 0.187500 0.166667\n1 0.484375 0.145833 0.031250 0.125000\n"))
         let empty = try Data(contentsOf: destination.appendingPathComponent("labels/train/empty_0004.txt"))
         #expect(empty.isEmpty)
@@ -88,7 +89,8 @@ import Testing
     @Test func dataYAMLNamesEveryClassByIndexWithTrainAndVal() throws {
         let (parent, destination) = try Self.destination()
         defer { try? FileManager.default.removeItem(at: parent) }
-        _ = try Self.write(ReferenceDataset.items, to: destination, classes: ["car", "traffic light", "vélo", "person", "yes"])
+        _ = try Self.write(
+            ReferenceDataset.items, to: destination, classes: ["car", "traffic light", "vélo", "person", "yes"])
         let yaml = try String(contentsOf: destination.appendingPathComponent("data.yaml"), encoding: .utf8)
         let lines = yaml.split(separator: "\n").map(String.init)
         #expect(lines.contains("train: images/train"))
@@ -125,7 +127,10 @@ import Testing
         let summary = try Self.write([item], to: destination, classes: ["bus", "car"])
         #expect(summary.classes == ["bus", "car", "truck"])
         let rows = try Self.rows(in: destination)
-        #expect(rows["labels/train/a.txt"] == ["2 0.200000 0.200000 0.200000 0.200000", "1 0.200000 0.200000 0.200000 0.200000"])
+        #expect(
+            rows["labels/train/a.txt"] == [
+                "2 0.200000 0.200000 0.200000 0.200000", "1 0.200000 0.200000 0.200000 0.200000",
+            ])
         let (classes, _) = try YOLOReaderTests.readAll(FolderFiles(root: destination))
         #expect(classes == ["bus", "car", "truck"])
     }

@@ -101,7 +101,8 @@ struct DataYAML: Sendable {
                         }
                         pairs.append(
                             Pair(
-                                key: try unquote(pairKey, line: lineNumber), value: try unquote(pairValue, line: lineNumber),
+                                key: try unquote(pairKey, line: lineNumber),
+                                value: try unquote(pairValue, line: lineNumber),
                                 line: lineNumber))
                     }
                     entries[key] = Entry(value: .map(pairs), line: lineNumber)
@@ -138,7 +139,8 @@ struct DataYAML: Sendable {
                 guard let index = Int(pair.key), index >= 0, index < pairs.count, names[index] == nil else {
                     throw error(
                         pair.line,
-                        "the class key `\(pair.key)`; `names` keys must be the numbers 0 to \(pairs.count - 1), each once")
+                        "the class key `\(pair.key)`; `names` keys must be the numbers 0 to \(pairs.count - 1), each once"
+                    )
                 }
                 names[index] = pair.value
             }

@@ -106,7 +106,8 @@ public struct YOLOReader: AnnotationReader {
     private func readLabels(_ path: String, size: ImageSize?) throws -> [Annotation] {
         let data = try files.contents(of: path, limit: 256 << 20)
         guard let text = String(data: data, encoding: .utf8) else {
-            throw GatewayError(.decoding, message: "\(path) is not UTF-8 text. A YOLO label file holds rows of numbers.")
+            throw GatewayError(
+                .decoding, message: "\(path) is not UTF-8 text. A YOLO label file holds rows of numbers.")
         }
         let width = Double(size?.width ?? 1), height = Double(size?.height ?? 1)
         var annotations: [Annotation] = []
@@ -231,7 +232,9 @@ public struct YOLOReader: AnnotationReader {
         return parts.joined(separator: "/")
     }
 
-    private static func ultralyticsEntries(_ yaml: DataYAML, at yamlPath: String, files: any DatasetFiles) throws
+    private static func ultralyticsEntries(
+        _ yaml: DataYAML, at yamlPath: String, files: any DatasetFiles
+    ) throws
         -> [Entry]
     {
         let all = files.paths
@@ -286,13 +289,17 @@ public struct YOLOReader: AnnotationReader {
                             labelPath: path))
                 }
             }
-            entries += subsetEntries.sorted { ($0.imagePath ?? $0.labelPath ?? "") < ($1.imagePath ?? $1.labelPath ?? "") }
+            entries += subsetEntries.sorted {
+                ($0.imagePath ?? $0.labelPath ?? "") < ($1.imagePath ?? $1.labelPath ?? "")
+            }
         }
         return entries
     }
 
     /// The images a `train`/`val`/`test` value names: a folder's images, or a list file's lines.
-    private static func subsetImages(_ source: String, subset: String, root: String, files: any DatasetFiles) throws
+    private static func subsetImages(
+        _ source: String, subset: String, root: String, files: any DatasetFiles
+    ) throws
         -> [(path: String, id: String)]
     {
         let relative = source.hasPrefix("/") ? String(source.dropFirst()) : source
@@ -383,7 +390,8 @@ public struct YOLOReader: AnnotationReader {
                         labelPath: paths.binaryContains(label) ? label : nil))
             } else if path.hasSuffix(".txt") {
                 let stem = DatasetPath.stem(path)
-                let hasImage = imageExtensions.contains { paths.binaryContains(stem + "." + $0) }
+                let hasImage =
+                    imageExtensions.contains { paths.binaryContains(stem + "." + $0) }
                     || paths.contains { $0.hasPrefix(stem + ".") && $0 != path && isImage($0) }
                 if !hasImage, path.hasPrefix(folderPrefix) {
                     entries.append(
@@ -412,7 +420,9 @@ public struct YOLOReader: AnnotationReader {
         }
         for path in paths where path.hasPrefix(labels) && path.hasSuffix(".txt") && !labelled.contains(path) {
             entries.append(
-                Entry(subset: nil, id: DatasetPath.stem(String(path.dropFirst(labels.count))), imagePath: nil, labelPath: path))
+                Entry(
+                    subset: nil, id: DatasetPath.stem(String(path.dropFirst(labels.count))), imagePath: nil,
+                    labelPath: path))
         }
         return entries.sorted { ($0.imagePath ?? $0.labelPath ?? "") < ($1.imagePath ?? $1.labelPath ?? "") }
     }

@@ -146,10 +146,18 @@ public struct YOLOWriter: AnnotationWriter {
         }
         for annotation in item.annotations {
             switch annotation.geometry {
-            case .keypoints: skip("keypoints: YOLO detect and segment rows hold none"); continue
-            case .polyline: skip("polyline: YOLO has no open lines"); continue
-            case .mask: skip("mask: YOLO rows hold no pixel masks"); continue
-            case .whole: skip("whole-image label: YOLO rows need a shape"); continue
+            case .keypoints:
+                skip("keypoints: YOLO detect and segment rows hold none")
+                continue
+            case .polyline:
+                skip("polyline: YOLO has no open lines")
+                continue
+            case .mask:
+                skip("mask: YOLO rows hold no pixel masks")
+                continue
+            case .whole:
+                skip("whole-image label: YOLO rows need a shape")
+                continue
             case .box, .rotatedBox, .polygon: break
             }
             guard let label = annotation.label else {
@@ -174,7 +182,9 @@ public struct YOLOWriter: AnnotationWriter {
         return bytes
     }
 
-    private mutating func appendBox(_ geometry: Geometry, index: Int, width: Double, height: Double, to bytes: inout [UInt8]) {
+    private mutating func appendBox(
+        _ geometry: Geometry, index: Int, width: Double, height: Double, to bytes: inout [UInt8]
+    ) {
         switch geometry {
         case .rotatedBox: adjust("rotated box written as its bounding box")
         case .polygon: adjust("polygon written as its bounding box")
@@ -197,7 +207,9 @@ public struct YOLOWriter: AnnotationWriter {
             adjust("box clamped to the image")
         }
         appendIndex(index, to: &bytes)
-        for value in [(left + right) / 2 / width, (top + bottom) / 2 / height, (right - left) / width, (bottom - top) / height] {
+        for value in [
+            (left + right) / 2 / width, (top + bottom) / 2 / height, (right - left) / width, (bottom - top) / height,
+        ] {
             bytes.append(UInt8(ascii: " "))
             YOLONumberFormat.append(value, to: &bytes)
         }
@@ -291,7 +303,8 @@ public struct YOLOWriter: AnnotationWriter {
                 case "\n": escaped += "\\n"
                 case "\t": escaped += "\\t"
                 case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                    escaped += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    escaped +=
+                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                         + String(scalar.value, radix: 16)
                 default: escaped.unicodeScalars.append(scalar)
                 }
