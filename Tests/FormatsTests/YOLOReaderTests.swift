@@ -205,6 +205,17 @@ import Testing
                 == .polygon([[Point(x: 10, y: 5), Point(x: 90, y: 5), Point(x: 50, y: 45)]]))
     }
 
+    @Test func aByteOrderMarkBeforeTheClassesAndRowsIsIgnored() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        try Self.put(Data(bom + Array("a\nb\n".utf8)), "classes.txt", in: folder)
+        try Self.put(Data(bom + Array("1 0.5 0.5 0.5 0.5\n".utf8)), "labels/x.txt", in: folder)
+        let (classes, items) = try Self.readAll(FolderFiles(root: folder))
+        #expect(classes == ["a", "b"])
+        #expect(items.first?.annotations.first?.label == "b")
+    }
+
     @Test(arguments: [
         ("4 0.5 0.5 0.1 0.1", "line 2"), ("0 0.5 abc 0.1 0.1", "line 2"), ("0 0.5 0.5 0.1", "line 2"),
         ("0 0.1 0.1 0.2 0.2 0.3 0.3 0.4", "line 2"), ("x 0.5 0.5 0.1 0.1", "line 2"),

@@ -105,7 +105,7 @@ public struct YOLOReader: AnnotationReader {
 
     private func readLabels(_ path: String, size: ImageSize?) throws -> [Annotation] {
         let data = try files.contents(of: path, limit: 256 << 20)
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = Self.utf8Text(data) else {
             throw GatewayError(
                 .decoding, message: "\(path) is not UTF-8 text. A YOLO label file holds rows of numbers.")
         }
@@ -157,6 +157,14 @@ public struct YOLOReader: AnnotationReader {
         return annotations
     }
 
+    /// `data` as UTF-8 text without a leading byte-order mark (Windows tools write one, and
+    /// it would make the first class index unreadable); `nil` when it is not UTF-8.
+    private static func utf8Text(_ data: Data) -> String? {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let body = data.starts(with: bom) ? data.dropFirst(3) : data[...]
+        return String(data: Data(body), encoding: .utf8)
+    }
+
     /// `value` rounded to 1e-6, so `0.1 * 640` reads as 64 and not 64.00000000000001.
     private static func snapped(_ value: Double) -> Double {
         let scaled = (value * 1e6).rounded()
@@ -190,7 +198,7 @@ public struct YOLOReader: AnnotationReader {
 
     private static func lines(of path: String, files: any DatasetFiles) throws -> [String] {
         let data = try files.contents(of: path, limit: 16 << 20)
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = Self.utf8Text(data) else {
             throw GatewayError(.decoding, message: "\(path) is not UTF-8 text. It should list one class name a line.")
         }
         var names = text.split(separator: "\n", omittingEmptySubsequences: false).map {
@@ -210,7 +218,7 @@ public struct YOLOReader: AnnotationReader {
         }
         for path in candidates {
             let data = try files.contents(of: path, limit: 4 << 20)
-            guard let text = String(data: data, encoding: .utf8) else { continue }
+            guard let text = Self.utf8Text(data) else { continue }
             guard text.hasPrefix("names:") || text.contains("\nnames:") else { continue }
             return (path, try DataYAML(text, file: path))
         }
