@@ -205,6 +205,38 @@ import Testing
                 == .polygon([[Point(x: 10, y: 5), Point(x: 90, y: 5), Point(x: 50, y: 45)]]))
     }
 
+    @Test func roboflowsLayoutWithParentRelativeFoldersIsRead() throws {
+        let fixture = try FormatFixtures.files(.yolo)
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let yaml = """
+            train: ../train/images
+            val: ../valid/images
+            test: ../test/images
+
+            nc: 4
+            names: ['car', 'traffic light', 'vélo', 'person']
+
+            roboflow:
+              workspace: demo
+              version: 2
+            """
+        try Self.put(Data(yaml.utf8), "data.yaml", in: folder)
+        for path in fixture.paths where path.hasPrefix("images/") || path.hasPrefix("labels/") {
+            let parts = path.split(separator: "/", maxSplits: 2).map(String.init)
+            let subset = parts[1] == "val" ? "valid" : parts[1]
+            try Self.put(fixture.contents(of: path), "\(subset)/\(parts[0])/\(parts[2])", in: folder)
+        }
+        let (classes, items) = try Self.readAll(FolderFiles(root: folder))
+        #expect(classes == ReferenceDataset.classes)
+        #expect(items.count == 12)
+        #expect(items.filter { $0.subset == "val" }.count == 3)
+        for item in items {
+            #expect(item.imageSize == ReferenceDataset.items.first { $0.id == item.id }?.imageSize)
+            Self.expectReferenceBoxes(item)
+        }
+    }
+
     @Test func aByteOrderMarkBeforeTheClassesAndRowsIsIgnored() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

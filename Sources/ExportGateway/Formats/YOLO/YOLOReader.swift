@@ -287,7 +287,7 @@ public struct YOLOReader: AnnotationReader {
             }
             // Label files under the subset's labels folder whose image is absent.
             for source in sources where !source.hasSuffix(".txt") {
-                guard let folder = resolve(source.hasPrefix("/") ? String(source.dropFirst()) : source, in: root),
+                guard let folder = resolveSource(source, root: root, files: files),
                     let labels = labelPath(forImage: folder + "/x.jpg").map({ Self.folder(of: $0) })
                 else { continue }
                 for path in all where path.hasPrefix(labels) && path.hasSuffix(".txt") && seen.insert(path).inserted {
@@ -304,14 +304,28 @@ public struct YOLOReader: AnnotationReader {
         return entries
     }
 
+    /// Where a `train`/`val`/`test` value points in the tree. Like Ultralytics, a value
+    /// starting `../` that leads nowhere is tried without it: Roboflow writes
+    /// `train: ../train/images` beside a `train/` folder.
+    private static func resolveSource(_ source: String, root: String, files: any DatasetFiles) -> String? {
+        func exists(_ path: String) -> Bool {
+            files.contains(path) || files.paths.contains { $0.hasPrefix(path.isEmpty ? "" : path + "/") }
+        }
+        let relative = source.hasPrefix("/") ? String(source.dropFirst()) : source
+        if let resolved = resolve(relative, in: root), exists(resolved) { return resolved }
+        if source.hasPrefix("../"), let resolved = resolve(String(source.dropFirst(3)), in: root), exists(resolved) {
+            return resolved
+        }
+        return resolve(relative, in: root)
+    }
+
     /// The images a `train`/`val`/`test` value names: a folder's images, or a list file's lines.
     private static func subsetImages(
         _ source: String, subset: String, root: String, files: any DatasetFiles
     ) throws
         -> [(path: String, id: String)]
     {
-        let relative = source.hasPrefix("/") ? String(source.dropFirst()) : source
-        guard let resolved = resolve(relative, in: root) else { return [] }
+        guard let resolved = resolveSource(source, root: root, files: files) else { return [] }
         if source.hasSuffix(".txt") {
             var listPath = resolved
             if !files.contains(listPath) {
