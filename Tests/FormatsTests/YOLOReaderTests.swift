@@ -237,6 +237,23 @@ import Testing
         }
     }
 
+    @Test func aDataYAMLWithOnlyNamesReadsEveryLabelFileUnderALabelsFolder() throws {
+        let fixture = try FormatFixtures.files(.yolo)
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.put(
+            Data("names:\n  0: car\n  1: traffic light\n  2: vélo\n  3: person\n".utf8), "data.yaml", in: folder)
+        for path in fixture.paths where path.hasPrefix("labels/") {
+            let parts = path.split(separator: "/", maxSplits: 2).map(String.init)
+            try Self.put(fixture.contents(of: path), "my-dataset/labels/\(parts[2])", in: folder)
+        }
+        let sizes = Dictionary(uniqueKeysWithValues: ReferenceDataset.items.map { ($0.id.rawValue, $0.imageSize) })
+        let (_, items) = try Self.readAll(FolderFiles(root: folder)) { sizes[$0] ?? nil }
+        #expect(items.count == 12)
+        #expect(items.allSatisfy { $0.subset == nil && $0.units == .pixels })
+        for item in items { Self.expectReferenceBoxes(item) }
+    }
+
     @Test func aByteOrderMarkBeforeTheClassesAndRowsIsIgnored() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -59,13 +59,17 @@ public struct YOLOReader: AnnotationReader {
         let all = files.paths
         if let (yamlPath, yaml) = try Self.findDataYAML(all, files: files) {
             classes = try yaml.names()
-            entries = try Self.ultralyticsEntries(yaml, at: yamlPath, files: files)
+            if yaml["train"] == nil, yaml["val"] == nil, yaml["test"] == nil {
+                entries = Self.scannedEntries(base: Self.folder(of: yamlPath), paths: all)
+            } else {
+                entries = try Self.ultralyticsEntries(yaml, at: yamlPath, files: files)
+            }
         } else if let namesPath = Self.shallowest(all, named: "obj.names") {
             classes = try Self.lines(of: namesPath, files: files)
             entries = Self.darknetEntries(base: Self.folder(of: namesPath), paths: all)
         } else if let classesPath = Self.shallowest(all, named: "classes.txt") {
             classes = try Self.lines(of: classesPath, files: files)
-            entries = Self.classesTxtEntries(base: Self.folder(of: classesPath), paths: all)
+            entries = Self.scannedEntries(base: Self.folder(of: classesPath), paths: all)
         } else {
             throw GatewayError(
                 .decoding,
@@ -429,22 +433,30 @@ public struct YOLOReader: AnnotationReader {
         }
     }
 
-    private static func classesTxtEntries(base: String, paths: [String]) -> [Entry] {
-        let images = base + "images/", labels = base + "labels/"
+    /// Every image under an `images/` folder below `base`, with its label file by Ultralytics'
+    /// rule, and every `.txt` under a `labels/` folder whose image is absent; no subsets. For
+    /// `classes.txt` trees and for a `data.yaml` that names classes but no image folders (a
+    /// vendor that ships labels only).
+    private static func scannedEntries(base: String, paths: [String]) -> [Entry] {
         var entries: [Entry] = []
         var labelled: Set<String> = []
-        for path in paths where path.hasPrefix(images) && isImage(path) {
-            let id = DatasetPath.stem(String(path.dropFirst(images.count)))
-            let label = labels + id + ".txt"
-            let hasLabel = paths.binaryContains(label)
-            if hasLabel { labelled.insert(label) }
-            entries.append(Entry(subset: nil, id: id, imagePath: path, labelPath: hasLabel ? label : nil))
+        for path in paths where path.hasPrefix(base) && isImage(path) {
+            guard let rest = afterImagesFolder(String(path.dropFirst(base.count))) else { continue }
+            let label = labelPath(forImage: path).flatMap { paths.binaryContains($0) ? $0 : nil }
+            if let label { labelled.insert(label) }
+            entries.append(Entry(subset: nil, id: DatasetPath.stem(rest), imagePath: path, labelPath: label))
         }
-        for path in paths where path.hasPrefix(labels) && path.hasSuffix(".txt") && !labelled.contains(path) {
-            entries.append(
-                Entry(
-                    subset: nil, id: DatasetPath.stem(String(path.dropFirst(labels.count))), imagePath: nil,
-                    labelPath: path))
+        for path in paths where path.hasPrefix(base) && path.hasSuffix(".txt") && !labelled.contains(path) {
+            let relative = String(path.dropFirst(base.count))
+            let rest: String
+            if relative.hasPrefix("labels/") {
+                rest = String(relative.dropFirst("labels/".count))
+            } else if let range = relative.range(of: "/labels/", options: .backwards) {
+                rest = String(relative[range.upperBound...])
+            } else {
+                continue
+            }
+            entries.append(Entry(subset: nil, id: DatasetPath.stem(rest), imagePath: nil, labelPath: path))
         }
         return entries.sorted { ($0.imagePath ?? $0.labelPath ?? "") < ($1.imagePath ?? $1.labelPath ?? "") }
     }
