@@ -254,6 +254,29 @@ import Testing
         for item in items { Self.expectReferenceBoxes(item) }
     }
 
+    @Test func poseRowsBecomeABoxAndItsKeypointsInOneGroup() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.put(
+            Data("path: .\ntrain: images\nval: images\nkpt_shape: [3, 3]\nnames:\n  0: person\n".utf8), "data.yaml",
+            in: folder)
+        try Self.put(
+            Data("0 0.5 0.5 0.2 0.4 0.5 0.4 2 0.45 0.6 1 0 0 0\n0 0.1 0.1 0.1 0.1\n".utf8), "labels/p.txt", in: folder)
+        let (_, items) = try Self.readAll(FolderFiles(root: folder)) { _ in ImageSize(width: 100, height: 100) }
+        let annotations = try #require(items.first?.annotations)
+        #expect(annotations.count == 3)
+        #expect(annotations[0].geometry == .box(Box(x: 40, y: 30, width: 20, height: 40)))
+        #expect(
+            annotations[1].geometry
+                == .keypoints([
+                    Keypoint(point: Point(x: 50, y: 40), visibility: .visible),
+                    Keypoint(point: Point(x: 45, y: 60), visibility: .occluded),
+                    Keypoint(point: Point(x: 0, y: 0), visibility: .unlabeled),
+                ]))
+        #expect(annotations[0].group == annotations[1].group && annotations[0].group != nil)
+        #expect(annotations[2].group == nil)
+    }
+
     @Test func aByteOrderMarkBeforeTheClassesAndRowsIsIgnored() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -35,7 +35,7 @@ struct DataYAML: Sendable {
 
     /// The keys whose nested content is parsed strictly; others may hold any YAML (a
     /// `download:` script, say), which is skipped.
-    static let knownKeys: Set<String> = ["names", "path", "train", "val", "test", "nc"]
+    static let knownKeys: Set<String> = ["names", "path", "train", "val", "test", "nc", "kpt_shape"]
 
     /// The file's name, for error messages.
     let file: String
@@ -121,6 +121,18 @@ struct DataYAML: Sendable {
 
     /// The entry for `key`, when present.
     subscript(key: String) -> Entry? { entries[key] }
+
+    /// A pose dataset's `kpt_shape: [keypoints, 2 or 3]`, or `nil` when absent.
+    /// - Throws: ``GatewayError/Kind/decoding`` when it is not two such numbers.
+    func keypointShape() throws -> (count: Int, dimensions: Int)? {
+        guard let entry = entries["kpt_shape"] else { return nil }
+        guard case .list(let values) = entry.value, values.count == 2, let count = Int(values[0]),
+            let dimensions = Int(values[1]), (1...10_000).contains(count), dimensions == 2 || dimensions == 3
+        else {
+            throw error(entry.line, "a `kpt_shape` that is not `[keypoints, 2 or 3]`")
+        }
+        return (count, dimensions)
+    }
 
     /// The class names: a list in order, or a map whose keys are exactly 0..n-1.
     /// - Throws: ``GatewayError/Kind/decoding`` when `names` is missing or its keys are not

@@ -15,7 +15,9 @@ import Foundation
 /// has no ``AnnotatedItem/key`` and its size comes only from the `imageSizes` lookup. An
 /// image named by two subsets (`val:` pointing at the train images) is read once, in the
 /// first. Rows `cls cx cy w h` become boxes, a sixth field is the confidence, and
-/// `cls x1 y1 x2 y2 …` with three points or more becomes a polygon. Coordinates are turned
+/// `cls x1 y1 x2 y2 …` with three points or more becomes a polygon. In a pose dataset
+/// (`kpt_shape: [k, 2 or 3]` in `data.yaml`) a row of `5 + k × d` fields becomes a box and a
+/// keypoints annotation sharing a ``Annotation/group`` (the row's line number). Coordinates are turned
 /// into pixels with the size in the image's header, else the one `imageSizes` gives; with
 /// neither the item keeps the fractions and says ``CoordinateUnits/normalized``.
 ///
@@ -36,6 +38,8 @@ public struct YOLOReader: AnnotationReader {
     public let classes: [String]
     private let files: any DatasetFiles
     private let imageSizes: (@Sendable (String) -> ImageSize?)?
+    /// `kpt_shape` of a pose dataset: keypoints per row, and 2 (x y) or 3 (x y visibility).
+    private var keypointShape: (count: Int, dimensions: Int)?
     private let entries: [Entry]
     private var position = 0
     private var imagePaths: [String: String] = [:]
@@ -59,6 +63,7 @@ public struct YOLOReader: AnnotationReader {
         let all = files.paths
         if let (yamlPath, yaml) = try Self.findDataYAML(all, files: files) {
             classes = try yaml.names()
+            keypointShape = try yaml.keypointShape()
             if yaml["train"] == nil, yaml["val"] == nil, yaml["test"] == nil {
                 entries = Self.scannedEntries(base: Self.folder(of: yamlPath), paths: all)
             } else {
@@ -139,15 +144,38 @@ public struct YOLOReader: AnnotationReader {
             }
             let geometry: Geometry
             var confidence: Double?
+            let box = {
+                let (cx, cy, w, h) = (values[0], values[1], values[2], values[3])
+                // Multiply before subtracting, so 0.5 of 1080 stays exactly 540.
+                return Box(
+                    x: Self.snapped(cx * width - w * width / 2), y: Self.snapped(cy * height - h * height / 2),
+                    width: Self.snapped(w * width), height: Self.snapped(h * height))
+            }
+            if let shape = keypointShape, fields.count == 5 + shape.count * shape.dimensions {
+                // A pose row: the box, then the keypoints as one instance grouped with it.
+                let group = "\(lineNumber)"
+                var keypoints: [Keypoint] = []
+                for index in 0..<shape.count {
+                    let base = 4 + index * shape.dimensions
+                    let (x, y) = (values[base], values[base + 1])
+                    var visibility: Keypoint.Visibility = x == 0 && y == 0 ? .unlabeled : .visible
+                    if shape.dimensions == 3 {
+                        visibility = values[base + 2] <= 0 ? .unlabeled : values[base + 2] < 1.5 ? .occluded : .visible
+                    }
+                    keypoints.append(
+                        Keypoint(
+                            point: Point(x: Self.snapped(x * width), y: Self.snapped(y * height)),
+                            visibility: visibility))
+                }
+                annotations.append(Annotation(label: classes[classIndex], geometry: .box(box()), group: group))
+                annotations.append(
+                    Annotation(label: classes[classIndex], geometry: .keypoints(keypoints), group: group))
+                continue
+            }
             switch fields.count {
             case 5, 6:
-                let (cx, cy, w, h) = (values[0], values[1], values[2], values[3])
                 if fields.count == 6 { confidence = values[4] }
-                // Multiply before subtracting, so 0.5 of 1080 stays exactly 540.
-                geometry = .box(
-                    Box(
-                        x: Self.snapped(cx * width - w * width / 2), y: Self.snapped(cy * height - h * height / 2),
-                        width: Self.snapped(w * width), height: Self.snapped(h * height)))
+                geometry = .box(box())
             case let count where count >= 7 && count % 2 == 1:
                 let points = stride(from: 0, to: values.count - 1, by: 2).map {
                     Point(x: Self.snapped(values[$0] * width), y: Self.snapped(values[$0 + 1] * height))
