@@ -194,6 +194,7 @@ import Testing
         try writer.write(AnnotatedItem(id: "n", units: .normalized, annotations: [box]), image: nil)
         _ = try writer.finish()
         #expect(try Self.rows(in: destination)["labels/train/n.txt"] == ["0 0.500000 0.500000 0.500000 0.500000"])
+        #expect(throws: GatewayError.self) { try writer.write(AnnotatedItem(id: "late"), image: nil) }
     }
 
     @Test func imagesAreCopiedBesideTheirLabelsAndGiveTheSize() throws {

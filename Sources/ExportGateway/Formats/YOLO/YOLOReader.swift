@@ -428,6 +428,7 @@ public struct YOLOReader: AnnotationReader {
 
     private static func darknetEntries(base: String, paths: [String]) -> [Entry] {
         var entries: [Entry] = []
+        let imageStems = Set(paths.lazy.filter { $0.hasPrefix(base) && isImage($0) }.map(DatasetPath.stem))
         for path in paths where path.hasPrefix(base) {
             let rest = path.dropFirst(base.count)
             guard rest.hasPrefix("obj_"), let slash = rest.firstIndex(of: "/"), rest[..<slash].hasSuffix("_data")
@@ -443,11 +444,7 @@ public struct YOLOReader: AnnotationReader {
                         subset: subset.isEmpty ? nil : subset, id: DatasetPath.stem(inside), imagePath: path,
                         labelPath: paths.binaryContains(label) ? label : nil))
             } else if path.hasSuffix(".txt") {
-                let stem = DatasetPath.stem(path)
-                let hasImage =
-                    imageExtensions.contains { paths.binaryContains(stem + "." + $0) }
-                    || paths.contains { $0.hasPrefix(stem + ".") && $0 != path && isImage($0) }
-                if !hasImage, path.hasPrefix(folderPrefix) {
+                if !imageStems.contains(DatasetPath.stem(path)), path.hasPrefix(folderPrefix) {
                     entries.append(
                         Entry(
                             subset: subset.isEmpty ? nil : subset, id: DatasetPath.stem(inside), imagePath: nil,

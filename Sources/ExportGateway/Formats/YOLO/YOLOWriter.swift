@@ -59,6 +59,9 @@ public struct YOLOWriter: AnnotationWriter {
     }
 
     public mutating func write(_ item: AnnotatedItem, image: DatasetImage?) throws {
+        guard !finished else {
+            throw GatewayError(.localFile, message: "write(_:image:) came after finish(); start a new writer.")
+        }
         let subset = Self.folderName(item.subset) ?? "train"
         var key = item.key.flatMap(DatasetPath.sanitized)
         if key == nil, let image {
