@@ -86,6 +86,9 @@ public struct YOLOReader: AnnotationReader {
         }
     }
 
+    /// The next image with its rows, in pixels when its size is known.
+    /// - Throws: ``GatewayError/Kind/decoding`` naming the label file and line of a bad row,
+    ///   ``GatewayError/Kind/localFile`` when a file cannot be read.
     public mutating func next() throws -> AnnotatedItem? {
         guard position < entries.count else { return nil }
         let entry = entries[position]
@@ -106,6 +109,8 @@ public struct YOLOReader: AnnotationReader {
             units: size == nil ? .normalized : .pixels, annotations: annotations)
     }
 
+    /// The image file of `item` in the files read, found by its key; `nil` for a label file
+    /// without its image.
     public func imagePath(for item: AnnotatedItem) -> String? {
         item.key.flatMap { imagePaths[$0] }
     }

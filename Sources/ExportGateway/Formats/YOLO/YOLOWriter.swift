@@ -58,6 +58,10 @@ public struct YOLOWriter: AnnotationWriter {
         }
     }
 
+    /// Writes the item's label file (and copies its image when given) under its subset.
+    /// - Throws: ``GatewayError/Kind/unsupported`` for an item in pixels whose size is
+    ///   unknown (no ``AnnotatedItem/imageSize`` and no readable image), or without a usable
+    ///   name; ``GatewayError/Kind/localFile`` when a file cannot be written.
     public mutating func write(_ item: AnnotatedItem, image: DatasetImage?) throws {
         guard !finished else {
             throw GatewayError(.localFile, message: "write(_:image:) came after finish(); start a new writer.")
@@ -103,6 +107,8 @@ public struct YOLOWriter: AnnotationWriter {
         summary.items += 1
     }
 
+    /// Writes `data.yaml` and moves the dataset into the destination.
+    /// - Throws: ``GatewayError/Kind/localFile`` when it cannot be written or moved.
     public mutating func finish() throws -> AnnotationWriteSummary {
         guard !finished else {
             throw GatewayError(.localFile, message: "finish() was already called; this writer has written its output.")
