@@ -6,7 +6,8 @@ import Foundation
 /// - Items: every id listed in `ImageSets/Main/<subset>.txt` (only list files whose name has
 ///   no `_`, as datumaro reads them), in list order, then ids that have an XML but are in no
 ///   list (subset `nil`). A listed id without an XML is an image without objects (datumaro
-///   writes no XML for those); its size is then unknown.
+///   writes no XML for those); its size then comes from the JPEG or PNG header in
+///   `JPEGImages/`, or stays `nil` without the image.
 /// - Boxes: VOC's 1-based inclusive pixels become `x = xmin - 1`, `width = xmax - x`, so
 ///   `961,541,961,541` reads as the 1×1 box at 960,540 (datumaro's `voc-one-based`).
 /// - Flags: `<truncated>`, `<occluded>`, `<difficult>` set to `1` become `.flag` attributes;
@@ -142,6 +143,9 @@ public struct VOCReader: AnnotationReader {
             imageSize = document.imageSize
             filename = document.filename
             annotations += document.annotations
+        }
+        if imageSize == nil, let image = images[entry.id] {
+            imageSize = VOCImageHeader.size(of: root + "JPEGImages/" + image, in: files)
         }
         for (key, folder) in [("segmentationClass", "SegmentationClass"), ("segmentationObject", "SegmentationObject")] {
             let path = "\(folder)/\(entry.id).png"
