@@ -83,7 +83,8 @@ import Testing
 
     @Test func rootUnderATopFolderIsFound() throws {
         let folder = try VOCTestFolder()
-        try folder.write("VOCdevkit/VOC2007/Annotations/a.xml", Self.document(objects: Self.object("dog", 1, 2, 10, 20)))
+        try folder.write(
+            "VOCdevkit/VOC2007/Annotations/a.xml", Self.document(objects: Self.object("dog", 1, 2, 10, 20)))
         try folder.write("VOCdevkit/VOC2007/ImageSets/Main/trainval.txt", "a\nb\n")
         try folder.write("VOCdevkit/VOC2007/JPEGImages/a.jpg", "jpeg")
         try folder.write("VOCdevkit/README.txt", "hello")
@@ -102,11 +103,26 @@ import Testing
         #expect(try reader.next() == nil)
     }
 
+    @Test func aListedImageWithoutAnnotationFileGetsItsSizeFromThePNGHeader() throws {
+        let folder = try VOCTestFolder()
+        try folder.write("ImageSets/Main/train.txt", "p\n")
+        let png = try Data(contentsOf: FormatFixtures.root.appendingPathComponent("voc/JPEGImages/tiny_33x17.png"))
+        try FileManager.default.createDirectory(
+            at: folder.url.appendingPathComponent("JPEGImages"), withIntermediateDirectories: true)
+        try png.write(to: folder.url.appendingPathComponent("JPEGImages/p.png"))
+        let (_, items) = try Self.readAll(try FolderFiles(root: folder.url))
+        #expect(items.map(\.id) == ["p"])
+        #expect(items.first?.imageSize == ImageSize(width: 33, height: 17))
+        #expect(items.first?.key == "p.png")
+    }
+
     @Test func unlistedAnnotationFilesHaveNoSubsetAndClassesFollowFirstAppearance() throws {
         let folder = try VOCTestFolder()
         try folder.write(
             "Annotations/x.xml",
-            Self.document(objects: Self.object("zebra", 1, 1, 5, 5) + Self.object("ant", 1, 1, 5, 5, extra: "<score>0.75</score><pose>Left</pose>")))
+            Self.document(
+                objects: Self.object("zebra", 1, 1, 5, 5)
+                    + Self.object("ant", 1, 1, 5, 5, extra: "<score>0.75</score><pose>Left</pose>")))
         try folder.write("Annotations/y.xml", Self.document(objects: Self.object("ant", 1, 1, 5, 5)))
         let (classes, items) = try Self.readAll(try FolderFiles(root: folder.url))
         #expect(classes == ["zebra", "ant"])
@@ -120,7 +136,9 @@ import Testing
         let folder = try VOCTestFolder()
         try folder.write(
             "Annotations/bad.xml",
-            Self.document(objects: Self.object("car", 1, 1, 5, 5) + Self.object("bus", 1, 1, 5, 5, extra: "<difficult>yes</difficult>")))
+            Self.document(
+                objects: Self.object("car", 1, 1, 5, 5)
+                    + Self.object("bus", 1, 1, 5, 5, extra: "<difficult>yes</difficult>")))
         let files = try FolderFiles(root: folder.url)
         do {
             // Without a labelmap the reader reads every file up front for the classes, so the
@@ -165,7 +183,8 @@ import Testing
         """
     }
 
-    static func object(_ name: String, _ xmin: Int, _ ymin: Int, _ xmax: Int, _ ymax: Int, extra: String = "") -> String {
+    static func object(_ name: String, _ xmin: Int, _ ymin: Int, _ xmax: Int, _ ymax: Int, extra: String = "") -> String
+    {
         "<object><name>\(name)</name>\(extra)<bndbox><xmin>\(xmin)</xmin><ymin>\(ymin)</ymin>"
             + "<xmax>\(xmax)</xmax><ymax>\(ymax)</ymax></bndbox></object>\n"
     }
@@ -184,7 +203,8 @@ final class VOCTestFolder {
 
     func write(_ path: String, _ text: String) throws {
         let target = url.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: target)
     }
 }

@@ -58,7 +58,9 @@ import Testing
             #expect(written.subset == fixture.subset)
             #expect(written.key == fixture.key)
             #expect(written.imageSize == fixture.imageSize)
-            #expect(written.annotations.filter { $0.geometry == .whole } == fixture.annotations.filter { $0.geometry == .whole })
+            #expect(
+                written.annotations.filter { $0.geometry == .whole }
+                    == fixture.annotations.filter { $0.geometry == .whole })
             // The fixture has no boxes for the two polygons (datumaro made masks of them).
             let reference = try #require(ReferenceDataset.items.first { $0.id == written.id })
             let polygonBoxes = reference.annotations.compactMap { annotation -> Geometry? in

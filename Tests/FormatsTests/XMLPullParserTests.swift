@@ -38,7 +38,8 @@ import Testing
 
     @Test func declarationCommentsAndProcessingInstructionsAreSkipped() throws {
         let parsed = try events(
-            "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- head -->\n<a><?pi x?>v<!-- in -->w</a>\n<!-- tail -->\n")
+            "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- head -->\n<a><?pi x?>v<!-- in -->w</a>\n<!-- tail -->\n"
+        )
         #expect(parsed == [.start(name: "a", attributes: [:]), .text("v"), .text("w"), .end(name: "a")])
     }
 
@@ -74,7 +75,9 @@ import Testing
         for (document, line) in cases {
             let error = failure(document)
             #expect(error?.kind == .decoding, "\(document)")
-            #expect(error?.message.hasPrefix("test.xml, line \(line):") == true, "\(document): \(String(describing: error))")
+            #expect(
+                error?.message.hasPrefix("test.xml, line \(line):") == true, "\(document): \(String(describing: error))"
+            )
         }
     }
 

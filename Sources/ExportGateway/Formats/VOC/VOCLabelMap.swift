@@ -14,8 +14,9 @@ enum VOCLabelMap {
         for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
-            let name = trimmed.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(
-                String.init) ?? ""
+            let name =
+                trimmed.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(
+                    String.init) ?? ""
             guard !name.isEmpty, name != background, !classes.contains(name) else { continue }
             classes.append(name)
         }

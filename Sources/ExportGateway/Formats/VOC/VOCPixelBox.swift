@@ -21,7 +21,8 @@ struct VOCPixelBox: Sendable, Hashable {
         let right = Self.snapped(box.x + max(box.width, 0)), bottom = Self.snapped(box.y + max(box.height, 0))
         guard left.isFinite, top.isFinite, right.isFinite, bottom.isFinite else { return nil }
         let width = Double(size.width), height = Double(size.height)
-        guard left < width, top < height, right > 0 || (right == 0 && left == 0), bottom > 0 || (bottom == 0 && top == 0)
+        guard left < width, top < height, right > 0 || (right == 0 && left == 0),
+            bottom > 0 || (bottom == 0 && top == 0)
         else { return nil }
         let rawXMin = floor(left) + 1, rawYMin = floor(top) + 1
         // A zero-size box still covers the pixel it starts in.

@@ -37,6 +37,7 @@ public struct VOCReader: AnnotationReader {
     private let images: [String: String]
     private var cursor = 0
 
+    /// An image to hand out: its VOC id and the list it came from.
     private struct Entry: Sendable {
         var id: String
         var subset: String?
@@ -147,7 +148,8 @@ public struct VOCReader: AnnotationReader {
         if imageSize == nil, let image = images[entry.id] {
             imageSize = VOCImageHeader.size(of: root + "JPEGImages/" + image, in: files)
         }
-        for (key, folder) in [("segmentationClass", "SegmentationClass"), ("segmentationObject", "SegmentationObject")] {
+        for (key, folder) in [("segmentationClass", "SegmentationClass"), ("segmentationObject", "SegmentationObject")]
+        {
             let path = "\(folder)/\(entry.id).png"
             if files.contains(root + path) { fields[key] = .string(path) }
         }

@@ -108,7 +108,8 @@ public struct VOCWriter: AnnotationWriter {
                     labels.insert(label)
                     counts.written += 1
                 } else {
-                    counts.skipped["whole-image answer without a class (VOC has no attributes for images)", default: 0] += 1
+                    counts.skipped[
+                        "whole-image answer without a class (VOC has no attributes for images)", default: 0] += 1
                 }
                 continue
             }

@@ -189,8 +189,9 @@ public struct XMLPullParser: Sendable {
         }
         guard position > start else { throw failure("a tag or attribute without a name") }
         let first = bytes[start]
-        guard first >= 0x80 || first == UInt8(ascii: "_") || first == UInt8(ascii: ":")
-            || (first | 0x20 >= UInt8(ascii: "a") && first | 0x20 <= UInt8(ascii: "z"))
+        guard
+            first >= 0x80 || first == UInt8(ascii: "_") || first == UInt8(ascii: ":")
+                || (first | 0x20 >= UInt8(ascii: "a") && first | 0x20 <= UInt8(ascii: "z"))
         else { throw failure("a name cannot start with \(UnicodeScalar(first))") }
         return try string(bytes[start..<position], normalizingNewlines: false)
     }
