@@ -188,5 +188,48 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: destination.path))
         #expect(throws: GatewayError.self) { _ = try VOCWriter(destination: destination, classes: ["x:y"]) }
+
+        // A refused item leaves the writer usable for the next one.
+        try writer.write(AnnotatedItem(id: "ok", imageSize: size, annotations: [box]), image: nil)
+        #expect(try writer.finish().items == 1)
+        #expect(try text(destination, "ImageSets/Main/default.txt") == "ok\n")
+        #expect(try text(destination, "labelmap.txt").hasSuffix("car:128,0,0::\n"))
+    }
+
+    @Test func otherShapesBecomeBoxesOrAreReportedAsSkipped() throws {
+        let folder = try VOCTestFolder()
+        let destination = folder.url.appendingPathComponent("out")
+        var writer = try VOCWriter(destination: destination, classes: ["given"])
+        let triangle = [Point(x: 10, y: 10), Point(x: 30, y: 12), Point(x: 20, y: 25)]
+        let item = AnnotatedItem(
+            id: "shapes", imageSize: ImageSize(width: 64, height: 64), subset: "val",
+            annotations: [
+                Annotation(label: "tri", geometry: .polygon([triangle])),
+                Annotation(
+                    label: "turned",
+                    geometry: .rotatedBox(
+                        RotatedBox(centerX: 32, centerY: 32, width: 20, height: 10, degreesClockwise: 90))),
+                Annotation(label: "line", geometry: .polyline(triangle)),
+                Annotation(label: "blob", geometry: .mask(.image(MaskReference(location: "m.png")))),
+                Annotation(label: nil, geometry: .whole),
+                Annotation(label: "sunny", geometry: .whole),
+            ])
+        try writer.write(item, image: nil)
+        let summary = try writer.finish()
+        #expect(summary.classes == ["given", "tri", "turned", "line", "blob", "sunny"])
+        #expect(summary.annotations == 3)
+        #expect(summary.adjusted.values.reduce(0, +) == 2)
+        #expect(summary.skipped.values.reduce(0, +) == 3)
+
+        let (_, items) = try VOCReaderTests.readAll(try FolderFiles(root: destination))
+        let read = try #require(items.first)
+        #expect(read.subset == "val")
+        #expect(
+            read.annotations.map(\.geometry) == [
+                .whole, .box(Box(x: 10, y: 10, width: 20, height: 15)), .box(Box(x: 27, y: 22, width: 10, height: 20)),
+            ])
+        #expect(read.annotations.map(\.label) == ["sunny", "tri", "turned"])
+        #expect(try text(destination, "ImageSets/Main/sunny_val.txt") == "shapes  1\n")
+        #expect(try text(destination, "ImageSets/Main/given_val.txt") == "shapes -1\n")
     }
 }
