@@ -50,7 +50,10 @@ let package = Package(
             ]),
         .executableTarget(
             name: "export-gateway",
-            dependencies: ["ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting"]),
+            dependencies: [
+                "ExportGateway", "ExportGatewayProviders", "ExportGatewayTesting", "ExportGatewayLabelbox",
+                "ExportGatewayLabelStudio",
+            ]),
         .executableTarget(
             name: "export-gateway-benchmarks",
             dependencies: ["ExportGateway", "ExportGatewayAvala", "ExportGatewayLabelbox", "ExportGatewayTesting"]),

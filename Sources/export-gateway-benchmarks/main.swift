@@ -4,7 +4,8 @@ import Foundation
 // Benchmarks of the paths whose cost grows with an export's size or a network's latency.
 // Run in release:
 //     swift run -c release export-gateway-benchmarks [scenario ...] [--smoke]
-// Scenarios: stream, parse, paging, download, wait, overhead, server (all when none is named).
+// Scenarios: stream, parse, paging, download, wait, overhead, server, annotations (all when
+// none is named).
 // Each scenario's client runs in a child process of its own (its peak resident memory is its
 // own, read from VmHWM), and the simulators it talks to in another (over loopback HTTP).
 // Figures are printed as one table; compare them as ratios within one run. --smoke runs
@@ -20,6 +21,7 @@ let scenarios:
             (WaitScenario.name, WaitScenario.run, WaitScenario.runCase),
             (OverheadScenario.name, OverheadScenario.run, OverheadScenario.runCase),
             (ServerScenario.name, ServerScenario.run, ServerScenario.runCase),
+            (AnnotationsScenario.name, AnnotationsScenario.run, AnnotationsScenario.runCase),
         ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -55,6 +55,12 @@ struct CLITests {
         #expect(captured.output == "export-gateway \(UserAgent.libraryVersion)")
     }
 
+    /// The files (not folders) directly in `folder`.
+    private static func regularFiles(in folder: URL) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+            .filter { try $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true }
+    }
+
     @Test func demoDownloadsAValidArchiveAndProvesTheKeyStayedOffStorage() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eg-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -62,8 +68,18 @@ struct CLITests {
         let clock = VirtualClock()
         try await Demo(outputFolder: folder, itemsShown: 3, console: captured.console, clock: clock).run()
 
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        let files = try Self.regularFiles(in: folder)
         #expect(files.count == 1 && files[0].pathExtension == "zip")
+        // The closing part: one COCO folder per vendor, from the same code.
+        let annotations = folder.appendingPathComponent("annotations")
+        let vendors = try FileManager.default.contentsOfDirectory(atPath: annotations.path).sorted()
+        #expect(vendors == ["coco-avala", "coco-label-studio", "coco-labelbox", "coco-pictograph"])
+        for vendor in vendors {
+            let json = annotations.appendingPathComponent("\(vendor)/annotations")
+            #expect(try !FileManager.default.contentsOfDirectory(atPath: json.path).isEmpty, "\(vendor)")
+        }
+        #expect(captured.output.contains("record stream, mapped"))
+        #expect(captured.output.contains("yolo file, read"))
         let archive = try Data(contentsOf: try #require(files.first))
         let entries = try #require(ZipArchive.entries(of: archive))
         let document = try JSONDecoder().decode(JSONValue.self, from: try #require(entries.first).contents)
@@ -84,7 +100,7 @@ struct CLITests {
         .run()
 
         // Label Studio's stored export is one JSON file, an array of tasks: kept as .json.
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        let files = try Self.regularFiles(in: folder)
         #expect(files.count == 1 && files[0].pathExtension == "json")
         let file = try #require(files.first)
         let tasks = try #require(try JSONValue(parsing: Data(contentsOf: file)).arrayValue)
@@ -104,7 +120,7 @@ struct CLITests {
         #expect(output.contains("sent only to the token exchange (POST /api/token/refresh/), 1 of"))
         #expect(output.contains("0 to any other host"))
         #expect(output.contains("LABEL_STUDIO_API_KEY"))
-        #expect(!output.contains("Avala"))
+        #expect(!output.contains("Storage host"))
         #expect(!clock.sleeps.isEmpty, "the waits should sleep on the injected clock")
     }
 

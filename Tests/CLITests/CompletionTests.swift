@@ -111,7 +111,7 @@ struct CompletionTests {
                 && !offers[wait].contains("--limit"))
         #expect(
             offers[Self.levels.count] == [
-                "providers", "exports", "items", "demo", "simulate", "completions", "version", "help",
+                "providers", "exports", "items", "convert", "demo", "simulate", "completions", "version", "help",
             ])
     }
 

@@ -186,11 +186,24 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.url.path).isEmpty)
     }
 
+    @Test func anImageWithoutSizeAndNothingOnItIsLeftOutAndReported() throws {
+        let parent = try COCOTemporaryFolder()
+        var writer = try COCOWriter(destination: parent.url.appendingPathComponent("out"))
+        try writer.write(AnnotatedItem(id: "empty", key: "empty.jpg"), image: nil)
+        let summary = try writer.finish()
+        #expect(summary.items == 0)
+        #expect(summary.skipped.keys.contains { $0.contains("without a size") })
+    }
+
     @Test func anItemWithoutSizeIsUnsupported() throws {
         let parent = try COCOTemporaryFolder()
         var writer = try COCOWriter(destination: parent.url.appendingPathComponent("out"))
         #expect {
-            try writer.write(AnnotatedItem(id: "nosize", key: "nosize.jpg"), image: nil)
+            try writer.write(
+                AnnotatedItem(
+                    id: "nosize", key: "nosize.jpg",
+                    annotations: [Annotation(label: "car", geometry: .box(Box(x: 1, y: 1, width: 2, height: 2)))]),
+                image: nil)
         } throws: { error in
             (error as? GatewayError)?.kind == .unsupported
                 && (error as? GatewayError)?.message.contains("nosize") == true

@@ -75,3 +75,9 @@ public enum CoordinateUnits: Sendable, Hashable {
     /// files read without the images or another way to learn their sizes.
     case normalized
 }
+
+extension AnnotatedItem {
+    /// Whether no annotation has a place on the image (none, or only whole-image ones): such
+    /// an image can be left out of a format that needs sizes without losing a shape.
+    var placesNothing: Bool { annotations.allSatisfy { $0.geometry == .whole } }
+}

@@ -37,6 +37,8 @@ public protocol AnnotationWriter {
     mutating func write(_ item: AnnotatedItem, image: DatasetImage?) throws
     /// Writes what remains (class lists, COCO's JSON) and moves the result into place.
     mutating func finish() throws -> AnnotationWriteSummary
+    /// Abandons the output: removes what was written so far; the destination stays as it was.
+    func discard()
 }
 
 /// An image file inside a ``DatasetFiles`` tree, to copy along with its annotations.

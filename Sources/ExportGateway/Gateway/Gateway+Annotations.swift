@@ -75,7 +75,53 @@ extension Gateway {
     fileprivate func openAnnotationFile(
         of export: Export, request: ExportFormat, format: AnnotationFormat
     ) async throws -> AnnotationFile {
-        throw annotationsUnsupported(
-            "Reading \(format) files lands with the format readers.", resource: .export(export.id))
+        let (files, folder) = try await downloadAnnotationFiles(of: export, request: request, progress: nil)
+        let api = self.api
+        let stamp: @Sendable (GatewayError) -> GatewayError = {
+            api.stamped($0, operation: .annotations, resource: .export(export.id))
+        }
+        do {
+            return AnnotationFile(reader: try format.reader(for: files), temporaryFolder: folder, stamp: stamp)
+        } catch let error as GatewayError {
+            try? FileManager.default.removeItem(at: folder)
+            throw stamp(error)
+        }
+    }
+
+    /// Downloads the file of `export`, which must have been made in `request`, into a new
+    /// temporary folder, and returns its files (a ZIP read in place) and the folder, which
+    /// the caller removes.
+    func downloadAnnotationFiles(
+        of export: Export, request: ExportFormat, progress: (@Sendable (DownloadProgress) -> Void)?
+    ) async throws -> (files: any DatasetFiles, folder: URL) {
+        if let made = export.format, made.rawValue.lowercased() != request.rawValue.lowercased() {
+            throw annotationsUnsupported(
+                "Export \(export.id) was made in format \(made), and annotations are read from \(request) exports. "
+                    + "Create one with createAnnotationExport(of:name:) (export-gateway: exports create --format \(request)).",
+                resource: .export(export.id))
+        }
+        let manager = FileManager.default
+        let folder = manager.temporaryDirectory.appendingPathComponent(
+            "export-gateway-annotations-\(UUID().uuidString)")
+        do {
+            try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw GatewayError(
+                .localFile, message: "Could not create \(folder.path): \(error.localizedDescription)", underlying: error
+            )
+        }
+        do {
+            var file = try await download(export, to: folder.appendingPathComponent("export"), progress: progress).url
+            if !ZipFiles.isArchive(file) {
+                // A lone file (a COCO JSON) is found by its extension.
+                let named = folder.appendingPathComponent("export.json")
+                try manager.moveItem(at: file, to: named)
+                file = named
+            }
+            return (try AnnotationFormat.files(at: file), folder)
+        } catch {
+            try? manager.removeItem(at: folder)
+            throw error
+        }
     }
 }

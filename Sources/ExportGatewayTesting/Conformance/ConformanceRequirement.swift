@@ -36,6 +36,11 @@ public struct ConformanceRequirement: Sendable {
     public static let readsExportsByName = ConformanceRequirement(lack: "has no export names to read by") {
         $0.capabilities.readsExportsByName
     }
+    /// The vendor offers an export the gateway reads annotations from.
+    public static let readsAnnotations = ConformanceRequirement(lack: "offers no export to read annotations from") {
+        if case .unsupported = $0.annotationRoute { return false }
+        return true
+    }
     /// A dataset's items can be listed.
     public static let listsItems = ConformanceRequirement(lack: "cannot list items") {
         $0.capabilities.itemKinds.contains(.item)

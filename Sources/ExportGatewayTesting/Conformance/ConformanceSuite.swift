@@ -9,7 +9,9 @@ import Foundation
 /// ``ConformanceSkip`` with its reason. Every skip reason is printed.
 public enum ConformanceSuite {
     /// Every check, in a stable order.
-    public static let checks: [ConformanceCheck] = exportChecks + waitChecks + itemChecks + recordChecks + errorChecks
+    public static let checks: [ConformanceCheck] =
+        exportChecks + waitChecks + itemChecks + recordChecks + errorChecks
+        + annotationChecks
 
     static let exportChecks: [ConformanceCheck] = [
         ConformanceCheck("createWaitDownloadWritesCompleteFileWithoutLeakingKey", requires: .exportsDatasets) { env in

@@ -31,6 +31,8 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     public let mode: Mode
     /// What the provider says it can do: decides, before any check runs, which ones apply.
     public let capabilities: ProviderCapabilities
+    /// How the provider's annotations are read: decides whether the annotation checks apply.
+    public let annotationRoute: AnnotationRoute
     /// Whether the vendor's exports reach a canceled state (``VendorSimulator/canCancelExports``);
     /// `nil` against the live vendor, where no check cancels one.
     public let cancelsExports: Bool?
@@ -105,7 +107,7 @@ public struct ConformanceTarget: Sendable, CustomStringConvertible {
     ) -> ConformanceTarget {
         ConformanceTarget(
             provider: descriptor.id, mode: .live, capabilities: descriptor.makeProvider().capabilities,
-            cancelsExports: nil
+            annotationRoute: descriptor.makeProvider().annotationRoute, cancelsExports: nil
         ) {
             guard let key = environment[descriptor.apiKeyEnvironmentVariable], !key.isEmpty else {
                 return .failure(ConformanceSkip("\(descriptor.apiKeyEnvironmentVariable) is not set"))
@@ -136,6 +138,7 @@ extension ConformanceTarget {
     ) {
         self.init(
             provider: Simulator.provider.id, mode: mode, capabilities: Simulator.provider.makeProvider().capabilities,
+            annotationRoute: Simulator.provider.makeProvider().annotationRoute,
             cancelsExports: Simulator.canCancelExports, makeEnvironment: makeEnvironment)
     }
 }

@@ -4,11 +4,11 @@ enum Commands {
     static let root: CommandSpec = CommandSpec(
         name: Usage.programName,
         summary:
-            "export-gateway: one command line over annotation vendors' export APIs (Avala, Pictograph and Labelbox today).",
+            "export-gateway: one command line over annotation vendors' export APIs (Avala, Pictograph, Labelbox and Label Studio today).",
         discussion: GlobalOptions.discussion,
         examples: GlobalOptions.examples,
         options: GlobalOptions.options,
         refusedOptions: GlobalOptions.refused,
         commandFlags: [CommandFlag(flag: GlobalOptions.version, command: version)],
-        subcommands: [providers, exports, items, demo, simulate, completions, version, help])
+        subcommands: [providers, exports, items, convert, demo, simulate, completions, version, help])
 }

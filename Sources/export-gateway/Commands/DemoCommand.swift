@@ -16,8 +16,10 @@ extension Commands {
             Label Studio, whose files come from its API, only to the token exchange (POST \
             /api/token/refresh/, as the gateway's own requests show), every other request carrying \
             the access token it returned. The file keeps the vendor's type: a ZIP archive from \
-            Avala, Label Studio's JSON snapshot (an array of tasks) as .json. Nothing touches the \
-            network.
+            Avala, Label Studio's JSON snapshot (an array of tasks) as .json. Then it runs the same \
+            annotation code against all four vendors' simulators, seeded with the same images \
+            (createAnnotationExport, wait, downloadAnnotations as COCO), and tabulates what each \
+            gave: COCO folders in DIR/annotations/. Nothing touches the network.
             """,
         examples: [
             "export-gateway demo", "export-gateway demo --output /tmp/demo --items 10",

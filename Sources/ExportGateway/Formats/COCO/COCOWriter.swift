@@ -90,6 +90,8 @@ public struct COCOWriter: AnnotationWriter {
         }
     }
 
+    public func discard() { staging.discard() }
+
     /// Writes each subset's JSON and moves the folder into place.
     /// - Throws: ``GatewayError/Kind/localFile`` when a file cannot be written or moved.
     public mutating func finish() throws -> AnnotationWriteSummary {
@@ -143,6 +145,12 @@ public struct COCOWriter: AnnotationWriter {
                 message: "Item \(item.id) has normalized coordinates; COCO stores pixels. Read it with its images "
                     + "or image sizes so coordinates are in pixels, then write it again.",
                 feature: "normalized coordinates")
+        }
+        if item.imageSize == nil, image == nil, item.placesNothing {
+            skipped[
+                "image without a size and nothing placed on it (the vendor states no size for an empty image)",
+                default: 0] += 1
+            return
         }
         guard let size = item.imageSize, size.width > 0, size.height > 0 else {
             throw GatewayError(

@@ -63,6 +63,12 @@ public struct VOCWriter: AnnotationWriter {
                     + "Read the YOLO files with their images so sizes are known.",
                 feature: "normalized coordinates")
         }
+        if item.imageSize == nil, image == nil, item.placesNothing {
+            summary.skipped[
+                "image without a size and nothing placed on it (the vendor states no size for an empty image)",
+                default: 0] += 1
+            return
+        }
         guard let size = item.imageSize, size.width > 0, size.height > 0 else {
             throw GatewayError(
                 .unsupported,
@@ -144,6 +150,8 @@ public struct VOCWriter: AnnotationWriter {
         summary.skipped.merge(counts.skipped, uniquingKeysWith: +)
         summary.adjusted.merge(counts.adjusted, uniquingKeysWith: +)
     }
+
+    public func discard() { staging.discard() }
 
     /// Writes the `ImageSets/Main` lists and `labelmap.txt`, then moves the dataset into place.
     /// - Throws: ``GatewayError/Kind/localFile`` when a file cannot be written or moved.

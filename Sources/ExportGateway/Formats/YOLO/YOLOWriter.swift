@@ -107,6 +107,8 @@ public struct YOLOWriter: AnnotationWriter {
         summary.items += 1
     }
 
+    public func discard() { staging.discard() }
+
     /// Writes `data.yaml` and moves the dataset into the destination.
     /// - Throws: ``GatewayError/Kind/localFile`` when it cannot be written or moved.
     public mutating func finish() throws -> AnnotationWriteSummary {

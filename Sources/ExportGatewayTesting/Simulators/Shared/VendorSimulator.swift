@@ -20,6 +20,11 @@ public protocol VendorSimulator: ServableSimulator {
     @discardableResult
     func seedDataset(named name: String, itemCount: Int) -> String
 
+    /// Seeds the images of ``SeededAnnotations`` in this vendor's own shapes and returns the
+    /// source whose annotation export (``Gateway/createAnnotationExport(of:name:)``) holds
+    /// exactly them.
+    func seedAnnotatedSource() -> ExportSource
+
     /// Makes the next created export follow `script` instead of the default.
     func scriptNextExport(_ script: ExportScript)
 

@@ -13,9 +13,19 @@ struct ExportDownload {
             "Where to save it; a folder keeps the vendor's file name (default: the vendor's file name, else <export-id>.zip, .json or .ndjson by format, here).",
         .path)
 
+    /// `--as coco|yolo|voc`: a dataset folder instead of the vendor's file.
+    static let annotationFormat: Option<AnnotationFormat?> = .value(
+        "as", placeholder: "coco|yolo|voc",
+        help:
+            "Write the annotations as a COCO, YOLO or Pascal VOC dataset folder (--output DIR, default <export-id>-<format>), the same layout whatever the vendor, instead of saving the vendor's file.",
+        .choice(among: AnnotationFormat.allCases.map { ($0.rawValue, $0) }))
+
     func run(_ id: ExportID) async throws {
         let gateway = try session.makeGateway()
         let export = try await gateway.export(id)
+        if let format = session.arguments[Self.annotationFormat] {
+            return try await AnnotationDownloadCommand(session: session).run(export, as: format, gateway: gateway)
+        }
         let destination = Self.destination(for: export, output: session.arguments[Self.output])
         let meter = TransferMeter(clock: session.console.environment.clock)
         let session = self.session

@@ -139,13 +139,17 @@ extension Commands {
             Shows bytes, rate and time left while it runs. The file grows as FILE.part and is renamed \
             to FILE only when complete; an existing FILE is replaced. A download that fails or is \
             stopped (Ctrl-C, SIGTERM: exit 130 or 143) removes FILE.part and leaves FILE as it was. \
-            The API key never goes to the storage host.
+            The API key never goes to the storage host. With --as coco|yolo|voc it writes the \
+            export's annotations as that dataset layout instead, whatever the vendor: a vendor file \
+            already in that format and layout is checked and copied, anything else is converted; the \
+            folder appears only when complete.
             """,
         examples: [
             "export-gateway exports download <export-id> --output street-scenes.zip",
             "export-gateway exports download <export-id> -o downloads/",
+            "export-gateway exports download <export-id> --as coco --output street-scenes-coco",
         ],
-        options: [ExportDownload.output],
+        options: [ExportDownload.output, ExportDownload.annotationFormat],
         arguments: [exportID]
     ) { arguments, console in
         try await ExportDownload(session: GatewaySession(arguments, console: console)).run(arguments[exportID])
