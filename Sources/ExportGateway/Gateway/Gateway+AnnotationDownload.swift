@@ -66,26 +66,3 @@ extension AnnotationFormat {
         }
     }
 }
-
-extension DatasetFiles {
-    /// Copies every file into `destination` (absent, or an empty folder), which appears only
-    /// when all are copied.
-    func copyAll(to destination: URL) throws {
-        let staging = try StagingFolder(destination: destination)
-        do {
-            for path in paths { try copy(path, to: try staging.file(path)) }
-            try staging.commit()
-        } catch {
-            staging.discard()
-            throw error
-        }
-    }
-
-    /// Copies one file to `target`, a piece at a time.
-    func copy(_ path: String, to target: URL) throws {
-        var reader = try open(path)
-        let output = try BufferedFileWriter(url: target, capacity: 1 << 20)
-        while let piece = try reader.read(upTo: 1 << 20) { try output.write(piece) }
-        try output.close()
-    }
-}

@@ -244,10 +244,7 @@ public struct COCOWriter: AnnotationWriter {
             adjusted["image file name used twice in a subset: the first copy kept", default: 0] += 1
             return
         }
-        var reader = try image.files.open(image.path)
-        let output = try BufferedFileWriter(url: target, capacity: 1 << 20)
-        while let piece = try reader.read(upTo: 1 << 20) { try output.write(piece) }
-        try output.close()
+        try image.files.copy(image.path, to: target)
     }
 
     private static func copy(_ source: URL, into output: BufferedFileWriter) throws {

@@ -146,7 +146,7 @@ public struct VOCReader: AnnotationReader {
             annotations += document.annotations
         }
         if imageSize == nil, let image = images[entry.id] {
-            imageSize = VOCImageHeader.size(of: root + "JPEGImages/" + image, in: files)
+            imageSize = Self.imageSize(of: root + "JPEGImages/" + image, in: files)
         }
         for (key, folder) in [("segmentationClass", "SegmentationClass"), ("segmentationObject", "SegmentationObject")]
         {
@@ -201,5 +201,11 @@ public struct VOCReader: AnnotationReader {
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
             !$0.isEmpty
         }
+    }
+
+    /// The size an image file's header states, or `nil` when it cannot be read.
+    private static func imageSize(of path: String, in files: any DatasetFiles) -> ImageSize? {
+        guard var reader = try? files.open(path) else { return nil }
+        return (try? ImageHeader.size(of: &reader)) ?? nil
     }
 }

@@ -319,14 +319,6 @@ public struct VOCWriter: AnnotationWriter {
     }
 
     private func copy(_ image: DatasetImage, to path: String) throws {
-        var reader = try image.files.open(image.path)
-        let output = try BufferedFileWriter(url: try staging.file(path))
-        do {
-            while let piece = try reader.read(upTo: 1 << 16) { try output.write(piece) }
-            try output.close()
-        } catch {
-            try? output.close()
-            throw error
-        }
+        try image.files.copy(image.path, to: try staging.file(path))
     }
 }

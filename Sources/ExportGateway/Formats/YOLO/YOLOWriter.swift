@@ -280,10 +280,7 @@ public struct YOLOWriter: AnnotationWriter {
     // MARK: Files
 
     private func copy(_ image: DatasetImage, to url: URL) throws {
-        var reader = try image.files.open(image.path)
-        let writer = try BufferedFileWriter(url: url, capacity: 1 << 20)
-        while let piece = try reader.read(upTo: 1 << 20) { try writer.write(piece) }
-        try writer.close()
+        try image.files.copy(image.path, to: url)
     }
 
     /// A subset name usable as one folder name (`/` would nest it).
