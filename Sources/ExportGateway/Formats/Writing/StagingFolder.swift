@@ -42,9 +42,11 @@ struct StagingFolder: Sendable {
             throw GatewayError(.localFile, message: "\(relativePath) is not a path inside the output folder.")
         }
         let target = url.appendingPathComponent(relativePath)
+        let parent = target.deletingLastPathComponent()
+        // One stat when the folder is there already (most files of a dataset share folders).
+        guard !FileManager.default.fileExists(atPath: parent.path) else { return target }
         do {
-            try FileManager.default.createDirectory(
-                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {
             throw GatewayError(
                 .localFile, message: "Could not create a folder for \(target.path): \(error.localizedDescription)",
