@@ -60,9 +60,11 @@ extension Gateway {
         }
     }
 
-    private func annotationsUnsupported(_ reason: String, resource: GatewayResource) -> GatewayError {
-        var error = GatewayError.unsupported(
-            "annotations", message: reason + " Download the export and read it with your own tools instead.")
+    private func annotationsUnsupported(
+        _ reason: String, resource: GatewayResource,
+        advice: String? = "Download the export and read it with your own tools instead."
+    ) -> GatewayError {
+        var error = GatewayError.unsupported("annotations", message: reason + (advice.map { " " + $0 } ?? ""))
         error.provider = provider
         error.operation = .annotations
         error.resource = resource
@@ -98,7 +100,7 @@ extension Gateway {
             throw annotationsUnsupported(
                 "Export \(export.id) was made in format \(made), and annotations are read from \(request) exports. "
                     + "Create one with createAnnotationExport(of:name:) (export-gateway: exports create --format \(request)).",
-                resource: .export(export.id))
+                resource: .export(export.id), advice: nil)
         }
         let manager = FileManager.default
         let folder = manager.temporaryDirectory.appendingPathComponent(

@@ -74,6 +74,8 @@ struct Simulation: Sendable {
         /// A project seeded beside the dataset, where the vendor exports projects apart from
         /// datasets (Labelbox).
         var project: String?
+        /// The images of `SeededAnnotations`, in this vendor's shapes, for `exports download --as`.
+        var annotated: ExportSource
         var stop: @Sendable () async -> Void
 
         var apiBaseURL: URL { simulator.apiBaseURL }
@@ -111,10 +113,12 @@ struct Simulation: Sendable {
         func running(_ simulator: any VendorSimulator, stop: @escaping @Sendable () async -> Void) -> Vendor {
             let dataset = simulator.seedDataset(named: "sim-dataset", itemCount: options.items)
             let project = (simulator as? LabelboxSimulator)?.seedProject(named: "sim-project", itemCount: options.items)
+            let annotated = simulator.seedAnnotatedSource()
             options.faults.inject(into: simulator, vendor: vendor)
             return Vendor(
                 vendor: vendor, simulator: simulator, dataset: dataset,
-                datasetUID: (simulator as? AvalaSimulator)?.datasetUID(for: dataset), project: project, stop: stop)
+                datasetUID: (simulator as? AvalaSimulator)?.datasetUID(for: dataset), project: project,
+                annotated: annotated, stop: stop)
         }
         func serve<Simulator: VendorSimulator>(_ make: (URL, URL) -> Simulator) throws -> Vendor {
             let server = try SimulatorServer.start(
@@ -169,6 +173,13 @@ struct Simulation: Sendable {
             if let uid = vendor.datasetUID { console.line("  dataset uid:  \(uid)") }
             if let project = vendor.project {
                 console.line("  project:      \(project)   (\(items) data rows in every workflow status)")
+            }
+            let annotatedFormat = AnnotationsDemo.how(vendor.simulator.gateway().annotationRoute)
+            switch vendor.annotated {
+            case .dataset(let ref):
+                console.line("  annotated:    dataset \(ref)   (5 images with boxes and polygons; \(annotatedFormat))")
+            case .project(let id):
+                console.line("  annotated:    project \(id)   (5 images with boxes and polygons; \(annotatedFormat))")
             }
             console.line(
                 "  environment:  \(descriptor.apiKeyEnvironmentVariable)=\(vendor.apiKey) \(descriptor.baseURLEnvironmentVariable)=\(vendor.apiBaseURL.absoluteString)"
