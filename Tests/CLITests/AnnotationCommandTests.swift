@@ -95,6 +95,29 @@ struct AnnotationCommandTests {
         #expect(written.annotations == SeededAnnotations.images.reduce(0) { $0 + $1.objects.count })
     }
 
+    @Test func convertReadsASavedLabelStudioSnapshotTaskByTask() async throws {
+        let simulator = LabelStudioSimulator()
+        let gateway = simulator.gateway()
+        let ready = try await gateway.wait(
+            for: try await gateway.createAnnotationExport(of: simulator.seedAnnotatedSource()), timeout: .seconds(600))
+        let saved = CLIHarness.temporaryFile("tasks.json")
+        let output = CLIHarness.temporaryFile("yolo")
+        defer {
+            try? FileManager.default.removeItem(at: saved)
+            try? FileManager.default.removeItem(at: output)
+        }
+        try await gateway.download(ready, to: saved)
+        let cli = CLIHarness(variables: [:], transport: simulator.transport)
+        let run = await cli.run(["convert", "--from", "label-studio-json", "--to", "yolo", saved.path, output.path])
+        #expect(run.status == .success, "stderr: \(run.errors)")
+        // YOLO needs no size for an image with nothing on it, so all five are there; the
+        // polygons become their bounding boxes.
+        #expect(run.output.contains("Wrote \(SeededAnnotations.images.count) images"), "\(run.output)")
+        let labels = try FileManager.default.subpathsOfDirectory(atPath: output.appendingPathComponent("labels").path)
+            .filter { $0.hasSuffix(".txt") }
+        #expect(labels.count == SeededAnnotations.images.count)
+    }
+
     @Test func exportsDownloadAsCOCOWritesTheSameImagesForAFileVendorAndAStreamingOne() async throws {
         var counts: [Int] = []
         for simulator in [AvalaSimulator(), LabelboxSimulator()] as [any VendorSimulator] {
