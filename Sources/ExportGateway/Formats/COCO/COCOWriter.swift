@@ -21,8 +21,8 @@ import Foundation
 /// Nothing is held per image: each subset's images and annotations go to two temporary files
 /// as items arrive and are copied into the final JSON by ``finish()``, once the categories are
 /// known. Output appears at the destination only when ``finish()`` succeeds; after any error,
-/// nothing does (a writer dropped without ``finish()`` leaves its hidden staging folder
-/// beside the destination).
+/// nothing does (call ``discard()`` to remove the hidden staging folder of a writer you abandon
+/// without ``finish()``).
 ///
 /// ```swift
 /// var writer = try COCOWriter(destination: folder, classes: ["car", "person"])
