@@ -154,7 +154,7 @@ public enum Mask: Sendable, Hashable {
     /// COCO's compressed run-length string.
     case cocoCompressedRLE(String, size: ImageSize)
     /// Label Studio's bit-packed run lengths of RGBA pixels (alpha is the mask).
-    case labelStudioRLE([UInt8], size: ImageSize)
+    case packedRGBARunLengths([UInt8], size: ImageSize)
     /// A mask image elsewhere: a file in the archive or a URL.
     case image(MaskReference)
 }

@@ -18,7 +18,7 @@ import Foundation
 ///   Label Studio turns a box clockwise about its (x, y) corner, and the centre is computed
 ///   in pixels. `polygonlabels` is a one-ring ``Geometry/polygon(_:)``, `keypointlabels` a
 ///   one-point ``Geometry/keypoints(_:)`` whose ``Annotation/group`` is the `parentID`,
-///   `brushlabels` a ``Mask/labelStudioRLE(_:size:)``, kept encoded.
+///   `brushlabels` a ``Mask/packedRGBARunLengths(_:size:)``, kept encoded.
 /// - A region names its classes in an array: it becomes one annotation per class, all with
 ///   the region's id (none when the array is empty).
 /// - `choices`, `textarea`, `rating` and `number` results are attributes named by `from_name`:
@@ -365,7 +365,7 @@ private struct ResultReader {
                 }
                 return UInt8(byte)
             }
-            return .mask(.labelStudioRLE(bytes, size: size))
+            return .mask(.packedRGBARunLengths(bytes, size: size))
         }
     }
 

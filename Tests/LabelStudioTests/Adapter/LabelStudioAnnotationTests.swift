@@ -95,7 +95,8 @@ import Testing
             "b1", "brushlabels", #"{"format": "rle", "rle": [0, 1, 2, 255], "brushlabels": ["road"]}"#, width: 4,
             height: 2)
         let annotation = try #require(try item(task(brush)).annotations.first)
-        #expect(annotation.geometry == .mask(.labelStudioRLE([0, 1, 2, 255], size: ImageSize(width: 4, height: 2))))
+        #expect(
+            annotation.geometry == .mask(.packedRGBARunLengths([0, 1, 2, 255], size: ImageSize(width: 4, height: 2))))
         #expect(annotation.label == "road")
     }
 

@@ -98,7 +98,7 @@ enum COCOAnnotationEncoder {
             counts = runs
             size = maskSize
             countsText = COCOText.string(text)
-        case .labelStudioRLE, .image:
+        case .packedRGBARunLengths, .image:
             return .skip("mask not in COCO RLE form (decode it to a COCO RLE first)")
         }
         guard let (area, box) = COCORunLengths.measure(counts, size: size) else {
