@@ -42,10 +42,10 @@ extension Gateway {
         let adapter = self.adapter, api = self.api
         switch adapter.annotationRoute {
         case .records:
-            let records = RecordSequence(source: recordSource(of: export, stream: .results, startingAt: 0)) { line in
+            let records = RecordSequence(source: recordSource(of: export, stream: .results, startingAt: 0)) { record in
+                let text = try record.checked()
                 do {
-                    return try adapter.annotatedItem(
-                        from: RecordRow(value: line.value, bytes: line.bytes, export: export, offset: line.offset))
+                    return try adapter.annotatedItem(from: RecordRow(text: text, export: export, offset: record.offset))
                 } catch let error as GatewayError {
                     throw api.stamped(error, operation: .annotations, resource: .export(export.id))
                 }

@@ -273,10 +273,10 @@ public struct Gateway: Sendable {
     /// (``wait(for:timeout:pollInterval:)`` for it first).
     public func records(of export: Export) -> RecordSequence<Item> {
         let adapter = self.adapter, api = self.api
-        return RecordSequence(source: recordSource(of: export, stream: .results, startingAt: 0)) { line in
+        return RecordSequence(source: recordSource(of: export, stream: .results, startingAt: 0)) { record in
+            let text = try record.checked()
             do {
-                return try adapter.record(
-                    from: RecordRow(value: line.value, bytes: line.bytes, export: export, offset: line.offset))
+                return try adapter.record(from: RecordRow(text: text, export: export, offset: record.offset))
             } catch let error as GatewayError {
                 throw api.stamped(error, operation: .record, resource: .export(export.id))
             }
@@ -286,7 +286,7 @@ public struct Gateway: Sendable {
     /// The vendor's error records for a completed export (rows it could not export), each as
     /// the vendor's JSON; empty for a clean export.
     public func errors(of export: Export) -> RecordSequence<JSONValue> {
-        RecordSequence(source: recordSource(of: export, stream: .errors, startingAt: 0)) { $0.value }
+        RecordSequence(source: recordSource(of: export, stream: .errors, startingAt: 0)) { try $0.line().value }
     }
 
     /// The lines of one record stream from a byte offset, each with the offset of the next:
@@ -303,7 +303,7 @@ public struct Gateway: Sendable {
     public func lines(
         of export: Export, stream: RecordStream = .results, startingAt offset: Int64 = 0
     ) -> RecordSequence<RecordLine> {
-        RecordSequence(source: recordSource(of: export, stream: stream, startingAt: offset)) { $0 }
+        RecordSequence(source: recordSource(of: export, stream: stream, startingAt: offset)) { try $0.line() }
     }
 
     func recordSource(of export: Export, stream: RecordStream, startingAt offset: Int64) -> RecordSource {

@@ -15,18 +15,32 @@ public struct Item: Sendable, Hashable, Identifiable {
     /// The vendor's own status word, verbatim.
     public var rawStatus: String?
     /// A URL of the media itself (often signed and short-lived).
-    public var mediaURL: URL?
+    public var mediaURL: URL? {
+        get {
+            switch media {
+            case .url(let url): url
+            case .text(let text): URL(string: text)
+            }
+        }
+        set { media = .url(newValue) }
+    }
     /// Media metadata such as width, height and format.
-    public var metadata: JSONValue?
+    public var metadata: JSONValue? {
+        get { metadataSlot.value }
+        set { metadataSlot = .value(newValue) }
+    }
     /// Annotations when the vendor returns them inline.
-    public var annotations: JSONValue?
+    public var annotations: JSONValue? {
+        get { annotationsSlot.value }
+        set { annotationsSlot = .value(newValue) }
+    }
     /// When the vendor created it.
     public var createdAt: Date?
     /// The vendor's full object as received.
     public var providerFields: JSONValue {
-        get { fields }
+        get { fields.value ?? .null }
         set {
-            fields = newValue
+            fields = .value(newValue)
             fieldsText = SourceText(data: nil)
         }
     }
@@ -35,7 +49,12 @@ public struct Item: Sendable, Hashable, Identifiable {
     /// encoding. `nil` otherwise, and once ``providerFields`` is replaced.
     public var providerFieldsJSON: Data? { fieldsText.data }
 
-    private var fields: JSONValue
+    // An item read from a record stream keeps its row's text and decodes it (and the media
+    // URL) only when these are read: most pipelines read a few fields of each item.
+    private var media: MediaLocation
+    private var metadataSlot: DeferredJSON
+    private var annotationsSlot: DeferredJSON
+    private var fields: DeferredJSON
     private var fieldsText: SourceText
 
     /// Creates an item; adapters call this when mapping a vendor object.
@@ -54,13 +73,70 @@ public struct Item: Sendable, Hashable, Identifiable {
         self.dataset = dataset
         self.status = status
         self.rawStatus = rawStatus
-        self.mediaURL = mediaURL
-        self.metadata = metadata
-        self.annotations = annotations
+        self.media = .url(mediaURL)
+        self.metadataSlot = .value(metadata)
+        self.annotationsSlot = .value(annotations)
         self.createdAt = createdAt
-        self.fields = providerFields
+        self.fields = .value(providerFields)
         self.fieldsText = SourceText(data: providerFieldsJSON)
     }
+
+    /// Creates an item whose vendor object is a row's text, decoded only when read: its
+    /// ``providerFields`` are the whole row, its ``metadata`` and ``annotations`` the row's
+    /// members of those names, and its ``mediaURL`` is made from `mediaURLText` when read.
+    package init(
+        id: ItemID, kind: ItemKind = .item, key: String? = nil, dataset: DatasetRef? = nil,
+        status: ItemStatus? = nil, rawStatus: String? = nil, mediaURLText: String?, metadataMember: String?,
+        annotationsMember: String?, createdAt: Date? = nil, row: JSONText
+    ) {
+        self.id = id
+        self.kind = kind
+        self.key = key
+        self.dataset = dataset
+        self.status = status
+        self.rawStatus = rawStatus
+        self.media = mediaURLText.map(MediaLocation.text) ?? .url(nil)
+        self.metadataSlot = metadataMember.map { .member($0, of: row) } ?? .value(nil)
+        self.annotationsSlot = annotationsMember.map { .member($0, of: row) } ?? .value(nil)
+        self.createdAt = createdAt
+        self.fields = .whole(row)
+        self.fieldsText = SourceText(data: row.bytes)
+    }
+
+    public static func == (lhs: Item, rhs: Item) -> Bool {
+        lhs.id == rhs.id && lhs.kind == rhs.kind && lhs.key == rhs.key && lhs.dataset == rhs.dataset
+            && lhs.status == rhs.status && lhs.rawStatus == rhs.rawStatus && lhs.createdAt == rhs.createdAt
+            && lhs.mediaURL == rhs.mediaURL && lhs.metadata == rhs.metadata && lhs.annotations == rhs.annotations
+            && lhs.providerFields == rhs.providerFields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Equal items have equal ids and keys; the deferred fields are not decoded to hash.
+        hasher.combine(id)
+        hasher.combine(key)
+        hasher.combine(rawStatus)
+    }
+}
+
+/// A JSON value an item holds decoded, or finds in its row's text when read.
+private enum DeferredJSON: Sendable {
+    case value(JSONValue?)
+    case whole(JSONText)
+    case member(String, of: JSONText)
+
+    var value: JSONValue? {
+        switch self {
+        case .value(let value): value
+        case .whole(let text): text.value
+        case .member(let name, let text): text.value[name]
+        }
+    }
+}
+
+/// A media URL, or the text to make one from when it is read.
+private enum MediaLocation: Sendable {
+    case url(URL?)
+    case text(String)
 }
 
 /// The text a value was parsed from: it says nothing the value does not, so two items are

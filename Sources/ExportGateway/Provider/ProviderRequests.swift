@@ -161,27 +161,54 @@ public struct RecordChunkRequest: ProviderRequest, Hashable {
     public var resource: GatewayResource? { .export(export.id) }
 }
 
-/// One parsed line of an export's results stream, to be read as an item
+/// One line of an export's results stream, to be read as an item
 /// (``ExportProvider/record(from:)``).
+///
+/// A row read from a stream keeps its text and is decoded only when ``value`` is first read:
+/// an adapter that maps a few members reads them in place (``json``) and leaves the tree
+/// unbuilt unless someone asks for it.
 public struct RecordRow: Sendable {
-    /// The line's JSON.
-    public var value: JSONValue
+    /// The line's JSON, decoded on first use.
+    public var value: JSONValue {
+        get { replacedValue ?? text.value }
+        set { replacedValue = newValue }
+    }
     /// The line's JSON text as the stream holds it (see ``RecordLine/bytes``): an adapter
     /// whose item keeps the whole row passes it on as ``Item/providerFieldsJSON``.
-    public var bytes: Data
+    public var bytes: Data {
+        get { text.bytes }
+        set {
+            // The value stays what it was, as for any stored property.
+            let current = value
+            text = JSONText(bytes: newValue, value: current)
+            replacedValue = current
+        }
+    }
     /// The export the stream belongs to.
     public var export: Export
     /// Where the line starts in the stream.
     public var offset: Int64
+
+    /// The line's text, checked when it came from a stream.
+    package private(set) var text: JSONText
+    private var replacedValue: JSONValue?
+
     /// Creates a row from its text and the value parsed from it.
     public init(value: JSONValue, bytes: Data, export: Export, offset: Int64) {
-        self.value = value
-        self.bytes = bytes
-        self.export = export
-        self.offset = offset
+        self.init(text: JSONText(bytes: bytes, value: value), export: export, offset: offset)
     }
     /// Creates a row whose text is `value` serialized.
     public init(value: JSONValue, export: Export, offset: Int64) {
         self.init(value: value, bytes: value.serialized(), export: export, offset: offset)
     }
+    /// Creates a row from checked text, decoded only when ``value`` is read.
+    package init(text: JSONText, export: Export, offset: Int64) {
+        self.text = text
+        self.export = export
+        self.offset = offset
+    }
+
+    /// The row's top-level value, to read in place: `nil` once ``value`` was replaced, or when
+    /// the row was made from a value rather than read from a stream.
+    package var json: JSONView? { replacedValue == nil ? text.root : nil }
 }

@@ -17,9 +17,9 @@ import Foundation
 /// ```
 public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
     private let source: RecordSource
-    private let transform: @Sendable (RecordLine) throws -> Element
+    private let transform: @Sendable (RecordText) throws -> Element
 
-    init(source: RecordSource, transform: @escaping @Sendable (RecordLine) throws -> Element) {
+    init(source: RecordSource, transform: @escaping @Sendable (RecordText) throws -> Element) {
         self.source = source
         self.transform = transform
     }
@@ -27,7 +27,7 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
     /// Iterates records, reading the stream on demand.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let source: RecordSource
-        let transform: @Sendable (RecordLine) throws -> Element
+        let transform: @Sendable (RecordText) throws -> Element
         var reader: StreamByteReader?
         var splitter: RecordSplitter?
         var lines: [RecordSlice] = []
@@ -51,21 +51,7 @@ public struct RecordSequence<Element: Sendable>: AsyncSequence, Sendable {
             }
             let line = lines[lineIndex]
             lineIndex += 1
-            // A copy of the line, not a slice of its piece: a record kept for later must not
-            // pin the whole piece in memory.
-            let bytes = Data(line.bytes)
-            let value: JSONValue
-            do {
-                value = try JSONValue(parsing: bytes)
-            } catch {
-                throw GatewayError(
-                    .decoding,
-                    message:
-                        "The record at byte \(line.offset) of the \(source.stream.rawValue) stream is not JSON (\(error)).",
-                    underlying: error)
-            }
-            return try transform(
-                RecordLine(value: value, bytes: bytes, offset: line.offset, nextOffset: line.nextOffset))
+            return try transform(RecordText(line, stream: source.stream))
         }
 
         private mutating func refill() async throws {

@@ -121,7 +121,7 @@ public struct LabelboxProvider: ExportProvider {
     }
 
     public func record(from row: RecordRow) throws -> Item {
-        try LabelboxMapping.item(from: row.value, text: row.bytes)
+        try LabelboxMapping.item(from: row)
     }
 
     /// Each RESULT row is one image: ``Gateway/annotations(of:)`` streams the rows and maps

@@ -24,7 +24,7 @@ struct RowParseFigures: Sendable {
 }
 
 /// Parses and maps `rowCount` Labelbox data rows in-process, as a record stream does with
-/// each line (`JSONValue(parsing:)`, then the adapter's `record(from:)`), on the rows the
+/// each line (checked as JSON, then the adapter's `record(from:)`, which reads it in place), on the rows the
 /// LabelboxSimulator exports for a dataset (~300 bytes each): the per-row cost with no I/O.
 /// Then reads the same export through `records(of:)`, for the cost with fetching.
 func benchmarkRowParsing(rowCount: Int) async throws -> RowParseFigures {
@@ -52,11 +52,9 @@ func benchmarkRowParsing(rowCount: Int) async throws -> RowParseFigures {
         let started = clock.now
         let cpuStarted = threadCPUSeconds()
         for (index, slice) in rows.enumerated() {
-            // As a record stream does: the line copied out of its piece, parsed, mapped.
-            let bytes = Data(slice)
-            let value = try JSONValue(parsing: bytes)
-            let item = try provider.record(
-                from: RecordRow(value: value, bytes: bytes, export: ready, offset: bounds[index].lowerBound))
+            // As a record stream does: the line copied out of its piece, checked, mapped.
+            let text = try JSONText(checking: Data(slice))
+            let item = try provider.record(from: RecordRow(text: text, export: ready, offset: bounds[index].lowerBound))
             if pass == 0 { checksum &+= item.id.rawValue.utf8.count }
         }
         if pass == 0 {
