@@ -139,7 +139,8 @@ package struct JSONView: Sendable {
 
     private static func name(_ raw: UnsafeBufferPointer<UInt8>, equals wanted: [UInt8]) -> Bool {
         guard raw.contains(UInt8(ascii: "\\")) else {
-            return raw.count == wanted.count && wanted.withUnsafeBufferPointer { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }
+            return raw.count == wanted.count
+                && wanted.withUnsafeBufferPointer { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }
         }
         var quoted = Data([UInt8(ascii: "\"")])
         quoted.append(contentsOf: raw)

@@ -31,7 +31,8 @@ struct RecordText: Sendable {
     /// The record decoded.
     func line() throws -> RecordLine {
         do {
-            return RecordLine(value: try JSONValue(parsing: bytes), bytes: bytes, offset: offset, nextOffset: nextOffset)
+            return RecordLine(
+                value: try JSONValue(parsing: bytes), bytes: bytes, offset: offset, nextOffset: nextOffset)
         } catch {
             throw notJSON(error)
         }
