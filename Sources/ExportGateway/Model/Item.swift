@@ -19,7 +19,7 @@ public struct Item: Sendable, Hashable, Identifiable {
         get {
             switch media {
             case .url(let url): url
-            case .text(let text): URL(string: text)
+            case .candidates(let texts): texts.lazy.filter { !$0.isEmpty }.compactMap(URL.init(string:)).first
             }
         }
         set { media = .url(newValue) }
@@ -45,7 +45,7 @@ public struct Item: Sendable, Hashable, Identifiable {
         }
     }
     /// ``providerFields`` as the exact JSON text the vendor sent (UTF-8), when the item was
-    /// read from one (a record stream's row): writing the object out again then needs no
+    /// read from one (a record stream's row, an element of a page the adapter read in place): writing the object out again then needs no
     /// encoding. `nil` otherwise, and once ``providerFields`` is replaced.
     public var providerFieldsJSON: Data? { fieldsText.data }
 
@@ -83,11 +83,12 @@ public struct Item: Sendable, Hashable, Identifiable {
 
     /// Creates an item whose vendor object is a row's text, decoded only when read: its
     /// ``providerFields`` are the whole row, its ``metadata`` and ``annotations`` the row's
-    /// members of those names, and its ``mediaURL`` is made from `mediaURLText` when read.
+    /// members of those names (`null` read as absent when `nullMembersAreAbsent`), and its
+    /// ``mediaURL`` the first of `mediaURLCandidates` that is a URL, made when read.
     package init(
         id: ItemID, kind: ItemKind = .item, key: String? = nil, dataset: DatasetRef? = nil,
-        status: ItemStatus? = nil, rawStatus: String? = nil, mediaURLText: String?, metadataMember: String?,
-        annotationsMember: String?, createdAt: Date? = nil, row: JSONText
+        status: ItemStatus? = nil, rawStatus: String? = nil, mediaURLCandidates: [String], metadataMember: String?,
+        annotationsMember: String?, nullMembersAreAbsent: Bool = false, createdAt: Date? = nil, row: JSONText
     ) {
         self.id = id
         self.kind = kind
@@ -95,9 +96,11 @@ public struct Item: Sendable, Hashable, Identifiable {
         self.dataset = dataset
         self.status = status
         self.rawStatus = rawStatus
-        self.media = mediaURLText.map(MediaLocation.text) ?? .url(nil)
-        self.metadataSlot = metadataMember.map { .member($0, of: row) } ?? .value(nil)
-        self.annotationsSlot = annotationsMember.map { .member($0, of: row) } ?? .value(nil)
+        self.media = mediaURLCandidates.isEmpty ? .url(nil) : .candidates(mediaURLCandidates)
+        self.metadataSlot =
+            metadataMember.map { .member($0, of: row, nullIsAbsent: nullMembersAreAbsent) } ?? .value(nil)
+        self.annotationsSlot =
+            annotationsMember.map { .member($0, of: row, nullIsAbsent: nullMembersAreAbsent) } ?? .value(nil)
         self.createdAt = createdAt
         self.fields = .whole(row)
         self.fieldsText = SourceText(data: row.bytes)
@@ -122,21 +125,23 @@ public struct Item: Sendable, Hashable, Identifiable {
 private enum DeferredJSON: Sendable {
     case value(JSONValue?)
     case whole(JSONText)
-    case member(String, of: JSONText)
+    case member(String, of: JSONText, nullIsAbsent: Bool)
 
     var value: JSONValue? {
         switch self {
         case .value(let value): value
         case .whole(let text): text.value
-        case .member(let name, let text): text.value[name]
+        case .member(let name, let text, let nullIsAbsent):
+            // Not `nil` in an expression of JSONValue: that literal is `.null`.
+            if let member = text.value[name], !(nullIsAbsent && member.isNull) { member } else { Optional.none }
         }
     }
 }
 
-/// A media URL, or the text to make one from when it is read.
+/// A media URL, or the texts to make one from when it is read: the first that is a URL.
 private enum MediaLocation: Sendable {
     case url(URL?)
-    case text(String)
+    case candidates([String])
 }
 
 /// The text a value was parsed from: it says nothing the value does not, so two items are

@@ -27,6 +27,13 @@ package final class JSONText: Sendable {
         parsed = Mutex(nil)
     }
 
+    /// A copy of a value inside checked text: checked too.
+    fileprivate init(checkedCopyOf bytes: Data) {
+        self.bytes = bytes
+        isChecked = true
+        parsed = Mutex(nil)
+    }
+
     /// Text whose value is already known, said by the caller to be the text of `value`:
     /// nothing is checked, so ``root`` is `nil`.
     package init(bytes: Data, value: JSONValue) {
@@ -131,6 +138,28 @@ package struct JSONView: Sendable {
         }
     }
 
+    /// The elements, when the value is an array.
+    package var elements: [JSONView]? {
+        guard firstByte == UInt8(ascii: "[") else { return nil }
+        return text.bytes.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var elements: [JSONView] = []
+            var index = JSONSkipping.whitespace(bytes, from: range.lowerBound + 1)
+            guard bytes[index] != UInt8(ascii: "]") else { return elements }
+            while true {
+                let end = JSONSkipping.value(bytes, from: index)
+                elements.append(JSONView(text: text, exactly: index..<end))
+                index = JSONSkipping.whitespace(bytes, from: end)
+                guard bytes[index] == UInt8(ascii: ",") else { return elements }
+                index = JSONSkipping.whitespace(bytes, from: index + 1)
+            }
+        }
+    }
+
+    /// The value's text on its own, as checked text: an element kept apart from its page
+    /// does not keep the whole page's text alive.
+    package func detached() -> JSONText { JSONText(checkedCopyOf: text.bytes.subdata(in: range)) }
+
     /// The value decoded as a tree.
     package var value: JSONValue {
         if range == 0..<text.bytes.count { return text.value }
@@ -146,6 +175,30 @@ package struct JSONView: Sendable {
         quoted.append(contentsOf: raw)
         quoted.append(UInt8(ascii: "\""))
         return (try? JSONValue(parsing: quoted).stringValue).map { Array($0.utf8) == wanted } ?? false
+    }
+}
+
+/// A member read in place that is not of the type an adapter maps: the adapter then maps the
+/// decoded tree instead, whose errors name the member (see ``WireValue``).
+package struct JSONUnexpectedShape: Error {
+    package init() {}
+}
+
+extension JSONView {
+    /// The string `view` holds; `nil` when it is absent or `null`.
+    /// - Throws: ``JSONUnexpectedShape`` for any other value.
+    package static func optionalString(_ view: JSONView?) throws(JSONUnexpectedShape) -> String? {
+        guard let view, !view.isNull else { return nil }
+        guard let text = view.string else { throw JSONUnexpectedShape() }
+        return text
+    }
+
+    /// The object `view` is; `nil` when it is absent or `null`.
+    /// - Throws: ``JSONUnexpectedShape`` for any other value.
+    package static func optionalObject(_ view: JSONView?) throws(JSONUnexpectedShape) -> JSONView? {
+        guard let view, !view.isNull else { return nil }
+        guard view.isObject else { throw JSONUnexpectedShape() }
+        return view
     }
 }
 

@@ -282,10 +282,24 @@ public struct VendorAPI: Sendable {
         do {
             return try JSONValue(parsing: response.body)
         } catch let error as JSONParseError {
-            throw GatewayError(
-                .decoding, provider: provider, httpStatus: response.status,
-                message: "The vendor's answer (HTTP \(response.status)) is not JSON: \(error).", underlying: error)
+            throw notJSON(response, error)
         }
+    }
+
+    /// The answer's body checked to be JSON but not decoded, for an adapter that reads a few
+    /// members in place (see ``JSONText``); fails as ``json(from:)`` does.
+    package func checkedJSON(from response: HTTPResponse) throws -> JSONText {
+        do {
+            return try JSONText(checking: response.body)
+        } catch let error as JSONParseError {
+            throw notJSON(response, error)
+        }
+    }
+
+    private func notJSON(_ response: HTTPResponse, _ error: JSONParseError) -> GatewayError {
+        GatewayError(
+            .decoding, provider: provider, httpStatus: response.status,
+            message: "The vendor's answer (HTTP \(response.status)) is not JSON: \(error).", underlying: error)
     }
 
     /// A JSON decoder that reads ISO-8601 dates with or without fractional seconds.

@@ -110,9 +110,16 @@ public struct AvalaProvider: ExportProvider {
         if let known = position?.path { path = known } else { path = try await ref.path(api: api) }
         let query = AvalaPaging.query(pageSize: request.pageSize, token: position?.token)
         let response = try await api.send(api.request(.get, path.collectionPath(kind), query: query))
-        let page = try AvalaPageWire(WireValue(answer: api.json(from: response)), element: AvalaItemWire.init)
-        let next = page.nextToken.map { AvalaItemsCursor(ref: dataset, path: path, token: $0).pageCursor }
-        return Page(elements: page.results.map { $0.item(kind: kind, dataset: dataset) }, next: next)
+        let body = try api.checkedJSON(from: response)
+        let items: [Item], nextToken: String?
+        if let page = AvalaItemsPageText.page(body, kind: kind, dataset: dataset) {
+            (items, nextToken) = page
+        } else {
+            let page = try AvalaPageWire(WireValue(answer: body.value), element: AvalaItemWire.init)
+            (items, nextToken) = (page.results.map { $0.item(kind: kind, dataset: dataset) }, page.nextToken)
+        }
+        let next = nextToken.map { AvalaItemsCursor(ref: dataset, path: path, token: $0).pageCursor }
+        return Page(elements: items, next: next)
     }
 
     /// Reads one item or sequence with `GET /datasets/{owner}/{slug}/items/{uid}/` (or

@@ -123,9 +123,6 @@ enum LabelboxMapping {
         return try item(from: row.value, text: row.bytes)
     }
 
-    /// A member that is neither absent, `null`, nor of the expected type.
-    private struct UnexpectedShape: Error {}
-
     private static let rowMembers = JSONMemberNames("data_row", "projects")
     private static let dataRowMembers = JSONMemberNames(
         "id", "details", "row_data", "global_key", "external_id")
@@ -133,26 +130,28 @@ enum LabelboxMapping {
 
     private static func itemInPlace(_ root: JSONView, row: JSONText) throws -> Item {
         let top = root.members(rowMembers)
-        guard let dataRow = top[0], dataRow.isObject else { throw UnexpectedShape() }
+        guard let dataRow = top[0], dataRow.isObject else { throw JSONUnexpectedShape() }
         let fields = dataRow.members(dataRowMembers)
-        guard let id = fields[0]?.string else { throw UnexpectedShape() }
-        let details = try optionalObject(fields[1]).map { $0.members(detailsMembers) }
+        guard let id = fields[0]?.string else { throw JSONUnexpectedShape() }
+        let details = try JSONView.optionalObject(fields[1]).map { $0.members(detailsMembers) }
         var workflow: String?
-        if let projects = try optionalObject(top[1]), let names = projects.rawMemberNames,
+        if let projects = try JSONView.optionalObject(top[1]), let names = projects.rawMemberNames,
             let first = try firstProjectName(names)
         {
-            guard let project = projects.member(first), project.isObject else { throw UnexpectedShape() }
-            workflow = try optionalString(optionalObject(project.member("project_details"))?.member("workflow_status"))
+            guard let project = projects.member(first), project.isObject else { throw JSONUnexpectedShape() }
+            workflow = try JSONView.optionalString(
+                JSONView.optionalObject(project.member("project_details"))?.member("workflow_status"))
         }
-        let rowData = try optionalString(fields[2])
-        let datasetID = try optionalString(details?[0])
-        let created = try optionalString(details?[1])
+        let rowData = try JSONView.optionalString(fields[2])
+        let datasetID = try JSONView.optionalString(details?[0])
+        let created = try JSONView.optionalString(details?[1])
         return Item(
             id: ItemID(rawValue: id), kind: .item,
-            key: try optionalString(fields[3]) ?? optionalString(fields[4]),
+            key: try JSONView.optionalString(fields[3]) ?? JSONView.optionalString(fields[4]),
             dataset: datasetID.map(DatasetRef.init(rawValue:)),
             status: workflow.map(LabelboxStatus.itemStatus), rawStatus: workflow,
-            mediaURLText: rowData.flatMap { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? $0 : nil },
+            mediaURLCandidates: rowData.flatMap { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? [$0] : nil }
+                ?? [],
             metadataMember: "metadata_fields", annotationsMember: "projects",
             createdAt: created.flatMap(ISO8601.date(from:)), row: row)
     }
@@ -161,21 +160,9 @@ enum LabelboxMapping {
     /// is byte order.
     private static func firstProjectName(_ names: [String]) throws -> String? {
         guard names.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\\") } }) else {
-            throw UnexpectedShape()
+            throw JSONUnexpectedShape()
         }
         return names.min()
-    }
-
-    private static func optionalObject(_ view: JSONView?) throws -> JSONView? {
-        guard let view, !view.isNull else { return nil }
-        guard view.isObject else { throw UnexpectedShape() }
-        return view
-    }
-
-    private static func optionalString(_ view: JSONView?) throws -> String? {
-        guard let view, !view.isNull else { return nil }
-        guard let text = view.string else { throw UnexpectedShape() }
-        return text
     }
 
     /// The row's first project by id, whose details hold the workflow status.
