@@ -1,4 +1,5 @@
 import ExportGateway
+import ExportGatewayLabelbox
 import ExportGatewayTesting
 import Foundation
 import Testing
@@ -13,7 +14,9 @@ struct RecordOutputTests {
         let simulator = LabelboxSimulator(pollsToComplete: 1, chunkSize: 900, chunkBoundary: .character)
         let dataset = simulator.seedDataset(named: "printed", itemCount: 120)
         let cli = CLIHarness(labelbox: simulator)
-        let created = await cli.run(["exports", "create", dataset, "--option", "data_row_details=true", "-q"])
+        let created = await cli.run([
+            "exports", "create", dataset, "--option", "data_row_details=true", "--option", "metadata_fields=true", "-q",
+        ])
         let id = try #require(created.lines.first)
         #expect(await cli.run(["exports", "wait", id, "--timeout", "10m"]).status == .success)
 
@@ -53,5 +56,29 @@ struct RecordOutputTests {
 
         let plain = Item(id: ItemID(rawValue: "y"), providerFields: ["b": 2])
         #expect(JSONRepresentation.itemLine(plain) == JSONRepresentation.item(plain).serialized())
+    }
+
+    /// Rows read in place keep `metadata` and `annotations` as text: the line holds that text
+    /// and still says what the normalized item says, whatever those members hold.
+    @Test(arguments: [
+        #"{"data_row": {"id": "a"}, "metadata_fields": [ {"z": 1, "a": "x\ty"} ], "projects": {"p": {"labels": []}}}"#,
+        #"{"data_row": {"id": "b"}, "metadata_fields": null, "projects": null}"#,
+        #"{"data_row": {"id": "c"}}"#,
+        #"{"data_row": {"id": "d"}, "metadata_fields": [1], "projects": {}}"#.replacingOccurrences(
+            of: "[1]", with: "[\n1\n]"),
+    ])
+    func membersReadInPlaceGoOutAsTheirText(row: String) throws {
+        let export = Export(
+            id: ExportID(rawValue: "e"), provider: .labelbox, status: .completed, rawStatus: "COMPLETE")
+        let item = try LabelboxProvider().record(
+            from: RecordRow(text: try JSONText(checking: Data(row.utf8)), export: export, offset: 0))
+        let line = JSONRepresentation.itemLine(item)
+        #expect(!line.contains(0x0A))
+        #expect(try JSONValue(parsing: line) == JSONRepresentation.item(item))
+        if case .text(let metadata) = item.metadataText, !metadata.contains(0x0A) {
+            #expect(
+                String(decoding: line, as: UTF8.self).contains(
+                    #""metadata":"# + String(decoding: metadata, as: UTF8.self)))
+        }
     }
 }

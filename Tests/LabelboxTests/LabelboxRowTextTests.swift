@@ -66,3 +66,30 @@ struct LabelboxRowTextTests {
         #expect(ISO8601.date(from: text) == formatted)
     }
 }
+
+/// The simulator builds each chunk once and serves it again to every export with the same
+/// rows: an export with other options must still get its own rows.
+@Suite("Labelbox simulator chunk reuse")
+struct LabelboxChunkReuseTests {
+    @Test func exportsWithOtherOptionsGetTheirOwnRowsAndEqualExportsTheSameBytes() async throws {
+        let labelbox = LabelboxFixture(chunkSize: 2000)
+        let gateway = labelbox.gateway(downloadChunkSize: 700)
+        let (plain, dataset) = try await labelbox.completedExport(rows: 25, gateway: gateway)
+        let withMetadata = try await gateway.wait(
+            for: try await gateway.createExport(
+                ExportRequest(
+                    source: .dataset(DatasetRef(rawValue: dataset)), providerOptions: ["metadata_fields": true])),
+            timeout: .seconds(60))
+        let plainAgain = try await gateway.wait(
+            for: try await gateway.createExport(ExportRequest(source: .dataset(DatasetRef(rawValue: dataset)))),
+            timeout: .seconds(60))
+
+        let first = try await gateway.lines(of: plain).collect(upTo: 100).map(\.bytes)
+        let metadata = try await gateway.lines(of: withMetadata).collect(upTo: 100)
+        let second = try await gateway.lines(of: plainAgain).collect(upTo: 100).map(\.bytes)
+        #expect(first.count == 25 && metadata.count == 25)
+        #expect(first == second, "the same rows, byte for byte")
+        #expect(metadata.allSatisfy { $0.value["metadata_fields"] != nil })
+        #expect(first.allSatisfy { (try? JSONValue(parsing: $0))?["metadata_fields"] == nil })
+    }
+}

@@ -49,6 +49,12 @@ public struct Item: Sendable, Hashable, Identifiable {
     /// encoding. `nil` otherwise, and once ``providerFields`` is replaced.
     public var providerFieldsJSON: Data? { fieldsText.data }
 
+    /// ``metadata`` as the vendor's exact text, when it is still the row's member (see
+    /// ``DeferredMemberText``).
+    package var metadataText: DeferredMemberText { metadataSlot.text }
+    /// ``annotations`` as the vendor's exact text, when it is still the row's member.
+    package var annotationsText: DeferredMemberText { annotationsSlot.text }
+
     // An item read from a record stream keeps its row's text and decodes it (and the media
     // URL) only when these are read: most pipelines read a few fields of each item.
     private var media: MediaLocation
@@ -136,6 +142,25 @@ private enum DeferredJSON: Sendable {
             if let member = text.value[name], !(nullIsAbsent && member.isNull) { member } else { Optional.none }
         }
     }
+
+    var text: DeferredMemberText {
+        guard case .member(let name, let text, let nullIsAbsent) = self, let root = text.root else {
+            return .unavailable
+        }
+        guard let member = root.member(name), !(nullIsAbsent && member.isNull) else { return .absent }
+        return .text(text.bytes.subdata(in: member.range))
+    }
+}
+
+/// A member of an item's row as the vendor wrote it, so that writing it out again needs
+/// neither decoding nor encoding.
+package enum DeferredMemberText: Sendable, Equatable {
+    /// The member was decoded or replaced: use the value.
+    case unavailable
+    /// The row has no such member (or `null` where that means none).
+    case absent
+    /// The member's text.
+    case text(Data)
 }
 
 /// A media URL, or the texts to make one from when it is read: the first that is a URL.

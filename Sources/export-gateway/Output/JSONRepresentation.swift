@@ -62,27 +62,48 @@ enum JSONRepresentation {
         return object
     }
 
-    /// An item as one NDJSON line (without its newline): ``item(_:)`` serialized, the
-    /// vendor's own text for `providerFields` when the item kept it, instead of encoding
-    /// the parsed object again. Keys stay sorted as ``JSONValue/serialized(sortingKeys:)``
-    /// sorts them.
+    /// An item as one NDJSON line (without its newline): ``item(_:)`` serialized, but with
+    /// the vendor's own text for `providerFields`, `metadata` and `annotations` where the
+    /// item kept it, instead of decoding and encoding the row again. Members stay in the
+    /// order ``JSONValue/serialized(sortingKeys:)`` sorts them; objects inside the vendor's
+    /// text keep the vendor's order.
     static func itemLine(_ item: Item) -> Data {
         guard let text = item.providerFieldsJSON, isOneLine(text) else { return Self.item(item).serialized() }
-        let members = normalizedMembers(of: item)
-        // `providerFields` sorts after `annotations` … `metadata` and before `rawStatus`, `status`.
-        let before = JSONValue.object(members.filter { $0.key < "providerFields" }).serialized()
-        let after = JSONValue.object(members.filter { $0.key > "providerFields" }).serialized()
-        var line = Data(before.dropLast())
-        if before.count > 2 { line.append(UInt8(ascii: ",")) }
-        line.append(contentsOf: #""providerFields":"#.utf8)
-        line.append(text)
-        if after.count > 2 {
-            line.append(UInt8(ascii: ","))
-            line.append(after.dropFirst())
-        } else {
-            line.append(UInt8(ascii: "}"))
+        // Bytes, not `Data`, whose appends cost more than the rest of the line.
+        var line: [UInt8] = [UInt8(ascii: "{")]
+        line.reserveCapacity(text.count + 512)
+        func member(_ name: StaticString, _ value: Data) {
+            if line.count > 1 { line.append(UInt8(ascii: ",")) }
+            line.append(UInt8(ascii: "\""))
+            line.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            line.append(UInt8(ascii: "\""))
+            line.append(UInt8(ascii: ":"))
+            value.withUnsafeBytes { line.append(contentsOf: $0) }
         }
-        return line
+        func member(_ name: StaticString, _ value: JSONValue?) {
+            if let value { member(name, value.serialized()) }
+        }
+        func member(_ name: StaticString, _ text: DeferredMemberText, else value: @autoclosure () -> JSONValue?) {
+            switch text {
+            case .text(let data) where isOneLine(data): member(name, data)
+            case .absent: break
+            default: member(name, value())
+            }
+        }
+        // In the order `serialized()` sorts the members of ``item(_:)``.
+        member("annotations", item.annotationsText, else: item.annotations)
+        member("createdAt", item.createdAt.map(date))
+        member("dataset", item.dataset.map { .string($0.rawValue) })
+        member("id", .string(item.id.rawValue))
+        member("key", item.key.map(JSONValue.string))
+        member("kind", .string(item.kind.rawValue))
+        member("mediaURL", item.mediaURL.map { .string($0.absoluteString) })
+        member("metadata", item.metadataText, else: item.metadata)
+        member("providerFields", text)
+        member("rawStatus", item.rawStatus.map(JSONValue.string))
+        member("status", item.status.map { .string($0.description) })
+        line.append(UInt8(ascii: "}"))
+        return Data(line)
     }
 
     /// Whether JSON text holds no line break (outside strings, where JSON allows none, it

@@ -41,7 +41,7 @@ public final class AvalaSimulator: VendorSimulator {
     let state = Mutex(State())
     /// Item pages already encoded (a dataset's items never change once seeded): 64 MiB at
     /// most, about a hundred pages of a thousand items.
-    let pageBodies = EncodedBodyCache(limit: 64 * 1024 * 1024)
+    let pageBodies = EncodedBodyCache<String>(limit: 64 * 1024 * 1024)
 
     /// Creates a simulator with empty state.
     public init(

@@ -240,9 +240,11 @@ extension LabelboxSimulator {
                 code: "MALFORMED_REQUEST", message: "offset is out of range, max offset is \(stream.totalSize - 1)")
         }
         let name = "exports/\(task.id)/\(type.lowercased())/\(chunk.start)-\(chunk.end).ndjson"
-        let start = chunk.start
+        let key = LabelboxStream.ChunkKey(stream: stream.identity, start: chunk.start, end: chunk.end)
+        let chunkBodies = self.chunkBodies
         host.storage.put(name: name, size: chunk.end - chunk.start + 1) { range in
-            stream.bytes((start + range.lowerBound)..<(start + range.upperBound))
+            // Built once, then sliced: reading the stream again costs the simulator nothing.
+            chunkBodies.body(for: key) { stream.bytes(key.start..<(key.end + 1)) }.subdata(in: range)
         }
         let object: [String: JSONValue] = [
             "offsets": ["start": .int(Int64(chunk.start)), "end": .int(Int64(chunk.end))],

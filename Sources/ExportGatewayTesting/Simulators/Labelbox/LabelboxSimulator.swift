@@ -68,6 +68,8 @@ public final class LabelboxSimulator: VendorSimulator {
     /// The Labelbox adapter.
     public static let provider = LabelboxProvider.descriptor
     public let host: SimulatorHost
+    /// Chunks already built, by the stream they belong to: enough for a 1,000,000-row export.
+    let chunkBodies = EncodedBodyCache<LabelboxStream.ChunkKey>(limit: 384 << 20)
     /// Full access: exports every seeded dataset and project.
     public let apiKey = "lb_sim_key_full_access"
     /// A valid user who may not export the seeded datasets and projects: export mutations

@@ -154,6 +154,34 @@ struct LabelboxStream: Sendable {
         var lastLine: Int
     }
 
+    /// What makes two streams hold the same bytes: two exports of one dataset with the same
+    /// options serve the same chunks, which ``LabelboxSimulator`` then builds once.
+    struct Identity: Sendable, Hashable {
+        var parts: [PartIdentity]
+        var boundary: LabelboxSimulator.ChunkBoundary
+        var chunkSize: Int
+    }
+
+    /// What a part's bytes depend on.
+    struct PartIdentity: Sendable, Hashable {
+        var content: Content
+        var ranges: [Range<Int>]
+        var residues: [Bool]
+    }
+
+    /// A chunk's bytes, named by the stream they belong to.
+    struct ChunkKey: Sendable, Hashable {
+        var stream: Identity
+        var start: Int
+        var end: Int
+    }
+
+    var identity: Identity {
+        Identity(
+            parts: parts.map { PartIdentity(content: $0.content, ranges: $0.ranges, residues: $0.residues) },
+            boundary: boundary, chunkSize: chunkSize)
+    }
+
     let parts: [Part]
     let boundary: LabelboxSimulator.ChunkBoundary
     let chunkSize: Int

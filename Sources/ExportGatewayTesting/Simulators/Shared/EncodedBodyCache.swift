@@ -10,12 +10,12 @@ import Synchronization
 /// are encoded on every read and not kept. Keeping the first ones rather than the newest is
 /// what serves a dataset read again from its start: with the newest kept, each page of a scan
 /// longer than the cache would be gone by the time the next scan reached it.
-final class EncodedBodyCache: Sendable {
+final class EncodedBodyCache<Key: Hashable & Sendable>: Sendable {
     /// The most bytes kept together.
     let limit: Int
 
     private struct State {
-        var bodies: [String: Data] = [:]
+        var bodies: [Key: Data] = [:]
         var bytes = 0
     }
 
@@ -25,7 +25,7 @@ final class EncodedBodyCache: Sendable {
     init(limit: Int) { self.limit = limit }
 
     /// The body kept for `key`, or the one `encode` makes now (kept while the cache has room).
-    func body(for key: String, encode: () -> Data) -> Data {
+    func body(for key: Key, encode: () -> Data) -> Data {
         if let kept = state.withLock({ $0.bodies[key] }) { return kept }
         // Encoded outside the lock: two readers of a new page may both encode it, and nobody waits.
         let body = encode()
