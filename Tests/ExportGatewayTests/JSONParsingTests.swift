@@ -67,4 +67,13 @@ struct JSONParsingTests {
         #expect(try JSONValue(parsing: data) == value)
         #expect(try JSONDecoder().decode(JSONValue.self, from: data) == value)
     }
+
+    @Test(arguments: [
+        "", "plain", "q\"uote", "back\\slash", "line\nbreak\t\r", "\u{01}\u{1F}", "é😀", "https://h/x?a=b",
+    ])
+    func aStringAppendedAloneIsWrittenAsInAValue(text: String) {
+        var bytes: [UInt8] = Array("prefix".utf8)
+        JSONValue.appendString(text, to: &bytes)
+        #expect(Data(bytes) == Data("prefix".utf8) + JSONValue.string(text).serialized())
+    }
 }

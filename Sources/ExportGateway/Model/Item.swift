@@ -89,12 +89,13 @@ public struct Item: Sendable, Hashable, Identifiable {
 
     /// Creates an item whose vendor object is a row's text, decoded only when read: its
     /// ``providerFields`` are the whole row, its ``metadata`` and ``annotations`` the row's
-    /// members of those names (`null` read as absent when `nullMembersAreAbsent`), and its
-    /// ``mediaURL`` the first of `mediaURLCandidates` that is a URL, made when read.
+    /// members `metadata` and `annotations` (views into `row`, `nil` when the row has none;
+    /// `null` read as none when `nullMembersAreAbsent`), and its ``mediaURL`` the first of
+    /// `mediaURLCandidates` that is a URL, made when read.
     package init(
         id: ItemID, kind: ItemKind = .item, key: String? = nil, dataset: DatasetRef? = nil,
-        status: ItemStatus? = nil, rawStatus: String? = nil, mediaURLCandidates: [String], metadataMember: String?,
-        annotationsMember: String?, nullMembersAreAbsent: Bool = false, createdAt: Date? = nil, row: JSONText
+        status: ItemStatus? = nil, rawStatus: String? = nil, mediaURLCandidates: [String], metadata: JSONView?,
+        annotations: JSONView?, nullMembersAreAbsent: Bool = false, createdAt: Date? = nil, row: JSONText
     ) {
         self.id = id
         self.kind = kind
@@ -103,10 +104,8 @@ public struct Item: Sendable, Hashable, Identifiable {
         self.status = status
         self.rawStatus = rawStatus
         self.media = mediaURLCandidates.isEmpty ? .url(nil) : .candidates(mediaURLCandidates)
-        self.metadataSlot =
-            metadataMember.map { .member($0, of: row, nullIsAbsent: nullMembersAreAbsent) } ?? .value(nil)
-        self.annotationsSlot =
-            annotationsMember.map { .member($0, of: row, nullIsAbsent: nullMembersAreAbsent) } ?? .value(nil)
+        self.metadataSlot = DeferredJSON(member: metadata, nullIsAbsent: nullMembersAreAbsent)
+        self.annotationsSlot = DeferredJSON(member: annotations, nullIsAbsent: nullMembersAreAbsent)
         self.createdAt = createdAt
         self.fields = .whole(row)
         self.fieldsText = SourceText(data: row.bytes)
@@ -131,24 +130,28 @@ public struct Item: Sendable, Hashable, Identifiable {
 private enum DeferredJSON: Sendable {
     case value(JSONValue?)
     case whole(JSONText)
-    case member(String, of: JSONText, nullIsAbsent: Bool)
+    /// A member of the row, already located.
+    case member(JSONView)
+
+    init(member: JSONView?, nullIsAbsent: Bool) {
+        if let member, !(nullIsAbsent && member.isNull) { self = .member(member) } else { self = .value(nil) }
+    }
 
     var value: JSONValue? {
         switch self {
         case .value(let value): value
         case .whole(let text): text.value
-        case .member(let name, let text, let nullIsAbsent):
-            // Not `nil` in an expression of JSONValue: that literal is `.null`.
-            if let member = text.value[name], !(nullIsAbsent && member.isNull) { member } else { Optional.none }
+        case .member(let view): view.value
         }
     }
 
     var text: DeferredMemberText {
-        guard case .member(let name, let text, let nullIsAbsent) = self, let root = text.root else {
-            return .unavailable
+        switch self {
+        case .value(nil): .absent
+        case .value: .unavailable
+        case .whole(let text): .text(text.bytes)
+        case .member(let view): .text(view.text.bytes.subdata(in: view.range))
         }
-        guard let member = root.member(name), !(nullIsAbsent && member.isNull) else { return .absent }
-        return .text(text.bytes.subdata(in: member.range))
     }
 }
 

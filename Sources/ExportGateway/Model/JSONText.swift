@@ -160,7 +160,7 @@ package struct JSONView: Sendable {
     /// does not keep the whole page's text alive.
     package func detached() -> JSONText { JSONText(checkedCopyOf: text.bytes.subdata(in: range)) }
 
-    /// The value decoded as a tree.
+    /// The value decoded as a tree (the whole text's, kept, when it is the whole text).
     package var value: JSONValue {
         if range == 0..<text.bytes.count { return text.value }
         return (try? JSONValue(parsing: text.bytes.subdata(in: range))) ?? .null

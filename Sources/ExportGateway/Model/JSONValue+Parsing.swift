@@ -14,6 +14,15 @@ extension JSONValue {
         }
     }
 
+    /// Appends `text` as a JSON string, escaped as ``serialized(sortingKeys:)`` escapes it:
+    /// for writers that assemble a line from parts without a `JSONValue` per part.
+    package static func appendString(_ text: String, to bytes: inout [UInt8]) {
+        var writer = JSONWriter(sortingKeys: true)
+        swap(&writer.bytes, &bytes)
+        writer.write(text)
+        swap(&writer.bytes, &bytes)
+    }
+
     /// The value as compact JSON text (UTF-8), object keys sorted when `sortingKeys`.
     /// Slashes are not escaped, so URLs stay readable.
     public func serialized(sortingKeys: Bool = true) -> Data {
@@ -339,7 +348,7 @@ private struct JSONWriter {
         }
     }
 
-    private mutating func write(_ text: String) {
+    mutating func write(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         // Most strings need no escape: copy them whole.
         guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {

@@ -11,7 +11,7 @@ import Foundation
 enum AvalaItemsPageText {
     private static let pageMembers = JSONMemberNames("results", "next")
     private static let itemMembers = JSONMemberNames(
-        "uid", "key", "status", "url", "data_url", "featured_image", "created_at")
+        "uid", "key", "status", "url", "data_url", "featured_image", "created_at", "metadata", "annotations")
 
     /// The page's items and the next page's token, or `nil` when the page is not of the
     /// expected shape.
@@ -32,8 +32,10 @@ enum AvalaItemsPageText {
     private static func nextLink(_ view: JSONView?) throws -> String?? { .some(try JSONView.optionalString(view)) }
 
     private static func item(_ element: JSONView, kind: ItemKind, dataset: DatasetRef) throws -> Item {
-        guard element.isObject else { throw JSONUnexpectedShape() }
-        let fields = element.members(itemMembers)
+        // The item's own copy of its text, so that it keeps no part of the page alive.
+        let text = element.detached()
+        guard let object = text.root, object.isObject else { throw JSONUnexpectedShape() }
+        let fields = object.members(itemMembers)
         guard let uid = try JSONView.optionalString(fields[0]), !uid.isEmpty else { throw JSONUnexpectedShape() }
         let status = try JSONView.optionalString(fields[2])
         let media = [fields[3], fields[4]] + (kind == .sequence ? [fields[5]] : [])
@@ -45,7 +47,7 @@ enum AvalaItemsPageText {
             mediaURLCandidates: try media.compactMap { view throws(JSONUnexpectedShape) in
                 try JSONView.optionalString(view)
             },
-            metadataMember: "metadata", annotationsMember: "annotations", nullMembersAreAbsent: true,
-            createdAt: try JSONView.optionalString(fields[6]).flatMap(ISO8601.date(from:)), row: element.detached())
+            metadata: fields[7], annotations: fields[8], nullMembersAreAbsent: true,
+            createdAt: try JSONView.optionalString(fields[6]).flatMap(ISO8601.date(from:)), row: text)
     }
 }

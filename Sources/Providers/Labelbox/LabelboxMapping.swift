@@ -123,7 +123,7 @@ enum LabelboxMapping {
         return try item(from: row.value, text: row.bytes)
     }
 
-    private static let rowMembers = JSONMemberNames("data_row", "projects")
+    private static let rowMembers = JSONMemberNames("data_row", "projects", "metadata_fields")
     private static let dataRowMembers = JSONMemberNames(
         "id", "details", "row_data", "global_key", "external_id")
     private static let detailsMembers = JSONMemberNames("dataset_id", "created_at")
@@ -152,7 +152,7 @@ enum LabelboxMapping {
             status: workflow.map(LabelboxStatus.itemStatus), rawStatus: workflow,
             mediaURLCandidates: rowData.flatMap { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? [$0] : nil }
                 ?? [],
-            metadataMember: "metadata_fields", annotationsMember: "projects",
+            metadata: top[2], annotations: top[1],
             createdAt: created.flatMap(ISO8601.date(from:)), row: row)
     }
 

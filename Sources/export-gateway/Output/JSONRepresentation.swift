@@ -72,36 +72,44 @@ enum JSONRepresentation {
         // Bytes, not `Data`, whose appends cost more than the rest of the line.
         var line: [UInt8] = [UInt8(ascii: "{")]
         line.reserveCapacity(text.count + 512)
-        func member(_ name: StaticString, _ value: Data) {
+        func name(_ name: StaticString) {
             if line.count > 1 { line.append(UInt8(ascii: ",")) }
             line.append(UInt8(ascii: "\""))
             line.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
             line.append(UInt8(ascii: "\""))
             line.append(UInt8(ascii: ":"))
+        }
+        func member(_ key: StaticString, _ value: Data) {
+            name(key)
             value.withUnsafeBytes { line.append(contentsOf: $0) }
         }
-        func member(_ name: StaticString, _ value: JSONValue?) {
-            if let value { member(name, value.serialized()) }
+        func member(_ key: StaticString, _ value: JSONValue?) {
+            if let value { member(key, value.serialized()) }
         }
-        func member(_ name: StaticString, _ text: DeferredMemberText, else value: @autoclosure () -> JSONValue?) {
+        func member(_ key: StaticString, _ text: String?) {
+            guard let text else { return }
+            name(key)
+            JSONValue.appendString(text, to: &line)
+        }
+        func member(_ key: StaticString, _ text: DeferredMemberText, else value: @autoclosure () -> JSONValue?) {
             switch text {
-            case .text(let data) where isOneLine(data): member(name, data)
+            case .text(let data) where isOneLine(data): member(key, data)
             case .absent: break
-            default: member(name, value())
+            default: member(key, value())
             }
         }
         // In the order `serialized()` sorts the members of ``item(_:)``.
         member("annotations", item.annotationsText, else: item.annotations)
-        member("createdAt", item.createdAt.map(date))
-        member("dataset", item.dataset.map { .string($0.rawValue) })
-        member("id", .string(item.id.rawValue))
-        member("key", item.key.map(JSONValue.string))
-        member("kind", .string(item.kind.rawValue))
-        member("mediaURL", item.mediaURL.map { .string($0.absoluteString) })
+        member("createdAt", item.createdAt.map(ISO8601.string(from:)))
+        member("dataset", item.dataset?.rawValue)
+        member("id", item.id.rawValue)
+        member("key", item.key)
+        member("kind", item.kind.rawValue)
+        member("mediaURL", item.mediaURL?.absoluteString)
         member("metadata", item.metadataText, else: item.metadata)
         member("providerFields", text)
-        member("rawStatus", item.rawStatus.map(JSONValue.string))
-        member("status", item.status.map { .string($0.description) })
+        member("rawStatus", item.rawStatus)
+        member("status", item.status?.description)
         line.append(UInt8(ascii: "}"))
         return Data(line)
     }
