@@ -134,3 +134,34 @@ struct JSONTextTests {
         }
     }
 }
+
+/// An item read in place makes its media URL only when asked; a writer that wants the URL's
+/// text may take the vendor's text as it is only where `URL` would give back that same text.
+@Suite("Media URL text of items read in place")
+struct MediaURLTextTests {
+    static let samples = [
+        "https://assets.labelbox.sim/00001/scene-00000001.jpg", "http://h/a b.jpg", "https://h/%41%zz", "https://h/%4",
+        "https://h:8080/x", "https://h:99999/x", "https://user@h/x", "https://[::1]/x", "https://h/x#frag",
+        "https://h/x?a=b&c=%20d;e", "https://h/é.jpg", "https://-h/x", "https://h", "https://h?x", "http:///x",
+        "https://h/x[1]", "https://h/x|y", "https://h/x\\y", "HTTPS://H/X", "ftp://h/x", "", "https://h/~user/(1)!*'",
+    ]
+
+    @Test func theTextGivenIsAlwaysWhatTheURLWouldSay() throws {
+        var random = SplitMix64(seed: 11)
+        let alphabet = Array("ab09-._~:/?#[]@!$&'()*+,;=% \"<>\\^`{|}é".unicodeScalars)
+        var texts = Self.samples
+        for _ in 0..<3000 {
+            let tail = String(
+                String.UnicodeScalarView(
+                    (0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }))
+            texts.append(["https://h", "http://", "https://a.b/"].randomElement(using: &random)! + tail)
+        }
+        let row = JSONText(bytes: Data("{}".utf8), value: [:])
+        for text in texts {
+            let item = Item(
+                id: ItemID(rawValue: "i"), mediaURLCandidates: [text], metadata: nil, annotations: nil, row: row)
+            #expect(item.mediaURLString == item.mediaURL?.absoluteString, "\(text)")
+            #expect(item.mediaURL == URL(string: text).flatMap { text.isEmpty ? nil : $0 }, "\(text)")
+        }
+    }
+}

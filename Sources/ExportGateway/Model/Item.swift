@@ -49,6 +49,17 @@ public struct Item: Sendable, Hashable, Identifiable {
     /// encoding. `nil` otherwise, and once ``providerFields`` is replaced.
     public var providerFieldsJSON: Data? { fieldsText.data }
 
+    /// ``mediaURL``'s `absoluteString`, without making the URL when its text is plain
+    /// (``PlainURLText``): for writers of many items.
+    package var mediaURLString: String? {
+        if case .candidates(let texts) = media, let first = texts.first(where: { !$0.isEmpty }),
+            PlainURLText.isPlain(first)
+        {
+            return first
+        }
+        return mediaURL?.absoluteString
+    }
+
     /// ``metadata`` as the vendor's exact text, when it is still the row's member (see
     /// ``DeferredMemberText``).
     package var metadataText: DeferredMemberText { metadataSlot.text }
@@ -179,4 +190,55 @@ private struct SourceText: Sendable, Hashable {
 
     static func == (lhs: SourceText, rhs: SourceText) -> Bool { true }
     func hash(into hasher: inout Hasher) {}
+}
+
+/// URL text that `URL(string:)` takes exactly as it is: an `http` or `https` URL whose host
+/// is letters, digits, dots and hyphens (no port, no user, not an IP literal) and whose other
+/// characters need no percent-encoding (escapes already well formed; no brackets, no
+/// fragment), so its `absoluteString` is the text itself. Anything else is left to `URL`.
+enum PlainURLText {
+    static func isPlain(_ text: String) -> Bool {
+        let bytes = text.utf8
+        let rest: Substring.UTF8View
+        if text.hasPrefix("https://") {
+            rest = text.dropFirst(8).utf8
+        } else if text.hasPrefix("http://") {
+            rest = text.dropFirst(7).utf8
+        } else {
+            return false
+        }
+        guard let first = rest.first, isAlphanumeric(first), bytes.count <= 4096 else { return false }
+        var index = rest.startIndex
+        // The host, up to the path or query.
+        while index != rest.endIndex, rest[index] != UInt8(ascii: "/"), rest[index] != UInt8(ascii: "?") {
+            let byte = rest[index]
+            guard isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") else { return false }
+            index = rest.index(after: index)
+        }
+        while index != rest.endIndex {
+            let byte = rest[index]
+            if byte == UInt8(ascii: "%") {
+                let one = rest.index(after: index)
+                guard one != rest.endIndex, isHex(rest[one]) else { return false }
+                let two = rest.index(after: one)
+                guard two != rest.endIndex, isHex(rest[two]) else { return false }
+                index = rest.index(after: two)
+                continue
+            }
+            guard isAlphanumeric(byte) || allowed.contains(byte) else { return false }
+            index = rest.index(after: index)
+        }
+        return true
+    }
+
+    /// Unreserved and reserved characters of RFC 3986 but `[`, `]`, `#` and `%`.
+    private static let allowed = Set("-._~:/?@!$&'()*+,;=".utf8)
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    private static func isHex(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+    }
 }

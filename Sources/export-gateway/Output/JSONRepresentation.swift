@@ -105,7 +105,7 @@ enum JSONRepresentation {
         member("id", item.id.rawValue)
         member("key", item.key)
         member("kind", item.kind.rawValue)
-        member("mediaURL", item.mediaURL?.absoluteString)
+        member("mediaURL", item.mediaURLString)
         member("metadata", item.metadataText, else: item.metadata)
         member("providerFields", text)
         member("rawStatus", item.rawStatus)
