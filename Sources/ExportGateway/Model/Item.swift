@@ -108,16 +108,11 @@ public struct Item: Sendable, Hashable, Identifiable {
         status: ItemStatus? = nil, rawStatus: String? = nil, mediaURLCandidates: [String], metadata: JSONView?,
         annotations: JSONView?, nullMembersAreAbsent: Bool = false, createdAt: Date? = nil, row: JSONText
     ) {
-        self.id = id
-        self.kind = kind
-        self.key = key
-        self.dataset = dataset
-        self.status = status
-        self.rawStatus = rawStatus
+        self.init(
+            id: id, kind: kind, key: key, dataset: dataset, status: status, rawStatus: rawStatus, createdAt: createdAt)
         self.media = mediaURLCandidates.isEmpty ? .url(nil) : .candidates(mediaURLCandidates)
         self.metadataSlot = DeferredJSON(member: metadata, nullIsAbsent: nullMembersAreAbsent)
         self.annotationsSlot = DeferredJSON(member: annotations, nullIsAbsent: nullMembersAreAbsent)
-        self.createdAt = createdAt
         self.fields = .whole(row)
         self.fieldsText = SourceText(data: row.bytes)
     }
