@@ -49,7 +49,8 @@ struct JSONSyntaxCheck {
         guard depth <= JSONSyntaxCheck.maxDepth else { throw failure("nested deeper than \(Self.maxDepth) levels") }
     }
 
-    /// The parser's limit.
+    /// Deep enough for any real document, shallow enough that hostile nesting cannot
+    /// exhaust the stack; the parser refuses the same depth.
     static let maxDepth = 512
 
     private mutating func checkObject() throws(JSONParseError) {

@@ -51,8 +51,8 @@ private struct JSONParser {
     /// member by member rehashed every key each time it doubled.
     var pending: [Member] = []
     /// Deep enough for any real document, shallow enough that hostile nesting cannot
-    /// exhaust the stack.
-    static let maxDepth = 512
+    /// exhaust the stack; ``JSONSyntaxCheck`` refuses the same depth.
+    static let maxDepth = JSONSyntaxCheck.maxDepth
 
     /// A member read, waiting for its object's end (a struct, not a tuple, whose generic
     /// metadata the runtime would look up on every use).
@@ -363,6 +363,8 @@ private struct JSONWriter {
             case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [

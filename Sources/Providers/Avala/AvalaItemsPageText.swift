@@ -18,18 +18,17 @@ enum AvalaItemsPageText {
     static func page(_ body: JSONText, kind: ItemKind, dataset: DatasetRef) -> (items: [Item], nextToken: String?)? {
         guard let root = body.root else { return nil }
         let page = root.members(pageMembers)
-        guard let results = page[0]?.elements, let next = try? nextLink(page[1]) else { return nil }
+        guard let results = page[0]?.elements else { return nil }
+        let next: String?
+        do { next = try JSONView.optionalString(page[1]) } catch { return nil }
         var items: [Item] = []
         items.reserveCapacity(results.count)
         for element in results {
             guard let item = try? item(element, kind: kind, dataset: dataset) else { return nil }
             items.append(item)
         }
-        return (items, AvalaPaging.token(fromNext: next ?? nil))
+        return (items, AvalaPaging.token(fromNext: next))
     }
-
-    /// `next`, boxed so that an absent link is not mistaken for a wrong one.
-    private static func nextLink(_ view: JSONView?) throws -> String?? { .some(try JSONView.optionalString(view)) }
 
     private static func item(_ element: JSONView, kind: ItemKind, dataset: DatasetRef) throws -> Item {
         // The item's own copy of its text, so that it keeps no part of the page alive.
